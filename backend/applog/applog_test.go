@@ -1,0 +1,48 @@
+package applog
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestWritesJSONLines(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "patchbay.log")
+	log, closer, err := Open(path)
+	require.NoError(t, err)
+	log.Info("connection saved", "connection", "c1", "status", "connected")
+	require.NoError(t, closer.Close())
+
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var line map[string]any
+	require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(string(data))), &line))
+	require.Equal(t, "connection saved", line["msg"])
+	require.Equal(t, "c1", line["connection"])
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+}
+
+func TestRotatesAtLimit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "patchbay.log")
+	w, err := newRotatingFile(path, 100)
+	require.NoError(t, err)
+	// Four 40-byte lines with a 100-byte cap: two in the rotated file, two current.
+	for i := 0; i < 4; i++ {
+		_, err := w.Write([]byte(strings.Repeat("x", 39) + "\n"))
+		require.NoError(t, err)
+	}
+	require.NoError(t, w.Close())
+	cur, err := os.ReadFile(path)
+	require.NoError(t, err)
+	old, err := os.ReadFile(path + ".1")
+	require.NoError(t, err)
+	require.LessOrEqual(t, len(cur), 100)
+	require.Equal(t, 80, len(old))
+	require.Equal(t, 160, len(cur)+len(old), "no line is lost by one rotation")
+}

@@ -1,0 +1,135 @@
+// Package catalog holds connector definitions: declarative descriptions of a
+// platform (its fields, the auth methods it accepts, its base URL and the test
+// request that proves a connection works). Built-ins are JSON files embedded in
+// the binary; users may import their own. Definitions are data, never code.
+package catalog
+
+// Connector is one platform definition.
+type Connector struct {
+	ID          string `json:"id"`          // stable slug: "github"
+	Name        string `json:"name"`        // display name: "GitHub"
+	Category    string `json:"category"`    // e.g. "Developer tools"
+	Description string `json:"description"` // one sentence
+	// Logo is an inline SVG document. Built-ins use simple-icons (CC0).
+	Logo      string `json:"logo"`
+	LogoColor string `json:"logoColor,omitempty"` // brand hex colour, "#181717"
+	DocsURL   string `json:"docsUrl"`
+	// BaseURL may reference fields as {{key}}: "https://{{subdomain}}.zendesk.com".
+	// Empty means the user must supply one (generic HTTP API).
+	BaseURL string `json:"baseUrl"`
+	// Fields are the connector's own non-auth settings (subdomain, shop, ...).
+	Fields []Field `json:"fields"`
+	// Auth lists accepted methods; the first is the default.
+	Auth []AuthMethod `json:"auth"`
+	Test TestRequest  `json:"test"`
+	// Setup is a numbered list of steps shown beside the form.
+	Setup []string `json:"setup"`
+	// Builtin is set by the loader, never read from a file.
+	Builtin bool `json:"builtin"`
+}
+
+// FieldType says how a field is edited.
+type FieldType string
+
+const (
+	FieldText     FieldType = "text"
+	FieldPassword FieldType = "password"
+	FieldURL      FieldType = "url"
+	FieldNumber   FieldType = "number"
+	FieldSelect   FieldType = "select"
+	FieldTextArea FieldType = "textarea"
+	FieldBoolean  FieldType = "boolean"
+)
+
+// Field is one input of the connection editor.
+type Field struct {
+	Key         string    `json:"key"`
+	Label       string    `json:"label"`
+	Type        FieldType `json:"type"`
+	Secret      bool      `json:"secret"`
+	Required    bool      `json:"required"`
+	Default     string    `json:"default,omitempty"`
+	Placeholder string    `json:"placeholder,omitempty"`
+	Help        string    `json:"help,omitempty"`
+	Options     []Option  `json:"options,omitempty"` // for select
+	// Pattern is an optional RE2 regular expression the value must match,
+	// with PatternMessage shown when it does not.
+	Pattern        string `json:"pattern,omitempty"`
+	PatternMessage string `json:"patternMessage,omitempty"`
+}
+
+// Option is one choice of a select field.
+type Option struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// AuthType names how credentials are applied to a request.
+type AuthType string
+
+const (
+	AuthNone   AuthType = "none"
+	AuthAPIKey AuthType = "apiKey"
+	AuthBasic  AuthType = "basic"
+	AuthBearer AuthType = "bearer"
+)
+
+// AuthMethod is one accepted way to authenticate. The standard fields of each
+// type (see StandardFields) get their defaults from here and may be relabelled
+// with FieldOverrides, so "password" can read "API token" for Jira.
+type AuthMethod struct {
+	Type  AuthType `json:"type"`
+	Label string   `json:"label,omitempty"` // "Personal access token"
+	// API key: where it goes and under which name.
+	In   string `json:"in,omitempty"`   // "header" | "query"
+	Name string `json:"name,omitempty"` // "X-API-Key"
+	// Bearer: header and prefix.
+	Header string `json:"header,omitempty"`
+	Prefix string `json:"prefix,omitempty"`
+	// Configurable lets the user change in/name/header/prefix (generic APIs).
+	Configurable bool `json:"configurable,omitempty"`
+	// FieldOverrides relabels standard fields by key.
+	FieldOverrides map[string]FieldOverride `json:"fieldOverrides,omitempty"`
+	// Fields is filled by the loader: the standard fields with overrides and
+	// defaults applied, ready for the form generator.
+	Fields []Field `json:"fields"`
+}
+
+// FieldOverride changes how a standard auth field is presented.
+type FieldOverride struct {
+	Label       string `json:"label,omitempty"`
+	Help        string `json:"help,omitempty"`
+	Placeholder string `json:"placeholder,omitempty"`
+	Pattern        string `json:"pattern,omitempty"`
+	PatternMessage string `json:"patternMessage,omitempty"`
+}
+
+// TestRequest is the dry request that proves a connection works, and the
+// rules that say what success is.
+type TestRequest struct {
+	Method  string            `json:"method"` // default GET
+	Path    string            `json:"path"`   // joined to the base URL; may hold {{key}}
+	Headers map[string]string `json:"headers,omitempty"`
+	// Success rules, all of which must hold. With none, any 2xx is success.
+	Rules []Rule `json:"rules,omitempty"`
+	// Failures maps an HTTP status ("401", "403", "4xx", "5xx") to the message
+	// shown for it, in the platform's own words.
+	Failures map[string]string `json:"failures,omitempty"`
+	// Identity is a template over the JSON response, e.g. "{{login}}" or
+	// "{{user.name}} <{{user.email}}>", shown as "Connected as …".
+	Identity string `json:"identity,omitempty"`
+}
+
+// Rule is one success condition on the test response.
+type Rule struct {
+	// Kind is "status" (Status must contain the code), "jsonEquals" (the
+	// value at Path equals Equals), or "jsonExists" (Path is present).
+	Kind    string `json:"kind"`
+	Status  []int  `json:"status,omitempty"`
+	Path    string `json:"path,omitempty"` // dotted path into the JSON body: "data.ok"
+	Equals  any    `json:"equals,omitempty"`
+	Message string `json:"message"` // shown when the rule fails
+	// Outcome is the status a failure of this rule yields: "disconnected"
+	// (default: the credentials are at fault) or "unreachable".
+	Outcome string `json:"outcome,omitempty"`
+}

@@ -1,0 +1,49 @@
+// Package datahome decides where Patchbay keeps its files on this machine.
+package datahome
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// EnvVar overrides the data home; tests and portable installs use it.
+const EnvVar = "PATCHBAY_HOME"
+
+// Paths are the files and folders under one data home.
+type Paths struct {
+	Root       string // the data home itself
+	Database   string // SQLite metadata (never secrets)
+	LogFile    string // the app's own log
+	Connectors string // user-imported connector definitions (*.json)
+}
+
+// Resolve returns the data home: $PATCHBAY_HOME when set, else
+// os.UserConfigDir()/Patchbay (~/.config/Patchbay on Linux,
+// ~/Library/Application Support/Patchbay on macOS, %AppData%\Patchbay on Windows).
+func Resolve() (string, error) {
+	if dir := os.Getenv(EnvVar); dir != "" {
+		return filepath.Abs(dir)
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the user config folder (set %s to choose one): %w", EnvVar, err)
+	}
+	return filepath.Join(base, "Patchbay"), nil
+}
+
+// Prepare creates the data home's folders (private to the user) and returns its paths.
+func Prepare(root string) (Paths, error) {
+	p := Paths{
+		Root:       root,
+		Database:   filepath.Join(root, "patchbay.db"),
+		LogFile:    filepath.Join(root, "logs", "patchbay.log"),
+		Connectors: filepath.Join(root, "connectors"),
+	}
+	for _, dir := range []string{root, filepath.Dir(p.LogFile), p.Connectors} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return Paths{}, fmt.Errorf("create data folder %s (check its permissions, or set %s): %w", dir, EnvVar, err)
+		}
+	}
+	return p, nil
+}
