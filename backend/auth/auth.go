@@ -1,0 +1,252 @@
+// Package auth applies a connection's credentials to an outgoing HTTP request,
+// following the connector's AuthMethod, and says which parts of a request carry
+// secrets so the connection log can redact them.
+//
+// Values arrive as two maps keyed by field key: settings (non-secret, stored in
+// SQLite) and secrets (kept in the keychain). The standard keys are:
+//
+//	apiKey: apiKeyIn ("header"|"query"), apiKeyName (settings), apiKey (secret)
+//	basic:  username (setting), password (secret, optional)
+//	bearer: bearerHeader, bearerPrefix (settings), token (secret)
+//	none:   nothing
+//
+// apiKeyIn, apiKeyName, bearerHeader and bearerPrefix are read from settings
+// only when the method is Configurable; otherwise the definition decides.
+//
+// Unset versus empty: a setting is unset when its key is absent from the map.
+// For bearerPrefix a present-but-empty value is meaningful and means "send the
+// token with no prefix"; an absent key falls back to m.Prefix, then "Bearer".
+// For apiKeyIn, apiKeyName and bearerHeader an empty value is meaningless, so
+// empty (or blank) is treated the same as absent and falls back to the default.
+package auth
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strings"
+
+	"patchbay/backend/apperr"
+	"patchbay/backend/catalog"
+)
+
+// Standard field keys, shared with the catalog's StandardFields.
+const (
+	KeyAPIKeyIn     = "apiKeyIn"
+	KeyAPIKeyName   = "apiKeyName"
+	KeyAPIKey       = "apiKey"
+	KeyUsername     = "username"
+	KeyPassword     = "password"
+	KeyBearerHeader = "bearerHeader"
+	KeyBearerPrefix = "bearerPrefix"
+	KeyToken        = "token"
+)
+
+// Defaults used when neither settings nor the definition say otherwise.
+const (
+	DefaultAPIKeyIn     = "header"
+	DefaultAPIKeyName   = "X-API-Key"
+	DefaultBearerHeader = "Authorization"
+	DefaultBearerPrefix = "Bearer"
+)
+
+// Apply sets the credentials of method m on req. It never logs or returns a
+// secret value; errors name the field at fault.
+func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string]string) error {
+	switch m.Type {
+	case catalog.AuthNone, "":
+		return nil
+	case catalog.AuthAPIKey:
+		in, name, err := apiKeyPlacement(m, settings)
+		if err != nil {
+			return err
+		}
+		key := secrets[KeyAPIKey]
+		if in == "query" {
+			// Query values are percent-encoded, so any character is safe here.
+			q := req.URL.Query()
+			q.Set(name, key)
+			req.URL.RawQuery = q.Encode()
+			return nil
+		}
+		if err := checkHeaderValue(KeyAPIKey, "API key", key); err != nil {
+			return err
+		}
+		req.Header.Set(name, key)
+		return nil
+	case catalog.AuthBasic:
+		user, pass := settings[KeyUsername], secrets[KeyPassword]
+		// RFC 7617: the user-id cannot contain a colon, because the first colon
+		// separates it from the password.
+		if strings.Contains(user, ":") {
+			return apperr.Invalid(KeyUsername, "The user name cannot contain a colon (:); HTTP Basic authentication uses it as the separator.")
+		}
+		if hasControl(user) {
+			return apperr.Invalid(KeyUsername, "The user name contains a line break or control character; type it again without one.")
+		}
+		// RFC 7617 charset="UTF-8": Go strings are UTF-8 already, so the bytes
+		// are encoded as they are.
+		cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+		req.Header.Set("Authorization", "Basic "+cred)
+		return nil
+	case catalog.AuthBearer:
+		header, prefix, err := bearerPlacement(m, settings)
+		if err != nil {
+			return err
+		}
+		token := secrets[KeyToken]
+		if err := checkHeaderValue(KeyToken, "token", token); err != nil {
+			return err
+		}
+		value := token
+		if prefix != "" {
+			value = prefix + " " + token
+		}
+		req.Header.Set(header, value)
+		return nil
+	default:
+		return apperr.Invalid("authType", "Unknown authentication method %q; choose one the connector lists.", m.Type)
+	}
+}
+
+// Redactions names the request headers and query parameters that carry
+// secrets when m is applied with these settings, so a recorder can mask them.
+// Invalid placements yield what Apply would have used up to the error, which is
+// nothing: Apply refuses them before anything is sent.
+func Redactions(m catalog.AuthMethod, settings, secrets map[string]string) (headerNames, queryParams []string) {
+	switch m.Type {
+	case catalog.AuthAPIKey:
+		in, name, err := apiKeyPlacement(m, settings)
+		if err != nil {
+			return nil, nil
+		}
+		if in == "query" {
+			return nil, []string{name}
+		}
+		return []string{http.CanonicalHeaderKey(name)}, nil
+	case catalog.AuthBasic:
+		return []string{"Authorization"}, nil
+	case catalog.AuthBearer:
+		header, _, err := bearerPlacement(m, settings)
+		if err != nil {
+			return nil, nil
+		}
+		return []string{http.CanonicalHeaderKey(header)}, nil
+	}
+	return nil, nil
+}
+
+// MissingCredentials lists the keys of required credential fields that have no
+// value (blank counts as missing). The basic password is optional: some APIs
+// take a user name or key alone.
+func MissingCredentials(m catalog.AuthMethod, settings, secrets map[string]string) []string {
+	var missing []string
+	need := func(values map[string]string, key string) {
+		if strings.TrimSpace(values[key]) == "" {
+			missing = append(missing, key)
+		}
+	}
+	switch m.Type {
+	case catalog.AuthAPIKey:
+		need(secrets, KeyAPIKey)
+	case catalog.AuthBasic:
+		need(settings, KeyUsername)
+	case catalog.AuthBearer:
+		need(secrets, KeyToken)
+	}
+	return missing
+}
+
+// apiKeyPlacement says where the API key goes: "header" or "query", and the
+// header or parameter name.
+func apiKeyPlacement(m catalog.AuthMethod, settings map[string]string) (in, name string, err error) {
+	in = firstNonBlank(configured(m, settings, KeyAPIKeyIn), m.In, DefaultAPIKeyIn)
+	in = strings.ToLower(strings.TrimSpace(in))
+	name = strings.TrimSpace(firstNonBlank(configured(m, settings, KeyAPIKeyName), m.Name, DefaultAPIKeyName))
+	switch in {
+	case "header":
+		if !validHeaderName(name) {
+			return "", "", apperr.Invalid(KeyAPIKeyName, "%q is not a valid header name: use letters, digits and - only, e.g. X-API-Key.", name)
+		}
+	case "query":
+		// Any name is encodable; only emptiness is impossible here because of
+		// the fallbacks, and control characters would only confuse servers.
+		if hasControl(name) {
+			return "", "", apperr.Invalid(KeyAPIKeyName, "The query parameter name contains a control character; use a plain name such as api_key.")
+		}
+	default:
+		return "", "", apperr.Invalid(KeyAPIKeyIn, "The API key must go in a \"header\" or the \"query\" string, not %q.", in)
+	}
+	return in, name, nil
+}
+
+// bearerPlacement returns the header carrying the token and its prefix
+// ("" = token alone). See the package comment for unset versus empty.
+func bearerPlacement(m catalog.AuthMethod, settings map[string]string) (header, prefix string, err error) {
+	header = strings.TrimSpace(firstNonBlank(configured(m, settings, KeyBearerHeader), m.Header, DefaultBearerHeader))
+	if !validHeaderName(header) {
+		return "", "", apperr.Invalid(KeyBearerHeader, "%q is not a valid header name: use letters, digits and - only, e.g. Authorization.", header)
+	}
+	prefix = firstNonBlank(m.Prefix, DefaultBearerPrefix)
+	if m.Configurable {
+		if p, ok := settings[KeyBearerPrefix]; ok {
+			prefix = p // present, even empty, wins: empty means no prefix
+		}
+	}
+	prefix = strings.TrimSpace(prefix)
+	if hasControl(prefix) || strings.ContainsAny(prefix, " \t") {
+		return "", "", apperr.Invalid(KeyBearerPrefix, "The token prefix must be one word such as Bearer or Token, without spaces or line breaks.")
+	}
+	return header, prefix, nil
+}
+
+// configured reads a placement setting only for Configurable methods.
+func configured(m catalog.AuthMethod, settings map[string]string, key string) string {
+	if !m.Configurable {
+		return ""
+	}
+	return settings[key]
+}
+
+func firstNonBlank(values ...string) string {
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// validHeaderName reports whether s is an RFC 9110 token (tchar+).
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// checkHeaderValue refuses secrets that cannot travel in a header. The message
+// never quotes the value: it is a secret.
+func checkHeaderValue(key, what, v string) error {
+	if hasControl(v) {
+		return apperr.Invalid(key, "The %s contains a line break or control character, which cannot be sent in a header; paste it again without one.", what)
+	}
+	return nil
+}
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 && r != '\t' || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}
