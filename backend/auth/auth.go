@@ -164,7 +164,7 @@ func apiKeyPlacement(m catalog.AuthMethod, settings map[string]string) (in, name
 	name = strings.TrimSpace(firstNonBlank(configured(m, settings, KeyAPIKeyName), m.Name, DefaultAPIKeyName))
 	switch in {
 	case "header":
-		if !validHeaderName(name) {
+		if !ValidHeaderName(name) {
 			return "", "", apperr.Invalid(KeyAPIKeyName, "%q is not a valid header name: use letters, digits and - only, e.g. X-API-Key.", name)
 		}
 	case "query":
@@ -183,7 +183,7 @@ func apiKeyPlacement(m catalog.AuthMethod, settings map[string]string) (in, name
 // ("" = token alone). See the package comment for unset versus empty.
 func bearerPlacement(m catalog.AuthMethod, settings map[string]string) (header, prefix string, err error) {
 	header = strings.TrimSpace(firstNonBlank(configured(m, settings, KeyBearerHeader), m.Header, DefaultBearerHeader))
-	if !validHeaderName(header) {
+	if !ValidHeaderName(header) {
 		return "", "", apperr.Invalid(KeyBearerHeader, "%q is not a valid header name: use letters, digits and - only, e.g. Authorization.", header)
 	}
 	prefix = firstNonBlank(m.Prefix, DefaultBearerPrefix)
@@ -216,8 +216,9 @@ func firstNonBlank(values ...string) string {
 	return ""
 }
 
-// validHeaderName reports whether s is an RFC 9110 token (tchar+).
-func validHeaderName(s string) bool {
+// ValidHeaderName reports whether s is an RFC 9110 token (tchar+), the only
+// shape a header field name may take.
+func ValidHeaderName(s string) bool {
 	if s == "" {
 		return false
 	}

@@ -1,0 +1,171 @@
+package verify
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// diagnose explains a request that got no HTTP answer. parent is the caller's
+// context (to tell a cancel from our own timeout); u is the URL that failed.
+// Messages are built from the error's facts, never from the URL's query, which
+// may carry an API key.
+func diagnose(parent context.Context, err error, u *url.URL, timeout time.Duration) Result {
+	host := u.Hostname()
+	hostPort := net.JoinHostPort(host, portOf(u))
+
+	if errors.Is(err, errRedirectLoop) {
+		var detail string
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			detail = ue.Err.Error()
+		}
+		return Result{Status: Unreachable, Code: CodeRedirectLoop,
+			Summary: fmt.Sprintf("%s redirected in a loop (%s).", host, strings.TrimPrefix(detail, errRedirectLoop.Error()+": ")),
+			Advice:  "Check the base URL: a loop often means a login page, a proxy, or http:// where https:// is expected (or the reverse)."}
+	}
+	if errors.Is(parent.Err(), context.Canceled) {
+		return Result{Status: Unverified, Code: CodeCanceled,
+			Summary: "The test was canceled.",
+			Advice:  "Nothing was concluded; test again when ready."}
+	}
+
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		name := dnsErr.Name
+		if name == "" {
+			name = host
+		}
+		summary := fmt.Sprintf("The host name %s could not be found (DNS lookup failed).", name)
+		if dnsErr.IsTimeout {
+			summary = fmt.Sprintf("Looking up the host name %s timed out (DNS).", name)
+		}
+		return Result{Status: Unreachable, Code: CodeDNS, Summary: summary,
+			Advice: "Check the base URL for typos, and that this computer is online (and on the VPN, if the host is internal)."}
+	}
+
+	if isTimeout(err) {
+		return Result{Status: Unreachable, Code: CodeTimeout,
+			Summary: fmt.Sprintf("No answer from %s within %s.", hostPort, words(timeout)),
+			Advice:  "The server may be down or overloaded, or a firewall may be dropping the traffic: check the base URL, your network or VPN, and try again."}
+	}
+
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return Result{Status: Unreachable, Code: CodeRefused,
+			Summary: fmt.Sprintf("The connection to %s was refused.", hostPort),
+			Advice:  "Is the server running? Check the host and port in the base URL."}
+	}
+
+	if r, ok := diagnoseTLS(err, host); ok {
+		return r
+	}
+
+	switch {
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return Result{Status: Unreachable, Code: CodeNetwork,
+			Summary: fmt.Sprintf("%s closed the connection without answering.", hostPort),
+			Advice:  "Check that the base URL's scheme and port are right (https:// vs http://), then try again."}
+	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
+		return Result{Status: Unreachable, Code: CodeNetwork,
+			Summary: fmt.Sprintf("There is no network route to %s.", hostPort),
+			Advice:  "Check that this computer is online (and on the VPN, if the host is internal)."}
+	}
+	return Result{Status: Unreachable, Code: CodeNetwork,
+		Summary: fmt.Sprintf("The request to %s failed: %s.", hostPort, innerText(err)),
+		Advice:  "Check the base URL and your network, then try again."}
+}
+
+// diagnoseTLS explains certificate and handshake failures. TLS verification
+// is never relaxed: the advice is always to fix trust, not to skip it.
+func diagnoseTLS(err error, host string) (Result, bool) {
+	var unknownCA x509.UnknownAuthorityError
+	if errors.As(err, &unknownCA) {
+		return Result{Status: Unreachable, Code: CodeUnknownCA,
+			Summary: fmt.Sprintf("The certificate of %s is signed by an authority this computer does not trust.", host),
+			Advice: "If this is a private or company server, add the server's CA as a trusted CA. " +
+				"Patchbay cannot yet store a CA per connection (that comes in a later version), so for now add it to this computer's trusted certificates. " +
+				"Certificate checks are never switched off."}, true
+	}
+	var hostErr x509.HostnameError
+	if errors.As(err, &hostErr) {
+		names := hostErr.Certificate.DNSNames
+		for _, ip := range hostErr.Certificate.IPAddresses {
+			names = append(names, ip.String())
+		}
+		which := "other names"
+		if len(names) > 0 {
+			which = strings.Join(names, ", ")
+		}
+		return Result{Status: Unreachable, Code: CodeTLS,
+			Summary: fmt.Sprintf("The certificate of %s is for %s, not for %s.", host, which, host),
+			Advice:  "Use the host name the certificate was issued for in the base URL, or ask the server's owner to fix the certificate."}, true
+	}
+	var invalid x509.CertificateInvalidError
+	if errors.As(err, &invalid) {
+		reason := invalid.Error()
+		advice := "Ask the server's owner to fix the certificate."
+		if invalid.Reason == x509.Expired {
+			reason = "it has expired or is not valid yet"
+			if c := invalid.Cert; c != nil {
+				reason = fmt.Sprintf("it is valid only from %s to %s", c.NotBefore.UTC().Format(time.DateOnly), c.NotAfter.UTC().Format(time.DateOnly))
+			}
+			advice = "Ask the server's owner to renew the certificate, and check this computer's clock."
+		}
+		return Result{Status: Unreachable, Code: CodeTLS,
+			Summary: fmt.Sprintf("The certificate of %s is not valid: %s.", host, reason),
+			Advice:  advice}, true
+	}
+	var recErr tls.RecordHeaderError
+	if errors.As(err, &recErr) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
+		return Result{Status: Unreachable, Code: CodeTLS,
+			Summary: fmt.Sprintf("%s did not answer with TLS (HTTPS).", host),
+			Advice:  "The server speaks plain HTTP on this port: use http:// in the base URL, or the server's HTTPS port."}, true
+	}
+	var alert tls.AlertError
+	var verr *tls.CertificateVerificationError
+	if errors.As(err, &alert) || errors.As(err, &verr) || strings.Contains(err.Error(), "tls:") {
+		return Result{Status: Unreachable, Code: CodeTLS,
+			Summary: fmt.Sprintf("The secure (TLS) connection to %s failed: %s.", host, innerText(err)),
+			Advice:  "Check the base URL's host and port; the server may need a client certificate or a newer TLS version."}, true
+	}
+	return Result{}, false
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// innerText is the error without the *url.Error wrapper, whose text repeats
+// the full URL (and so a query-string API key).
+func innerText(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// words renders a timeout as "15 s" or "200 ms".
+func words(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	}
+	return fmt.Sprintf("%g s", d.Seconds())
+}
+
+func basicToken(user, pass string) string {
+	return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+}

@@ -1,0 +1,605 @@
+// Package verify runs a connection's dry run: it builds the connector's test
+// request, applies the credentials, sends it once and turns what happened into
+// a status and a diagnosis a person can act on.
+//
+// Status choices: Disconnected is used only when the credentials are at fault
+// (missing, rejected, or a rule that says so). Everything else that stops a
+// good answer (network, TLS, timeouts, wrong base URL or path, rate limits,
+// server errors, invalid settings) is Unreachable, because re-entering the
+// credentials would not fix it. In particular 404 is Unreachable/not_found:
+// it almost always means a wrong base URL or test path. Canceled runs are
+// Unverified: nothing was learned.
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"patchbay/backend/apperr"
+	"patchbay/backend/auth"
+	"patchbay/backend/catalog"
+)
+
+// Status is the verdict on a connection.
+type Status string
+
+const (
+	Connected    Status = "connected"
+	Disconnected Status = "disconnected"
+	Unreachable  Status = "unreachable"
+	Unverified   Status = "unverified"
+)
+
+// Diagnosis codes: stable, the UI may branch on them.
+const (
+	CodeOK                 = "ok"
+	CodeMissingCredentials = "missing_credentials"
+	CodeInvalidConfig      = "invalid_config" // a setting or the definition is unusable; nothing sent
+	CodeRuleFailed         = "rule_failed"
+	CodeUnauthorized       = "unauthorized"
+	CodeForbidden          = "forbidden"
+	CodeNotFound           = "not_found"
+	CodeRateLimited        = "rate_limited"
+	CodeServerError        = "server_error"
+	CodeHTTPError          = "http_error" // any other non-success status (400, 405, 3xx without Location, ...)
+	CodeHTMLResponse       = "html_response"
+	CodeNotJSON            = "not_json" // rules need JSON and the body is not JSON (nor HTML)
+	CodeDNS                = "dns"
+	CodeRefused            = "refused"
+	CodeTimeout            = "timeout"
+	CodeUnknownCA          = "unknown_ca"
+	CodeTLS                = "tls"
+	CodeRedirectLoop       = "redirect_loop"
+	CodeNetwork            = "network" // other transport failures (reset, unreachable network, ...)
+	CodeCanceled           = "canceled"
+)
+
+// DefaultTimeout bounds a whole run (connect, TLS, redirects, body) when
+// Input.Timeout is not set.
+const DefaultTimeout = 15 * time.Second
+
+// maxRedirects is how many redirects are followed; one more is a loop.
+const maxRedirects = 10
+
+// maxBody caps how much of the answer is read for rules and identity.
+const maxBody = 1 << 20
+
+// Input is one verification request.
+type Input struct {
+	Connector catalog.Connector
+	AuthType  catalog.AuthType // which of Connector.Auth; "" = the first (default)
+	BaseURL   string           // override; "" = Connector.BaseURL
+	// Settings and Secrets by field key. A setting absent from the map is
+	// unset and takes the field's Default; present-but-empty is kept (see
+	// package auth for what that means to bearerPrefix).
+	Settings, Secrets map[string]string
+	Timeout           time.Duration     // <=0 → DefaultTimeout
+	Transport         http.RoundTripper // nil → a clone of http.DefaultTransport
+}
+
+// Result is the verdict and its explanation. Summary, Advice and Identity never
+// contain a secret value: they are scrubbed before Run returns.
+type Result struct {
+	Status     Status        `json:"status"`
+	Code       string        `json:"code"`
+	Summary    string        `json:"summary"`
+	Advice     string        `json:"advice"`
+	Identity   string        `json:"identity,omitempty"`
+	HTTPStatus int           `json:"httpStatus,omitempty"`
+	Duration   time.Duration `json:"duration"`
+	// Field names the input at fault for missing_credentials and
+	// invalid_config, so the form can point at it.
+	Field string `json:"field,omitempty"`
+}
+
+// Verifier runs verifications. It holds no connection state; one is enough
+// for the whole app.
+type Verifier struct {
+	now func() time.Time
+}
+
+// New makes a Verifier; now is the clock used to time runs (nil → time.Now).
+func New(now func() time.Time) *Verifier {
+	if now == nil {
+		now = time.Now
+	}
+	return &Verifier{now: now}
+}
+
+// Run performs the dry run described by in. It always returns a Result; the
+// network is touched at most once per redirect hop, and not at all when the
+// input is incomplete.
+func (v *Verifier) Run(ctx context.Context, in Input) Result {
+	start := v.now()
+	r := v.run(ctx, in)
+	r.Duration = v.now().Sub(start)
+	return scrub(r, in.Settings, in.Secrets)
+}
+
+func (v *Verifier) run(ctx context.Context, in Input) Result {
+	c := in.Connector
+	name := strings.TrimSpace(c.Name)
+	if name == "" {
+		name = "The server"
+	}
+	timeout := in.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+
+	m, err := pickMethod(c, in.AuthType)
+	if err != nil {
+		return invalidConfig(err)
+	}
+	settings := effectiveSettings(c, m, in.Settings)
+
+	if missing := auth.MissingCredentials(m, settings, in.Secrets); len(missing) > 0 {
+		labels := make([]string, len(missing))
+		for i, k := range missing {
+			labels[i] = k
+			if f, ok := findField(c, &m, k); ok {
+				labels[i] = labelOf(f)
+			}
+		}
+		return Result{
+			Status:  Disconnected,
+			Code:    CodeMissingCredentials,
+			Summary: fmt.Sprintf("Missing credentials: %s.", strings.Join(labels, ", ")),
+			Advice:  fmt.Sprintf("Enter the %s, then test again.", strings.Join(labels, " and ")),
+			Field:   missing[0],
+		}
+	}
+
+	req, err := buildRequest(ctx, c, m, in.BaseURL, settings, in.Secrets)
+	if err != nil {
+		return invalidConfig(err)
+	}
+	hdrs, params := auth.Redactions(m, settings, in.Secrets)
+
+	tr := in.Transport
+	if tr == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		defer t.CloseIdleConnections()
+		tr = t
+	}
+	client := &http.Client{Transport: tr, CheckRedirect: checkRedirect(hdrs, params)}
+
+	tctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req = req.WithContext(tctx)
+
+	resp, err := client.Do(req)
+	if err != nil {
+		return diagnose(ctx, err, req.URL, timeout)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		r := diagnose(ctx, err, resp.Request.URL, timeout)
+		r.HTTPStatus = resp.StatusCode
+		return r
+	}
+	r := judge(name, c, m, resp, body)
+	r.HTTPStatus = resp.StatusCode
+	return r
+}
+
+// pickMethod finds the auth method by type; "" picks the connector's default
+// (the first), or none when it lists no methods.
+func pickMethod(c catalog.Connector, t catalog.AuthType) (catalog.AuthMethod, error) {
+	if t == "" {
+		if len(c.Auth) == 0 {
+			return catalog.AuthMethod{Type: catalog.AuthNone}, nil
+		}
+		return c.Auth[0], nil
+	}
+	for _, m := range c.Auth {
+		if m.Type == t {
+			return m, nil
+		}
+	}
+	if t == catalog.AuthNone && len(c.Auth) == 0 {
+		return catalog.AuthMethod{Type: catalog.AuthNone}, nil
+	}
+	return catalog.AuthMethod{}, apperr.Invalid("authType", "%s does not accept the %q authentication method; choose one it lists.", c.Name, t)
+}
+
+// effectiveSettings fills unset (absent) keys with the non-secret defaults of
+// the connector's and the method's fields.
+func effectiveSettings(c catalog.Connector, m catalog.AuthMethod, given map[string]string) map[string]string {
+	out := make(map[string]string, len(given))
+	for k, v := range given {
+		out[k] = v
+	}
+	for _, fields := range [][]catalog.Field{c.Fields, m.Fields} {
+		for _, f := range fields {
+			if _, set := out[f.Key]; !set && !f.Secret && f.Default != "" {
+				out[f.Key] = f.Default
+			}
+		}
+	}
+	return out
+}
+
+func buildRequest(ctx context.Context, c catalog.Connector, m catalog.AuthMethod, override string, settings, secrets map[string]string) (*http.Request, error) {
+	base, err := ResolveBaseURL(c, override, settings)
+	if err != nil {
+		return nil, err
+	}
+	path, err := Expand(c.Test.Path, settings)
+	if err != nil {
+		return nil, templateError(c, &m, "testPath", "test path", err)
+	}
+	u, err := joinURL(base, path)
+	if err != nil {
+		return nil, err
+	}
+	method := strings.ToUpper(strings.TrimSpace(c.Test.Method))
+	if method == "" {
+		method = http.MethodGet
+	}
+	if !auth.ValidHeaderName(method) { // a method is a token too
+		return nil, apperr.Invalid("method", "The connector's test method %q is not an HTTP method.", c.Test.Method)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	if err != nil {
+		return nil, apperr.Invalid("baseUrl", "The test request cannot be built from this URL (%v).", err)
+	}
+	// Identify ourselves (GitHub and others refuse requests without a
+	// User-Agent) and prefer JSON; a definition may override both.
+	req.Header.Set("User-Agent", "Patchbay")
+	req.Header.Set("Accept", "application/json, */*;q=0.5")
+	names := make([]string, 0, len(c.Test.Headers))
+	for k := range c.Test.Headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if !auth.ValidHeaderName(k) {
+			return nil, apperr.Invalid("headers", "The test request header name %q is not valid: use letters, digits and - only.", k)
+		}
+		val, err := Expand(c.Test.Headers[k], settings)
+		if err != nil {
+			return nil, templateError(c, &m, "headers", "header "+k, err)
+		}
+		if strings.ContainsAny(val, "\r\n\x00") {
+			return nil, apperr.Invalid("headers", "The value of header %s contains a line break.", k)
+		}
+		req.Header.Set(k, val)
+	}
+	// Credentials last, so a definition header can never overwrite them.
+	if err := auth.Apply(req, m, settings, secrets); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+func invalidConfig(err error) Result {
+	ae := apperr.From(err)
+	return Result{
+		Status:  Unreachable,
+		Code:    CodeInvalidConfig,
+		Summary: ae.Message,
+		Advice:  "Fix this setting, then test again. Nothing was sent.",
+		Field:   ae.Field,
+	}
+}
+
+// judge turns a completed HTTP exchange into a Result.
+func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Response, body []byte) Result {
+	code := resp.StatusCode
+	line := statusLine(code)
+	rules := c.Test.Rules
+	doc, isJSON := decodeJSON(body)
+
+	// Status rules, when present, define which codes count as an answer to
+	// judge further (an API may answer 400 to a well-authenticated probe);
+	// otherwise any 2xx does.
+	allowed := code >= 200 && code < 300
+	var failedStatus *catalog.Rule
+	hasStatusRule := false
+	for i, rule := range rules {
+		if rule.Kind != "status" {
+			continue
+		}
+		if !hasStatusRule {
+			hasStatusRule = true
+			allowed = true
+		}
+		if !containsInt(rule.Status, code) {
+			allowed = false
+			if failedStatus == nil {
+				failedStatus = &rules[i]
+			}
+		}
+	}
+	if !allowed {
+		if failedStatus != nil && code >= 200 && code < 300 {
+			return ruleFailed(name, *failedStatus, line, doc)
+		}
+		return httpFailure(name, c, m, resp, line, doc)
+	}
+
+	needJSON := c.Test.Identity != ""
+	jsonRules := false
+	for _, rule := range rules {
+		if rule.Kind == "jsonEquals" || rule.Kind == "jsonExists" {
+			needJSON, jsonRules = true, true
+		}
+	}
+	if needJSON && isHTML(resp, body) {
+		return Result{
+			Status:  Unreachable,
+			Code:    CodeHTMLResponse,
+			Summary: fmt.Sprintf("%s answered an HTML page, not the API (%s).", name, line),
+			Advice:  "The server answered an HTML page, not the API: check the base URL — you may be hitting a login page or proxy.",
+		}
+	}
+	if jsonRules && !isJSON {
+		return Result{
+			Status:  Unreachable,
+			Code:    CodeNotJSON,
+			Summary: fmt.Sprintf("%s answered %s, but not with JSON.", name, line),
+			Advice:  "Check that the base URL and test path point at the API itself.",
+		}
+	}
+	for _, rule := range rules {
+		switch rule.Kind {
+		case "status":
+			// Already held.
+		case "jsonExists":
+			if _, ok := lookup(doc, rule.Path); !ok {
+				return ruleFailed(name, rule, line, doc)
+			}
+		case "jsonEquals":
+			got, ok := lookup(doc, rule.Path)
+			if !ok || !jsonEqual(got, rule.Equals) {
+				return ruleFailed(name, rule, line, doc)
+			}
+		default:
+			return invalidConfig(apperr.Invalid("rules", "The connector definition has a success rule of unknown kind %q.", rule.Kind))
+		}
+	}
+
+	summary := fmt.Sprintf("%s accepted the credentials (%s).", name, line)
+	if m.Type == catalog.AuthNone || m.Type == "" {
+		summary = fmt.Sprintf("%s answered the test request (%s).", name, line)
+	}
+	return Result{
+		Status:   Connected,
+		Code:     CodeOK,
+		Summary:  summary,
+		Identity: renderIdentity(c.Test.Identity, doc),
+	}
+}
+
+func ruleFailed(name string, rule catalog.Rule, line string, doc any) Result {
+	status := Disconnected
+	advice := "The answer says the credentials are not accepted: check them and enter them again."
+	if rule.Outcome == string(Unreachable) {
+		status = Unreachable
+		advice = "Check the connection's base URL and settings."
+	}
+	summary := strings.TrimSpace(rule.Message)
+	if summary == "" {
+		summary = fmt.Sprintf("%s answered %s, but not what a working connection gets (rule on %q failed).", name, line, rule.Path)
+	}
+	if said := serverMessage(doc); said != "" {
+		advice = fmt.Sprintf("%s said: “%s”. %s", name, said, advice)
+	}
+	return Result{Status: status, Code: CodeRuleFailed, Summary: summary, Advice: advice}
+}
+
+// httpFailure explains a status that is not a success.
+func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Response, line string, doc any) Result {
+	code := resp.StatusCode
+	u := resp.Request.URL
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	cred := credentialWords(m)
+	var r Result
+	switch {
+	case code == http.StatusUnauthorized:
+		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+			Summary: fmt.Sprintf("%s rejected the credentials (%s).", name, line),
+			Advice:  fmt.Sprintf("Check the %s: it may be mistyped, revoked or expired. Enter it again, then test.", cred)}
+	case code == http.StatusForbidden:
+		r = Result{Status: Disconnected, Code: CodeForbidden,
+			Summary: fmt.Sprintf("%s accepted the credentials, but they lack permission for %s (%s).", name, path, line),
+			Advice:  fmt.Sprintf("Give the %s the scope or role that allows %s %s, or use an account that has it.", cred, resp.Request.Method, path)}
+	case code == http.StatusNotFound:
+		r = Result{Status: Unreachable, Code: CodeNotFound,
+			Summary: fmt.Sprintf("%s has nothing at %s (%s).", name, u.Scheme+"://"+u.Host+path, line),
+			Advice:  "Check the base URL and test path. (Some APIs also answer 404 when the credentials cannot see the resource.)"}
+	case code == http.StatusTooManyRequests:
+		advice := "Wait a little, then test again."
+		if wait := retryAfter(resp.Header.Get("Retry-After")); wait != "" {
+			advice = fmt.Sprintf("%s asks to wait %s; test again after that.", name, wait)
+		}
+		r = Result{Status: Unreachable, Code: CodeRateLimited,
+			Summary: fmt.Sprintf("%s is limiting requests (%s).", name, line),
+			Advice:  advice}
+	case code >= 500:
+		r = Result{Status: Unreachable, Code: CodeServerError,
+			Summary: fmt.Sprintf("%s had a server error (%s).", name, line),
+			Advice:  fmt.Sprintf("The problem is on %s's side, not with the credentials: try again later or check its status page.", name)}
+	default:
+		r = Result{Status: Unreachable, Code: CodeHTTPError,
+			Summary: fmt.Sprintf("%s refused the test request (%s).", name, line),
+			Advice:  "Check the connection's settings, base URL and test path."}
+	}
+	if override := failureMessage(c.Test.Failures, code); override != "" {
+		r.Summary = override
+	}
+	if said := serverMessage(doc); said != "" {
+		r.Advice = fmt.Sprintf("%s said: “%s”. %s", name, said, r.Advice)
+	}
+	return r
+}
+
+// failureMessage finds the definition's own words for a status: the exact
+// code first, then its class ("4xx", "5xx").
+func failureMessage(failures map[string]string, code int) string {
+	if len(failures) == 0 {
+		return ""
+	}
+	if s := strings.TrimSpace(failures[strconv.Itoa(code)]); s != "" {
+		return s
+	}
+	class := strconv.Itoa(code/100) + "xx"
+	for k, v := range failures {
+		if strings.EqualFold(k, class) && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+func credentialWords(m catalog.AuthMethod) string {
+	if l := strings.TrimSpace(m.Label); l != "" {
+		return l
+	}
+	switch m.Type {
+	case catalog.AuthAPIKey:
+		return "API key"
+	case catalog.AuthBasic:
+		return "user name and password"
+	case catalog.AuthBearer:
+		return "token"
+	}
+	return "credentials"
+}
+
+func statusLine(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return fmt.Sprintf("%d %s", code, t)
+	}
+	return strconv.Itoa(code)
+}
+
+// retryAfter renders a Retry-After value (seconds or an HTTP date) as words.
+func retryAfter(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return ""
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return fmt.Sprintf("%d s", n)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return "until " + t.UTC().Format("15:04:05 UTC")
+	}
+	return ""
+}
+
+// isHTML says whether the answer is an HTML page: by its media type, or, when
+// that is not JSON, by how the body starts.
+func isHTML(resp *http.Response, body []byte) bool {
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	switch {
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return true
+	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+		return false
+	}
+	start := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(string(body[:min(len(body), 512)]), "\ufeff")))
+	return strings.HasPrefix(start, "<!doctype html") || strings.HasPrefix(start, "<html")
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRedirect stops loops and keeps credentials on their origin: Go drops
+// Authorization only when the host name changes (and keeps it for
+// subdomains and other ports); we also drop the method's own secret headers
+// and query parameters whenever scheme, host or port change.
+func checkRedirect(secretHeaders, secretParams []string) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) > maxRedirects {
+			return fmt.Errorf("%w: more than %d redirects", errRedirectLoop, maxRedirects)
+		}
+		for _, prev := range via {
+			if prev.URL.String() == req.URL.String() {
+				return fmt.Errorf("%w: %s redirected back to itself", errRedirectLoop, req.URL.EscapedPath())
+			}
+		}
+		if !sameOrigin(via[0].URL, req.URL) {
+			// Referer too: Go fills it with the previous URL, query and all,
+			// which carries a query-string API key to the new host.
+			for _, h := range append([]string{"Authorization", "Proxy-Authorization", "Cookie", "Referer"}, secretHeaders...) {
+				req.Header.Del(h)
+			}
+			if len(secretParams) > 0 && req.URL.RawQuery != "" {
+				q := req.URL.Query()
+				for _, p := range secretParams {
+					q.Del(p)
+				}
+				req.URL.RawQuery = q.Encode()
+			}
+		}
+		return nil
+	}
+}
+
+var errRedirectLoop = errors.New("redirect loop")
+
+func sameOrigin(a, b *url.URL) bool {
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && portOf(a) == portOf(b)
+}
+
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return "443"
+	}
+	return "80"
+}
+
+// scrub removes any secret value (raw, percent-encoded, or as a Basic
+// credential) from the human-facing text of a Result: a server may echo a
+// token back in an error message or an identity field.
+func scrub(r Result, settings, secrets map[string]string) Result {
+	var needles []string
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		needles = append(needles, s)
+		if e := url.QueryEscape(s); e != s {
+			needles = append(needles, e)
+		}
+		if t := strings.TrimSpace(s); t != "" && t != s {
+			needles = append(needles, t)
+		}
+	}
+	if p := secrets[auth.KeyPassword]; p != "" {
+		needles = append(needles, basicToken(settings[auth.KeyUsername], p))
+	}
+	// Longest first, so a secret that contains another is removed whole.
+	sort.Slice(needles, func(i, j int) bool { return len(needles[i]) > len(needles[j]) })
+	for _, n := range needles {
+		r.Summary = strings.ReplaceAll(r.Summary, n, "[redacted]")
+		r.Advice = strings.ReplaceAll(r.Advice, n, "[redacted]")
+		r.Identity = strings.ReplaceAll(r.Identity, n, "[redacted]")
+	}
+	return r
+}
