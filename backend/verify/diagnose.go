@@ -161,9 +161,9 @@ func innerText(err error) string {
 // words renders a timeout as "15 s" or "200 ms".
 func words(d time.Duration) string {
 	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
+		return fmt.Sprintf("%d ms", d.Round(10*time.Millisecond).Milliseconds())
 	}
-	return fmt.Sprintf("%g s", d.Seconds())
+	return fmt.Sprintf("%g s", d.Round(100*time.Millisecond).Seconds())
 }
 
 func basicToken(user, pass string) string {

@@ -173,6 +173,13 @@ func (v *Verifier) run(ctx context.Context, in Input) Result {
 	}
 	client := &http.Client{Transport: tr, CheckRedirect: checkRedirect(hdrs, params)}
 
+	// A caller deadline shorter than ours is the real bound; say so in the
+	// timeout message rather than claiming our own.
+	if dl, ok := ctx.Deadline(); ok {
+		if rem := time.Until(dl); rem < timeout {
+			timeout = rem
+		}
+	}
 	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req = req.WithContext(tctx)
@@ -540,7 +547,20 @@ func checkRedirect(secretHeaders, secretParams []string) func(*http.Request, []*
 				return fmt.Errorf("%w: %s redirected back to itself", errRedirectLoop, req.URL.EscapedPath())
 			}
 		}
-		if !sameOrigin(via[0].URL, req.URL) {
+		if sameOrigin(via[0].URL, req.URL) {
+			// Go does not carry the query across a redirect: put a query
+			// API key back for its own origin (e.g. /me → /me/), or the
+			// hop would look like rejected credentials.
+			if len(secretParams) > 0 {
+				first, q := via[0].URL.Query(), req.URL.Query()
+				for _, p := range secretParams {
+					if first.Has(p) && !q.Has(p) {
+						q[p] = first[p]
+					}
+				}
+				req.URL.RawQuery = q.Encode()
+			}
+		} else {
 			// Referer too: Go fills it with the previous URL, query and all,
 			// which carries a query-string API key to the new host.
 			for _, h := range append([]string{"Authorization", "Proxy-Authorization", "Cookie", "Referer"}, secretHeaders...) {
