@@ -25,7 +25,7 @@ func openTestStore(t *testing.T) (*Store, *testClock, string) {
 
 type testClock struct{ t time.Time }
 
-func (c *testClock) now() time.Time           { return c.t }
+func (c *testClock) now() time.Time          { return c.t }
 func (c *testClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
 // rawDB opens path with the store's own DSN but runs no migrations, for

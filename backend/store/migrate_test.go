@@ -54,6 +54,16 @@ VALUES ('patchbay:seed-conn-1', 'seed-conn-1', '2024-05-06T07:08:09.000000000Z')
        ('patchbay:gone', 'gone', '2024-05-06T07:08:09.000000000Z');
 INSERT INTO app_settings (key, value) VALUES ('theme', 'dark'), ('último', 'ñandú 🦤');
 `,
+	2: `
+INSERT INTO exchanges (id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
+    method, url, status, error_class, total_ms, detail_json)
+VALUES ('seed-ex-1', 'seed-run-1', 'seed-conn-1', 'personal', 'http', '2024-05-06T07:08:10.000000000Z',
+        '2024-05-06T07:08:10.250000000Z', 'GET', 'https://acme.zendesk.com/api/v2/users/me.json', 200, '',
+        212.5, '{"request":{"headers":{"Authorization":["[REDACTED]"]}},"note":"é 😀"}'),
+       ('seed-ex-2', 'seed-run-2', 'draft-not-saved', '', 'http', '2024-05-06T07:09:00.000000000Z',
+        '2024-05-06T07:09:05.000000000Z', 'GET', 'https://unreachable.example/', 0, 'timeout',
+        5000, '{}');
+`,
 }
 
 func embedded(t *testing.T) []migration {
