@@ -1,0 +1,156 @@
+package connlog
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"patchbay/backend/apperr"
+)
+
+// timeLayout is fixed width so stored times sort as text (the store's
+// convention for every time column).
+const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
+// Log keeps exchanges in the "exchanges" table (store migration 002). It
+// stores what it is given: exchanges must already be redacted, which the
+// Recorder guarantees. It is safe for concurrent use.
+type Log struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+// NewLog uses db (the store's pool) and now as the clock (time.Now when nil).
+func NewLog(db *sql.DB, now func() time.Time) *Log {
+	if now == nil {
+		now = time.Now
+	}
+	return &Log{db: db, now: now}
+}
+
+// Add stores one exchange. It fills in ID and StartedAt when they are empty,
+// in ex itself, so the caller can refer to the stored row.
+func (l *Log) Add(ctx context.Context, ex *Exchange) error {
+	if ex == nil {
+		return apperr.New(apperr.Validation, "No exchange was given to record.")
+	}
+	if ex.RunID == "" {
+		return apperr.Invalid("runId", "An exchange needs the id of the run that made it.")
+	}
+	if ex.ConnectionID == "" {
+		return apperr.Invalid("connectionId", "An exchange needs the id of the connection it was made for.")
+	}
+	now := l.now()
+	if ex.ID == "" {
+		ex.ID = newID(now)
+	}
+	if ex.StartedAt.IsZero() {
+		ex.StartedAt = now.UTC()
+	}
+	detail, err := json.Marshal(ex)
+	if err != nil {
+		return fmt.Errorf("connlog: encode exchange: %w", err)
+	}
+	_, err = l.db.ExecContext(ctx, `INSERT INTO exchanges
+		(id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
+		 method, url, status, error_class, total_ms, detail_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ex.ID, ex.RunID, ex.ConnectionID, ex.WorkspaceID, ex.Kind,
+		formatTime(ex.StartedAt), formatTime(now), ex.Method, ex.URL, ex.Status,
+		ex.ErrorClass, ex.Timings.TotalMs, string(detail))
+	if err != nil {
+		return apperr.Wrap(apperr.Internal, err, "Could not save an entry of the connection log: %v", err)
+	}
+	return nil
+}
+
+const selectExchanges = `SELECT id, run_id, connection_id, workspace_id, kind, started_at,
+	method, url, status, error_class, total_ms, detail_json FROM exchanges `
+
+// ListRun returns one run's exchanges in the order they started (never nil).
+func (l *Log) ListRun(ctx context.Context, runID string) ([]Exchange, error) {
+	return l.query(ctx, selectExchanges+`WHERE run_id = ? ORDER BY started_at, rowid`, runID)
+}
+
+// LatestRun returns the exchanges of the connection's most recent run (the
+// run with the latest-starting exchange), in the order they started; empty
+// when the connection was never verified.
+func (l *Log) LatestRun(ctx context.Context, connectionID string) ([]Exchange, error) {
+	return l.query(ctx, selectExchanges+`WHERE connection_id = ?1 AND run_id = (
+			SELECT run_id FROM exchanges WHERE connection_id = ?1
+			ORDER BY started_at DESC, rowid DESC LIMIT 1)
+		ORDER BY started_at, rowid`, connectionID)
+}
+
+// DeleteConnection removes every exchange of a connection (when the
+// connection is deleted).
+func (l *Log) DeleteConnection(ctx context.Context, connectionID string) error {
+	if _, err := l.db.ExecContext(ctx, `DELETE FROM exchanges WHERE connection_id = ?`, connectionID); err != nil {
+		return apperr.Wrap(apperr.Internal, err, "Could not delete the connection log of connection %s: %v", connectionID, err)
+	}
+	return nil
+}
+
+// Prune keeps the newest keepRunsPerConnection runs of every connection and
+// deletes the older ones whole (a run is never cut in half). Runs are ordered
+// by their latest exchange. 0 deletes every run.
+func (l *Log) Prune(ctx context.Context, keepRunsPerConnection int) error {
+	if keepRunsPerConnection < 0 {
+		return apperr.Invalid("keepRunsPerConnection", "The number of runs to keep per connection cannot be negative (got %d).", keepRunsPerConnection)
+	}
+	_, err := l.db.ExecContext(ctx, `DELETE FROM exchanges WHERE (connection_id, run_id) IN (
+		SELECT connection_id, run_id FROM (
+			SELECT connection_id, run_id, ROW_NUMBER() OVER (
+				PARTITION BY connection_id ORDER BY MAX(started_at) DESC, run_id DESC) AS n
+			FROM exchanges GROUP BY connection_id, run_id)
+		WHERE n > ?)`, keepRunsPerConnection)
+	if err != nil {
+		return apperr.Wrap(apperr.Internal, err, "Could not prune the connection log: %v", err)
+	}
+	return nil
+}
+
+func (l *Log) query(ctx context.Context, q string, args ...any) ([]Exchange, error) {
+	rows, err := l.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, apperr.Wrap(apperr.Internal, err, "Could not read the connection log: %v", err)
+	}
+	defer rows.Close()
+	out := []Exchange{}
+	for rows.Next() {
+		var ex Exchange
+		var started, detail string
+		if err := rows.Scan(&ex.ID, &ex.RunID, &ex.ConnectionID, &ex.WorkspaceID, &ex.Kind, &started,
+			&ex.Method, &ex.URL, &ex.Status, &ex.ErrorClass, &ex.Timings.TotalMs, &detail); err != nil {
+			return nil, apperr.Wrap(apperr.Internal, err, "Could not read the connection log: %v", err)
+		}
+		// The columns are the authority for the fields they hold; detail_json
+		// fills in the rest.
+		cols := ex
+		if err := json.Unmarshal([]byte(detail), &ex); err != nil {
+			return nil, apperr.Wrap(apperr.Internal, err, "The connection log entry %s is damaged: %v", cols.ID, err)
+		}
+		ex.ID, ex.RunID, ex.ConnectionID, ex.WorkspaceID, ex.Kind = cols.ID, cols.RunID, cols.ConnectionID, cols.WorkspaceID, cols.Kind
+		ex.Method, ex.URL, ex.Status, ex.ErrorClass = cols.Method, cols.URL, cols.Status, cols.ErrorClass
+		ex.Timings.TotalMs = cols.Timings.TotalMs
+		if ex.StartedAt, err = time.Parse(time.RFC3339Nano, started); err != nil {
+			return nil, apperr.Wrap(apperr.Internal, err, "The connection log entry %s has a bad start time %q.", cols.ID, started)
+		}
+		ex.StartedAt = ex.StartedAt.UTC()
+		if ex.RequestHeaders == nil {
+			ex.RequestHeaders = []Header{}
+		}
+		if ex.ResponseHeaders == nil {
+			ex.ResponseHeaders = []Header{}
+		}
+		out = append(out, ex)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, apperr.Wrap(apperr.Internal, err, "Could not read the connection log: %v", err)
+	}
+	return out, nil
+}
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
