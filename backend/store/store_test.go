@@ -242,3 +242,28 @@ func TestConcurrentWritersDoNotHitBusy(t *testing.T) {
 	}
 	require.True(t, sort.StringsAreSorted(names))
 }
+
+// Several processes starting at once on a new file: each migration must be
+// applied exactly once (the version is re-read under the write lock).
+func TestConcurrentOpenMigratesOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "patchbay.db")
+	const openers = 4
+	stores := make([]*Store, openers)
+	errs := make([]error, openers)
+	var wg sync.WaitGroup
+	for i := range openers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stores[i], errs[i] = Open(path)
+		}()
+	}
+	wg.Wait()
+	for i := range openers {
+		require.NoError(t, errs[i])
+		defer stores[i].Close()
+	}
+	ws, err := stores[0].ListWorkspaces(context.Background())
+	require.NoError(t, err)
+	require.Len(t, ws, 1)
+}
