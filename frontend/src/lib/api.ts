@@ -1,0 +1,241 @@
+// The one door to the Go side. Components and stores call these functions and
+// never the generated wailsjs bindings, so a failed call is always a thrown
+// ApiError with a stable code, and the rest of the UI reads like plain async code.
+
+import * as appService from '../../wailsjs/go/services/AppService';
+import * as connectionService from '../../wailsjs/go/services/ConnectionService';
+import * as connectorService from '../../wailsjs/go/services/ConnectorService';
+import * as runtime from '../../wailsjs/runtime/runtime';
+import type {
+  AppInfoDTO,
+  ConnectionDraft,
+  ConnectionDTO,
+  Connector,
+  Exchange,
+  ExchangeEvent,
+  SaveResultDTO,
+  VerificationDTO,
+} from './types';
+
+export const errorCodes = [
+  'validation',
+  'not_found',
+  'in_use',
+  'conflict',
+  'keychain_unavailable',
+  'verification_failed',
+  'canceled',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+function isErrorCode(v: unknown): v is ErrorCode {
+  return typeof v === 'string' && (errorCodes as readonly string[]).includes(v);
+}
+
+/** A failed call to Go: a stable code to branch on and a sentence for a person. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  /** The input the error is about ("name", "token", …), "" when none. */
+  readonly field: string;
+
+  constructor(code: ErrorCode, message: string, field = '') {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.field = field;
+  }
+}
+
+function fromObject(o: Record<string, unknown>, fallbackText: string): ApiError {
+  const message = typeof o.message === 'string' && o.message !== '' ? o.message : fallbackText;
+  const field = typeof o.field === 'string' ? o.field : '';
+  return new ApiError(isErrorCode(o.code) ? o.code : 'internal', message, field);
+}
+
+/**
+ * Turns whatever a rejected binding gives us into an ApiError. Go's errors
+ * arrive as a string holding JSON {"code","message","field"}; anything else
+ * (a plain string, a JS exception) becomes code "internal" with its raw text.
+ */
+export function parseError(raw: unknown): ApiError {
+  if (raw instanceof ApiError) return raw;
+  if (typeof raw === 'string') {
+    const text = raw.trim();
+    if (text.startsWith('{')) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+          const o = parsed as Record<string, unknown>;
+          if ('code' in o || 'message' in o) return fromObject(o, raw);
+        }
+      } catch {
+        // Not JSON after all: fall through to the raw text.
+      }
+    }
+    return new ApiError('internal', raw === '' ? 'Something went wrong.' : raw);
+  }
+  if (raw instanceof Error) {
+    // A binding that was never injected (no Go side) fails with a TypeError.
+    if (raw instanceof TypeError && /\bgo\b|services|undefined/.test(raw.message)) {
+      return new ApiError('internal', 'Patchbay’s background service is not available. Restart the app.');
+    }
+    return parseError(raw.message);
+  }
+  if (raw !== null && typeof raw === 'object') {
+    return fromObject(raw as Record<string, unknown>, 'Something went wrong.');
+  }
+  return new ApiError('internal', 'Something went wrong.');
+}
+
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw parseError(e);
+  }
+}
+
+// The assignments below (generated type -> our type) are the compile-time
+// check that the Go DTOs and these shapes still agree.
+
+export function listConnectors(): Promise<Connector[]> {
+  return call(async () => {
+    const list: Connector[] | null = await connectorService.ListConnectors();
+    return list ?? [];
+  });
+}
+
+/** Opens Go's file dialog; null when the user cancels it. */
+export function importConnector(): Promise<Connector | null> {
+  return call(async () => {
+    const c: Connector | null = await connectorService.ImportConnector();
+    return c ?? null;
+  });
+}
+
+export function importConnectorFile(path: string): Promise<Connector> {
+  return call(async () => {
+    const c: Connector = await connectorService.ImportConnectorFile(path);
+    return c;
+  });
+}
+
+export function listConnections(): Promise<ConnectionDTO[]> {
+  return call(async () => {
+    const list: ConnectionDTO[] | null = await connectionService.ListConnections();
+    return list ?? [];
+  });
+}
+
+export function getConnection(id: string): Promise<ConnectionDTO> {
+  return call(async () => {
+    const c: ConnectionDTO = await connectionService.GetConnection(id);
+    return c;
+  });
+}
+
+export function testConnection(draft: ConnectionDraft, runId: string): Promise<VerificationDTO> {
+  return call(async () => {
+    const v: VerificationDTO = await connectionService.TestConnection(draft, runId);
+    return v;
+  });
+}
+
+export function cancelRun(runId: string): Promise<void> {
+  return call(() => connectionService.CancelRun(runId));
+}
+
+export function saveConnection(
+  draft: ConnectionDraft,
+  verifyFirst: boolean,
+  runId: string,
+): Promise<SaveResultDTO> {
+  return call(async () => {
+    const r: SaveResultDTO = await connectionService.SaveConnection(draft, verifyFirst, runId);
+    return r;
+  });
+}
+
+export function retestConnection(id: string, runId: string): Promise<VerificationDTO> {
+  return call(async () => {
+    const v: VerificationDTO = await connectionService.RetestConnection(id, runId);
+    return v;
+  });
+}
+
+export function deleteConnection(id: string): Promise<void> {
+  return call(() => connectionService.DeleteConnection(id));
+}
+
+/** The one way a stored secret reaches the UI: the user asked to see it. */
+export function revealSecret(id: string, field: string): Promise<string> {
+  return call(() => connectionService.RevealSecret(id, field));
+}
+
+export function lastRun(connectionId: string): Promise<Exchange[]> {
+  return call(async () => {
+    const list: Exchange[] | null = await connectionService.LastRun(connectionId);
+    return list ?? [];
+  });
+}
+
+export function appInfo(): Promise<AppInfoDTO> {
+  return call(async () => {
+    const info: AppInfoDTO = await appService.Info();
+    return info;
+  });
+}
+
+// Events. Without the Wails runtime (a plain browser) subscriptions are no-ops.
+
+function hasRuntime(): boolean {
+  return typeof window !== 'undefined' && 'runtime' in window && window.runtime != null;
+}
+
+function isExchangeEvent(v: unknown): v is ExchangeEvent {
+  if (v === null || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.runId === 'string' && o.exchange !== null && typeof o.exchange === 'object';
+}
+
+/** Calls back with each exchange of a running test as Go records it. */
+export function onExchange(cb: (event: ExchangeEvent) => void): () => void {
+  if (!hasRuntime()) return () => {};
+  return runtime.EventsOn('verify:exchange', (payload: unknown) => {
+    if (isExchangeEvent(payload)) cb(payload);
+  });
+}
+
+/** Calls back after any save, delete or status change. */
+export function onConnectionsChanged(cb: () => void): () => void {
+  if (!hasRuntime()) return () => {};
+  return runtime.EventsOn('connections:changed', () => cb());
+}
+
+/** Opens a link in the system browser (the webview must never navigate away). */
+export function openExternal(url: string): void {
+  if (hasRuntime()) {
+    runtime.BrowserOpenURL(url);
+  } else {
+    window.open(url, '_blank', 'noopener');
+  }
+}
+
+/** A fresh id that ties a test run to its events and to CancelRun. */
+export function newRunId(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') {
+    return crypto.randomUUID();
+  }
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+declare global {
+  interface Window {
+    runtime?: unknown;
+    go?: unknown;
+  }
+}

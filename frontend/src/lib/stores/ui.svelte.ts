@@ -1,0 +1,63 @@
+// Where the user is: the page, the open panels, the search text, the
+// connection each card shows, and short-lived notices.
+
+export type Page = 'connectors' | 'log' | 'settings';
+
+export interface EditorTarget {
+  connectorId: string;
+  /** null opens a new connection. */
+  connectionId: string | null;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'success' | 'error' | 'info';
+  text: string;
+}
+
+class UiState {
+  page: Page = $state('connectors');
+  search = $state('');
+  pickerOpen = $state(false);
+  editor: EditorTarget | null = $state(null);
+  /** Connector whose Manage Connections panel is open. */
+  manage: string | null = $state(null);
+  /** The connection chosen in each card's dropdown, by connector id. */
+  selected: Record<string, string> = $state({});
+  /** The connection the log page shows. */
+  logConnectionId = $state('');
+  toasts: Toast[] = $state([]);
+  private nextToast = 1;
+
+  openEditor(connectorId: string, connectionId: string | null = null): void {
+    this.pickerOpen = false;
+    this.editor = { connectorId, connectionId };
+  }
+
+  closeEditor(): void {
+    this.editor = null;
+  }
+
+  openManage(connectorId: string): void {
+    this.manage = connectorId;
+  }
+
+  showLog(connectionId: string): void {
+    this.logConnectionId = connectionId;
+    this.editor = null;
+    this.manage = null;
+    this.page = 'log';
+  }
+
+  toast(kind: Toast['kind'], text: string, ms = 4000): void {
+    const id = this.nextToast++;
+    this.toasts.push({ id, kind, text });
+    setTimeout(() => this.dismiss(id), ms);
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+}
+
+export const ui = new UiState();

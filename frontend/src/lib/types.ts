@@ -1,0 +1,202 @@
+// The shapes the UI works with. They mirror the JSON of the Go DTOs
+// (backend/services/dto.go, backend/catalog/types.go, backend/connlog) as plain
+// data; src/lib/api.ts checks at compile time that the generated bindings fit.
+
+export type ConnectionStatus = 'connected' | 'disconnected' | 'unreachable' | 'unverified';
+/** A badge can also show a check in progress. */
+export type BadgeStatus = ConnectionStatus | 'checking';
+
+export type AuthType = 'none' | 'apiKey' | 'basic' | 'bearer';
+
+export type FieldType = 'text' | 'password' | 'url' | 'number' | 'select' | 'textarea' | 'boolean';
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export interface Field {
+  key: string;
+  label: string;
+  type: string;
+  secret: boolean;
+  required: boolean;
+  default?: string;
+  placeholder?: string;
+  help?: string;
+  options?: Option[];
+  pattern?: string;
+  patternMessage?: string;
+}
+
+export interface AuthMethod {
+  type: string;
+  label?: string;
+  in?: string;
+  name?: string;
+  header?: string;
+  prefix?: string;
+  configurable?: boolean;
+  /** Filled by the catalog loader: the standard fields with overrides applied. */
+  fields: Field[] | null;
+}
+
+export interface Rule {
+  kind: string;
+  status?: number[];
+  path?: string;
+  equals?: unknown;
+  message: string;
+  outcome?: string;
+}
+
+export interface TestRequest {
+  method: string;
+  path: string;
+  headers?: Record<string, string>;
+  rules?: Rule[];
+  failures?: Record<string, string>;
+  identity?: string;
+}
+
+export interface Connector {
+  id: string;
+  name: string;
+  category: string;
+  description: string;
+  /** Inline SVG document. */
+  logo: string;
+  logoColor?: string;
+  docsUrl: string;
+  /** May hold {{key}} placeholders; empty means the user supplies one. */
+  baseUrl: string;
+  fields: Field[] | null;
+  auth: AuthMethod[] | null;
+  test: TestRequest;
+  setup: string[] | null;
+  builtin: boolean;
+}
+
+export interface ConnectionDTO {
+  id: string;
+  workspaceId: string;
+  connectorId: string;
+  name: string;
+  environment: string;
+  authType: string;
+  baseUrl: string;
+  settings: Record<string, string> | null;
+  /** Secret fields that hold a value in the keychain (never the values). */
+  secretFields: string[] | null;
+  timeoutSeconds: number;
+  status: string;
+  diagnosis: string;
+  identity: string;
+  /** RFC 3339; "" when never checked. */
+  checkedAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConnectionDraft {
+  id: string;
+  connectorId: string;
+  name: string;
+  environment: string;
+  authType: string;
+  baseUrl: string;
+  settings: Record<string, string>;
+  /** Only the secrets typed in this session; absent ones keep their stored value. */
+  secrets: Record<string, string>;
+  clearSecrets: string[];
+  timeoutSeconds: number;
+}
+
+export interface Header {
+  name: string;
+  value: string;
+}
+
+export interface Timings {
+  dnsMs: number;
+  connectMs: number;
+  tlsMs: number;
+  wroteMs: number;
+  firstByteMs: number;
+  downloadMs: number;
+  totalMs: number;
+}
+
+export interface TLSInfo {
+  version: string;
+  cipherSuite: string;
+  alpn: string;
+  serverName: string;
+  peerCertificates: unknown[] | null;
+  verifyError: string;
+}
+
+export interface Exchange {
+  id: string;
+  runId: string;
+  connectionId: string;
+  workspaceId: string;
+  kind: string;
+  startedAt: string;
+  method: string;
+  url: string;
+  requestHeaders: Header[] | null;
+  requestBody: string;
+  requestBodySize: number;
+  status: number;
+  statusText: string;
+  proto: string;
+  responseHeaders: Header[] | null;
+  responseBody: string;
+  responseBodySize: number;
+  responseTruncated: boolean;
+  responseBinary: boolean;
+  contentType: string;
+  timings: Timings | null;
+  remoteAddr: string;
+  tls?: TLSInfo | null;
+  redirectOf: string;
+  errorClass: string;
+  error: string;
+}
+
+export interface VerificationDTO {
+  runId: string;
+  status: string;
+  code: string;
+  summary: string;
+  advice: string;
+  identity: string;
+  httpStatus: number;
+  durationMs: number;
+  checkedAt: string;
+  exchanges: Exchange[] | null;
+}
+
+export interface SaveResultDTO {
+  saved: boolean;
+  connection?: ConnectionDTO | null;
+  verification?: VerificationDTO | null;
+}
+
+export interface AppInfoDTO {
+  version: string;
+  dataDir: string;
+  databasePath: string;
+  logPath: string;
+  workspaceId: string;
+  workspaceName: string;
+  keychainOk: boolean;
+  keychainMessage: string;
+  catalogWarnings: string[] | null;
+}
+
+export interface ExchangeEvent {
+  runId: string;
+  exchange: Exchange;
+}

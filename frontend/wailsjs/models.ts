@@ -1,0 +1,582 @@
+export namespace catalog {
+	
+	export class AuthMethod {
+	    type: string;
+	    label?: string;
+	    in?: string;
+	    name?: string;
+	    header?: string;
+	    prefix?: string;
+	    configurable?: boolean;
+	    fieldOverrides?: {[key: string]: FieldOverride};
+	    fields: Field[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AuthMethod(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.label = source["label"];
+	        this.in = source["in"];
+	        this.name = source["name"];
+	        this.header = source["header"];
+	        this.prefix = source["prefix"];
+	        this.configurable = source["configurable"];
+	        this.fieldOverrides = this.convertValues(source["fieldOverrides"], FieldOverride, true);
+	        this.fields = this.convertValues(source["fields"], Field);
+	    }
+
+	convertValues(a: any, classs: any, asMap: boolean = false): any {
+	    if (!a) {
+	        return a;
+	    }
+	    if (a.slice && a.map) {
+	        return (a as any[]).map(elem => this.convertValues(elem, classs));
+	    } else if ("object" === typeof a) {
+	        if (asMap) {
+	            for (const key of Object.keys(a)) {
+	                a[key] = new classs(a[key]);
+	            }
+	            return a;
+	        }
+	        return new classs(a);
+	    }
+	    return a;
+	}
+	}
+	export class Option {
+	    value: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Option(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.value = source["value"];
+	        this.label = source["label"];
+	    }
+	}
+	export class Field {
+	    key: string;
+	    label: string;
+	    type: string;
+	    secret: boolean;
+	    required: boolean;
+	    default?: string;
+	    placeholder?: string;
+	    help?: string;
+	    options?: Option[];
+	    pattern?: string;
+	    patternMessage?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Field(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.label = source["label"];
+	        this.type = source["type"];
+	        this.secret = source["secret"];
+	        this.required = source["required"];
+	        this.default = source["default"];
+	        this.placeholder = source["placeholder"];
+	        this.help = source["help"];
+	        this.options = this.convertValues(source["options"], Option);
+	        this.pattern = source["pattern"];
+	        this.patternMessage = source["patternMessage"];
+	    }
+
+	convertValues(a: any, classs: any, asMap: boolean = false): any {
+	    if (!a) {
+	        return a;
+	    }
+	    if (a.slice && a.map) {
+	        return (a as any[]).map(elem => this.convertValues(elem, classs));
+	    } else if ("object" === typeof a) {
+	        if (asMap) {
+	            for (const key of Object.keys(a)) {
+	                a[key] = new classs(a[key]);
+	            }
+	            return a;
+	        }
+	        return new classs(a);
+	    }
+	    return a;
+	}
+	}
+	export class FieldOverride {
+	    label?: string;
+	    help?: string;
+	    placeholder?: string;
+	    pattern?: string;
+	    patternMessage?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FieldOverride(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.label = source["label"];
+	        this.help = source["help"];
+	        this.placeholder = source["placeholder"];
+	        this.pattern = source["pattern"];
+	        this.patternMessage = source["patternMessage"];
+	    }
+	}
+	export class Rule {
+	    kind: string;
+	    status?: number[];
+	    path?: string;
+	    equals?: any;
+	    message: string;
+	    outcome?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Rule(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.kind = source["kind"];
+	        this.status = source["status"];
+	        this.path = source["path"];
+	        this.equals = source["equals"];
+	        this.message = source["message"];
+	        this.outcome = source["outcome"];
+	    }
+	}
+	export class TestRequest {
+	    method: string;
+	    path: string;
+	    headers?: {[key: string]: string};
+	    rules?: Rule[];
+	    failures?: {[key: string]: string};
+	    identity?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.headers = source["headers"];
+	        this.rules = this.convertValues(source["rules"], Rule);
+	        this.failures = source["failures"];
+	        this.identity = source["identity"];
+	    }
+
+	convertValues(a: any, classs: any, asMap: boolean = false): any {
+	    if (!a) {
+	        return a;
+	    }
+	    if (a.slice && a.map) {
+	        return (a as any[]).map(elem => this.convertValues(elem, classs));
+	    } else if ("object" === typeof a) {
+	        if (asMap) {
+	            for (const key of Object.keys(a)) {
+	                a[key] = new classs(a[key]);
+	            }
+	            return a;
+	        }
+	        return new classs(a);
+	    }
+	    return a;
+	}
+	}
+	export class Connector {
+	    id: string;
+	    name: string;
+	    category: string;
+	    description: string;
+	    logo: string;
+	    logoColor?: string;
+	    docsUrl: string;
+	    baseUrl: string;
+	    fields: Field[];
+	    auth: AuthMethod[];
+	    test: TestRequest;
+	    setup: string[];
+	    builtin: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Connector(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.category = source["category"];
+	        this.description = source["description"];
+	        this.logo = source["logo"];
+	        this.logoColor = source["logoColor"];
+	        this.docsUrl = source["docsUrl"];
+	        this.baseUrl = source["baseUrl"];
+	        this.fields = this.convertValues(source["fields"], Field);
+	        this.auth = this.convertValues(source["auth"], AuthMethod);
+	        this.test = this.convertValues(source["test"], TestRequest);
+	        this.setup = source["setup"];
+	        this.builtin = source["builtin"];
+	    }
+
+	convertValues(a: any, classs: any, asMap: boolean = false): any {
+	    if (!a) {
+	        return a;
+	    }
+	    if (a.slice && a.map) {
+	        return (a as any[]).map(elem => this.convertValues(elem, classs));
+	    } else if ("object" === typeof a) {
+	        if (asMap) {
+	            for (const key of Object.keys(a)) {
+	                a[key] = new classs(a[key]);
+	            }
+	            return a;
+	        }
+	        return new classs(a);
+	    }
+	    return a;
+	}
+	}
+
+}
+
+export namespace connlog {
+	
+	export class Header {
+	    name: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Header(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	    }
+	}
+	export class TLSInfo {
+	    version: string;
+	    cipherSuite: string;
+	    alpn: string;
+	    serverName: string;
+	    peerCertificates: string[];
+	    verifyError: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TLSInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.cipherSuite = source["cipherSuite"];
+	        this.alpn = source["alpn"];
+	        this.serverName = source["serverName"];
+	        this.peerCertificates = source["peerCertificates"];
+	        this.verifyError = source["verifyError"];
+	    }
+	}
+	export class Timings {
+	    dnsMs: number;
+	    connectMs: number;
+	    tlsMs: number;
+	    wroteMs: number;
+	    firstByteMs: number;
+	    downloadMs: number;
+	    totalMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Timings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.dnsMs = source["dnsMs"];
+	        this.connectMs = source["connectMs"];
+	        this.tlsMs = source["tlsMs"];
+	        this.wroteMs = source["wroteMs"];
+	        this.firstByteMs = source["firstByteMs"];
+	        this.downloadMs = source["downloadMs"];
+	        this.totalMs = source["totalMs"];
+	    }
+	}
+	export class Exchange {
+	    id: string;
+	    runId: string;
+	    connectionId: string;
+	    workspaceId: string;
+	    kind: string;
+	    startedAt: string;
+	    method: string;
+	    url: string;
+	    requestHeaders: Header[];
+	    requestBody: string;
+	    requestBodySize: number;
+	    status: number;
+	    statusText: string;
+	    proto: string;
+	    responseHeaders: Header[];
+	    responseBody: string;
+	    responseBodySize: number;
+	    responseTruncated: boolean;
+	    responseBinary: boolean;
+	    contentType: string;
+	    timings: Timings;
+	    remoteAddr: string;
+	    tls?: TLSInfo;
+	    redirectOf: string;
+	    errorClass: string;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Exchange(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.runId = source["runId"];
+	        this.connectionId = source["connectionId"];
+	        this.workspaceId = source["workspaceId"];
+	        this.kind = source["kind"];
+	        this.startedAt = source["startedAt"];
+	        this.method = source["method"];
+	        this.url = source["url"];
+	        this.requestHeaders = this.convertValues(source["requestHeaders"], Header);
+	        this.requestBody = source["requestBody"];
+	        this.requestBodySize = source["requestBodySize"];
+	        this.status = source["status"];
+	        this.statusText = source["statusText"];
+	        this.proto = source["proto"];
+	        this.responseHeaders = this.convertValues(source["responseHeaders"], Header);
+	        this.responseBody = source["responseBody"];
+	        this.responseBodySize = source["responseBodySize"];
+	        this.responseTruncated = source["responseTruncated"];
+	        this.responseBinary = source["responseBinary"];
+	        this.contentType = source["contentType"];
+	        this.timings = this.convertValues(source["timings"], Timings);
+	        this.remoteAddr = source["remoteAddr"];
+	        this.tls = this.convertValues(source["tls"], TLSInfo);
+	        this.redirectOf = source["redirectOf"];
+	        this.errorClass = source["errorClass"];
+	        this.error = source["error"];
+	    }
+
+	convertValues(a: any, classs: any, asMap: boolean = false): any {
+	    if (!a) {
+	        return a;
+	    }
+	    if (a.slice && a.map) {
+	        return (a as any[]).map(elem => this.convertValues(elem, classs));
+	    } else if ("object" === typeof a) {
+	        if (asMap) {
+	            for (const key of Object.keys(a)) {
+	                a[key] = new classs(a[key]);
+	            }
+	            return a;
+	        }
+	        return new classs(a);
+	    }
+	    return a;
+	}
+	}
+
+}
+
+export namespace services {
+	
+	export class AppInfoDTO {
+	    version: string;
+	    dataDir: string;
+	    databasePath: string;
+	    logPath: string;
+	    workspaceId: string;
+	    workspaceName: string;
+	    keychainOk: boolean;
+	    keychainMessage: string;
+	    catalogWarnings: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AppInfoDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.dataDir = source["dataDir"];
+	        this.databasePath = source["databasePath"];
+	        this.logPath = source["logPath"];
+	        this.workspaceId = source["workspaceId"];
+	        this.workspaceName = source["workspaceName"];
+	        this.keychainOk = source["keychainOk"];
+	        this.keychainMessage = source["keychainMessage"];
+	        this.catalogWarnings = source["catalogWarnings"];
+	    }
+	}
+	export class ConnectionDTO {
+	    id: string;
+	    workspaceId: string;
+	    connectorId: string;
+	    name: string;
+	    environment: string;
+	    authType: string;
+	    baseUrl: string;
+	    settings: {[key: string]: string};
+	    secretFields: string[];
+	    timeoutSeconds: number;
+	    status: string;
+	    diagnosis: string;
+	    identity: string;
+	    checkedAt: string;
+	    createdAt: string;
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectionDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.workspaceId = source["workspaceId"];
+	        this.connectorId = source["connectorId"];
+	        this.name = source["name"];
+	        this.environment = source["environment"];
+	        this.authType = source["authType"];
+	        this.baseUrl = source["baseUrl"];
+	        this.settings = source["settings"];
+	        this.secretFields = source["secretFields"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	        this.status = source["status"];
+	        this.diagnosis = source["diagnosis"];
+	        this.identity = source["identity"];
+	        this.checkedAt = source["checkedAt"];
+	        this.createdAt = source["createdAt"];
+	        this.updatedAt = source["updatedAt"];
+	    }
+	}
+	export class ConnectionDraft {
+	    id: string;
+	    connectorId: string;
+	    name: string;
+	    environment: string;
+	    authType: string;
+	    baseUrl: string;
+	    settings: {[key: string]: string};
+	    secrets: {[key: string]: string};
+	    clearSecrets: string[];
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectionDraft(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.connectorId = source["connectorId"];
+	        this.name = source["name"];
+	        this.environment = source["environment"];
+	        this.authType = source["authType"];
+	        this.baseUrl = source["baseUrl"];
+	        this.settings = source["settings"];
+	        this.secrets = source["secrets"];
+	        this.clearSecrets = source["clearSecrets"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
+	}
+	export class VerificationDTO {
+	    runId: string;
+	    status: string;
+	    code: string;
+	    summary: string;
+	    advice: string;
+	    identity: string;
+	    httpStatus: number;
+	    durationMs: number;
+	    checkedAt: string;
+	    exchanges: connlog.Exchange[];
+	
+	    static createFrom(source: any = {}) {
+	        return new VerificationDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.status = source["status"];
+	        this.code = source["code"];
+	        this.summary = source["summary"];
+	        this.advice = source["advice"];
+	        this.identity = source["identity"];
+	        this.httpStatus = source["httpStatus"];
+	        this.durationMs = source["durationMs"];
+	        this.checkedAt = source["checkedAt"];
+	        this.exchanges = this.convertValues(source["exchanges"], connlog.Exchange);
+	    }
+
+	convertValues(a: any, classs: any, asMap: boolean = false): any {
+	    if (!a) {
+	        return a;
+	    }
+	    if (a.slice && a.map) {
+	        return (a as any[]).map(elem => this.convertValues(elem, classs));
+	    } else if ("object" === typeof a) {
+	        if (asMap) {
+	            for (const key of Object.keys(a)) {
+	                a[key] = new classs(a[key]);
+	            }
+	            return a;
+	        }
+	        return new classs(a);
+	    }
+	    return a;
+	}
+	}
+	export class SaveResultDTO {
+	    saved: boolean;
+	    connection?: ConnectionDTO;
+	    verification?: VerificationDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new SaveResultDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.saved = source["saved"];
+	        this.connection = this.convertValues(source["connection"], ConnectionDTO);
+	        this.verification = this.convertValues(source["verification"], VerificationDTO);
+	    }
+
+	convertValues(a: any, classs: any, asMap: boolean = false): any {
+	    if (!a) {
+	        return a;
+	    }
+	    if (a.slice && a.map) {
+	        return (a as any[]).map(elem => this.convertValues(elem, classs));
+	    } else if ("object" === typeof a) {
+	        if (asMap) {
+	            for (const key of Object.keys(a)) {
+	                a[key] = new classs(a[key]);
+	            }
+	            return a;
+	        }
+	        return new classs(a);
+	    }
+	    return a;
+	}
+	}
+
+}
