@@ -636,8 +636,8 @@ type pattern struct {
 }
 
 // addForms appends the forms in which v can appear in a record: as is,
-// URL-encoded (query and path style, either hex case), JSON-escaped (with and
-// without HTML escaping), hex, and base64 at each of the three byte alignments
+// URL-encoded (query and path style, either hex case), JSON-escaped once or
+// twice (with and without HTML escaping), hex, and base64 at each of the three byte alignments
 // in both alphabets.
 func addForms(list []pattern, seen map[string]bool, v string) []pattern {
 	if len(v) < minSecretLen {
@@ -656,8 +656,13 @@ func addForms(list []pattern, seen map[string]bool, v string) []pattern {
 		add(e, false)
 		add(lowerPercent(e), false)
 	}
-	add(jsonEscape(v, true), false)
-	add(jsonEscape(v, false), false)
+	for _, html := range []bool{true, false} {
+		once := jsonEscape(v, html)
+		add(once, false)
+		// A JSON body echoed inside a JSON string (httpbin's "data", error
+		// payloads quoting the request) is escaped twice.
+		add(jsonEscape(once, html), false)
+	}
 	add(hex.EncodeToString([]byte(v)), false)
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 		for a := 0; a < 3; a++ {
