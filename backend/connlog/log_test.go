@@ -36,8 +36,8 @@ func fullExchange(id, run, conn string, started time.Time) connlog.Exchange {
 	return connlog.Exchange{
 		ID: id, RunID: run, ConnectionID: conn, WorkspaceID: "ws-1", Kind: connlog.KindToken,
 		StartedAt: started, Method: "POST", URL: "https://api.example.com/oauth/token?x=1",
-		RequestHeaders:  []connlog.Header{{Name: "Authorization", Value: "Basic [redacted 20]"}, {Name: "Accept", Value: "application/json"}},
-		RequestBody:     "grant_type=client_credentials", RequestBodySize: 29,
+		RequestHeaders: []connlog.Header{{Name: "Authorization", Value: "Basic [redacted 20]"}, {Name: "Accept", Value: "application/json"}},
+		RequestBody:    "grant_type=client_credentials", RequestBodySize: 29,
 		Status: 200, StatusText: "OK", Proto: "HTTP/2.0",
 		ResponseHeaders: []connlog.Header{{Name: "Content-Type", Value: "application/json"}},
 		ResponseBody:    `{"access_token":"[redacted 40]","note":"é 😀"}`, ResponseBodySize: 2 << 20,
