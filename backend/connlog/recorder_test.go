@@ -143,6 +143,23 @@ func TestRecorderPlainGet(t *testing.T) {
 	require.Greater(t, ex.Timings.TotalMs, 0.0)
 }
 
+func TestRecorderBodilessResponseIsRecordedAtOnce(t *testing.T) {
+	srv := newBin(t)
+	client, c := recordingClient(t, nil, nil)
+	req, err := http.NewRequest(http.MethodHead, srv.URL+"/get", nil)
+	require.NoError(t, err)
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+
+	ex := c.one(t) // before the caller closes the (empty) body
+	require.Equal(t, "HEAD", ex.Method)
+	require.Equal(t, 200, ex.Status)
+	require.Empty(t, ex.ResponseBody)
+	require.False(t, ex.ResponseTruncated)
+	require.NoError(t, resp.Body.Close())
+	require.Len(t, c.all(), 1, "closing does not record it twice")
+}
+
 func TestRecorderRedirectChainIsLinked(t *testing.T) {
 	srv := newBin(t)
 	client, c := recordingClient(t, nil, nil)
@@ -312,11 +329,16 @@ func TestRecorderTLS(t *testing.T) {
 
 	t.Run("trusted", func(t *testing.T) {
 		client, c := recordingClient(t, srv.Client().Transport, nil)
-		resp, _ := fetch(t, client, get(t, srv.URL+"/get"))
+		resp, _ := fetch(t, client, get(t, srv.URL+"/get?api_key=abcdef123&page=2"))
 		require.Equal(t, 200, resp.StatusCode)
 
 		ex := c.one(t)
 		require.Equal(t, "HTTP/2.0", ex.Proto)
+		// HTTP/2 pseudo-headers are recorded as sent, and :path is redacted
+		// like the URL it carries.
+		require.Equal(t, []string{"/get?api_key=[redacted 9]&page=2"}, headerValues(ex.RequestHeaders, ":path"))
+		require.Equal(t, []string{srv.Listener.Addr().String()}, headerValues(ex.RequestHeaders, ":authority"))
+		require.NotContains(t, marshal(t, ex), "abcdef123")
 		require.NotNil(t, ex.TLS)
 		require.Equal(t, "TLS 1.3", ex.TLS.Version)
 		require.NotEmpty(t, ex.TLS.CipherSuite)
@@ -373,7 +395,10 @@ func TestRecorderTransportErrors(t *testing.T) {
 		wantText  string
 	}{
 		{"refused", "http://" + closedAddr + "/x", nil, connlog.ErrorRefused, "refused"},
-		{"dns", "http://no-such-host.invalid/x", nil, connlog.ErrorDNS, "no-such-host.invalid"},
+		{"dns", "http://no-such-host.invalid/x", func() (context.Context, context.CancelFunc) {
+			// Bounded, in case the machine's resolver does not answer at all.
+			return context.WithTimeout(context.Background(), 10*time.Second)
+		}, connlog.ErrorDNS, "no-such-host.invalid"},
 		{"timeout", slow.URL, func() (context.Context, context.CancelFunc) {
 			return context.WithTimeout(context.Background(), 100*time.Millisecond)
 		}, connlog.ErrorTimeout, "deadline"},

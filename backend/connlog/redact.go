@@ -242,7 +242,8 @@ func (sc *scope) header(name, value string) string {
 		return sc.cookie(value)
 	case "setcookie":
 		return sc.setCookie(value)
-	case "location", "contentlocation", "referer":
+	case "location", "contentlocation", "referer", ":path":
+		// URLs (HTTP/2's :path pseudo-header carries the query too).
 		return sc.url(value)
 	}
 	if !sc.r.secretHeader(n) {
