@@ -524,6 +524,7 @@ func (sc *scope) json(s string) string {
 		case '{', '[':
 			if pending {
 				end := skipJSONComposite(s, i)
+				sc.learnJSONValues(s[i:end])
 				replace(i, end, end-i)
 				pending = false
 				i = end
@@ -567,6 +568,23 @@ func (sc *scope) json(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// learnJSONValues learns every string value (not key) inside a secret
+// object or array, such as httpbin's echo "api_key": ["…"], so that its
+// occurrences elsewhere in the record are hidden too.
+func (sc *scope) learnJSONValues(s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '"' {
+			continue
+		}
+		end, closed := skipJSONString(s, i)
+		next := strings.TrimLeft(s[end:], " \t\r\n")
+		if closed && !strings.HasPrefix(next, ":") {
+			sc.learn(decodeJSONString(s[i:end]))
+		}
+		i = end - 1
+	}
 }
 
 // skipJSONString returns the index just past the string starting at s[i]

@@ -287,6 +287,11 @@ func TestRedactorExchangeFormats(t *testing.T) {
   "empty": {"secret": ""}, "nothing": {"password": null}
 }`, got.ResponseBody)
 		}},
+		{"values inside a secret object are hidden wherever they recur", connlog.Redaction{}, connlog.Exchange{
+			ResponseBody: `{"secret": {"kind": "pat", "value": "` + token + `"}, "echo": "` + token + `"}`,
+		}, func(t *testing.T, got connlog.Exchange) {
+			require.Equal(t, `{"secret": "[redacted 68]", "echo": "[redacted 40]"}`, got.ResponseBody)
+		}},
 		{"JSON cut off inside a secret value", connlog.Redaction{}, connlog.Exchange{
 			ResponseBody: `{"a":1,"refresh_token":"` + token[:20],
 		}, func(t *testing.T, got connlog.Exchange) {
