@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -322,6 +323,8 @@ func TestRecorderRequestBodies(t *testing.T) {
 func TestRecorderTLS(t *testing.T) {
 	srv := httptest.NewUnstartedServer(httpbin.New())
 	srv.EnableHTTP2 = true
+	// The failed handshake below is expected; keep it out of the test output.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	leaf := srv.Certificate()
