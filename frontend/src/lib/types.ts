@@ -127,12 +127,23 @@ export interface Timings {
   totalMs: number;
 }
 
+/** One certificate of the peer's chain, leaf first. */
+export interface Cert {
+  subject: string;
+  issuer: string;
+  dnsNames: string[] | null;
+  ipAddresses: string[] | null;
+  notBefore: string;
+  notAfter: string;
+  sha256: string;
+}
+
 export interface TLSInfo {
   version: string;
   cipherSuite: string;
   alpn: string;
   serverName: string;
-  peerCertificates: unknown[] | null;
+  peerCertificates: Cert[] | null;
   verifyError: string;
 }
 
@@ -148,6 +159,8 @@ export interface Exchange {
   requestHeaders: Header[] | null;
   requestBody: string;
   requestBodySize: number;
+  requestTruncated: boolean;
+  requestBinary: boolean;
   status: number;
   statusText: string;
   proto: string;
@@ -155,10 +168,13 @@ export interface Exchange {
   responseBody: string;
   responseBodySize: number;
   responseTruncated: boolean;
+  /** For a binary body: the hex of its first 64 bytes. */
   responseBinary: boolean;
+  responseDecompressed: boolean;
   contentType: string;
   timings: Timings | null;
   remoteAddr: string;
+  reused: boolean;
   tls?: TLSInfo | null;
   redirectOf: string;
   errorClass: string;

@@ -3,4 +3,3 @@
 import {services} from '../models';
 
 export function Info():Promise<services.AppInfoDTO>;
-

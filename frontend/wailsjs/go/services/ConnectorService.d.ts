@@ -7,4 +7,3 @@ export function ImportConnector():Promise<catalog.Connector>;
 export function ImportConnectorFile(arg1:string):Promise<catalog.Connector>;
 
 export function ListConnectors():Promise<Array<catalog.Connector>>;
-

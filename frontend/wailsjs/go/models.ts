@@ -1,51 +1,5 @@
 export namespace catalog {
 	
-	export class AuthMethod {
-	    type: string;
-	    label?: string;
-	    in?: string;
-	    name?: string;
-	    header?: string;
-	    prefix?: string;
-	    configurable?: boolean;
-	    fieldOverrides?: {[key: string]: FieldOverride};
-	    fields: Field[];
-	
-	    static createFrom(source: any = {}) {
-	        return new AuthMethod(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.type = source["type"];
-	        this.label = source["label"];
-	        this.in = source["in"];
-	        this.name = source["name"];
-	        this.header = source["header"];
-	        this.prefix = source["prefix"];
-	        this.configurable = source["configurable"];
-	        this.fieldOverrides = this.convertValues(source["fieldOverrides"], FieldOverride, true);
-	        this.fields = this.convertValues(source["fields"], Field);
-	    }
-
-	convertValues(a: any, classs: any, asMap: boolean = false): any {
-	    if (!a) {
-	        return a;
-	    }
-	    if (a.slice && a.map) {
-	        return (a as any[]).map(elem => this.convertValues(elem, classs));
-	    } else if ("object" === typeof a) {
-	        if (asMap) {
-	            for (const key of Object.keys(a)) {
-	                a[key] = new classs(a[key]);
-	            }
-	            return a;
-	        }
-	        return new classs(a);
-	    }
-	    return a;
-	}
-	}
 	export class Option {
 	    value: string;
 	    label: string;
@@ -91,24 +45,24 @@ export namespace catalog {
 	        this.pattern = source["pattern"];
 	        this.patternMessage = source["patternMessage"];
 	    }
-
-	convertValues(a: any, classs: any, asMap: boolean = false): any {
-	    if (!a) {
-	        return a;
-	    }
-	    if (a.slice && a.map) {
-	        return (a as any[]).map(elem => this.convertValues(elem, classs));
-	    } else if ("object" === typeof a) {
-	        if (asMap) {
-	            for (const key of Object.keys(a)) {
-	                a[key] = new classs(a[key]);
-	            }
-	            return a;
-	        }
-	        return new classs(a);
-	    }
-	    return a;
-	}
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class FieldOverride {
 	    label?: string;
@@ -116,6 +70,7 @@ export namespace catalog {
 	    placeholder?: string;
 	    pattern?: string;
 	    patternMessage?: string;
+	    required?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new FieldOverride(source);
@@ -128,7 +83,54 @@ export namespace catalog {
 	        this.placeholder = source["placeholder"];
 	        this.pattern = source["pattern"];
 	        this.patternMessage = source["patternMessage"];
+	        this.required = source["required"];
 	    }
+	}
+	export class AuthMethod {
+	    type: string;
+	    label?: string;
+	    in?: string;
+	    name?: string;
+	    header?: string;
+	    prefix?: string;
+	    configurable?: boolean;
+	    fieldOverrides?: Record<string, FieldOverride>;
+	    fields: Field[];
+	
+	    static createFrom(source: any = {}) {
+	        return new AuthMethod(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.label = source["label"];
+	        this.in = source["in"];
+	        this.name = source["name"];
+	        this.header = source["header"];
+	        this.prefix = source["prefix"];
+	        this.configurable = source["configurable"];
+	        this.fieldOverrides = this.convertValues(source["fieldOverrides"], FieldOverride, true);
+	        this.fields = this.convertValues(source["fields"], Field);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Rule {
 	    kind: string;
@@ -155,9 +157,9 @@ export namespace catalog {
 	export class TestRequest {
 	    method: string;
 	    path: string;
-	    headers?: {[key: string]: string};
+	    headers?: Record<string, string>;
 	    rules?: Rule[];
-	    failures?: {[key: string]: string};
+	    failures?: Record<string, string>;
 	    identity?: string;
 	
 	    static createFrom(source: any = {}) {
@@ -173,24 +175,24 @@ export namespace catalog {
 	        this.failures = source["failures"];
 	        this.identity = source["identity"];
 	    }
-
-	convertValues(a: any, classs: any, asMap: boolean = false): any {
-	    if (!a) {
-	        return a;
-	    }
-	    if (a.slice && a.map) {
-	        return (a as any[]).map(elem => this.convertValues(elem, classs));
-	    } else if ("object" === typeof a) {
-	        if (asMap) {
-	            for (const key of Object.keys(a)) {
-	                a[key] = new classs(a[key]);
-	            }
-	            return a;
-	        }
-	        return new classs(a);
-	    }
-	    return a;
-	}
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Connector {
 	    id: string;
@@ -227,50 +229,119 @@ export namespace catalog {
 	        this.setup = source["setup"];
 	        this.builtin = source["builtin"];
 	    }
-
-	convertValues(a: any, classs: any, asMap: boolean = false): any {
-	    if (!a) {
-	        return a;
-	    }
-	    if (a.slice && a.map) {
-	        return (a as any[]).map(elem => this.convertValues(elem, classs));
-	    } else if ("object" === typeof a) {
-	        if (asMap) {
-	            for (const key of Object.keys(a)) {
-	                a[key] = new classs(a[key]);
-	            }
-	            return a;
-	        }
-	        return new classs(a);
-	    }
-	    return a;
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
+	
+	
+	
+	
+
+}
+
+export namespace connections {
+	
+	export class Draft {
+	    id: string;
+	    connectorId: string;
+	    name: string;
+	    environment: string;
+	    authType: string;
+	    baseUrl: string;
+	    settings: Record<string, string>;
+	    secrets: Record<string, string>;
+	    clearSecrets: string[];
+	    timeoutSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Draft(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.connectorId = source["connectorId"];
+	        this.name = source["name"];
+	        this.environment = source["environment"];
+	        this.authType = source["authType"];
+	        this.baseUrl = source["baseUrl"];
+	        this.settings = source["settings"];
+	        this.secrets = source["secrets"];
+	        this.clearSecrets = source["clearSecrets"];
+	        this.timeoutSeconds = source["timeoutSeconds"];
+	    }
 	}
 
 }
 
 export namespace connlog {
 	
-	export class Header {
-	    name: string;
-	    value: string;
+	export class Cert {
+	    subject: string;
+	    issuer: string;
+	    dnsNames: string[];
+	    ipAddresses: string[];
+	    // Go type: time
+	    notBefore: any;
+	    // Go type: time
+	    notAfter: any;
+	    sha256: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new Header(source);
+	        return new Cert(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.value = source["value"];
+	        this.subject = source["subject"];
+	        this.issuer = source["issuer"];
+	        this.dnsNames = source["dnsNames"];
+	        this.ipAddresses = source["ipAddresses"];
+	        this.notBefore = this.convertValues(source["notBefore"], null);
+	        this.notAfter = this.convertValues(source["notAfter"], null);
+	        this.sha256 = source["sha256"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class TLSInfo {
 	    version: string;
 	    cipherSuite: string;
 	    alpn: string;
 	    serverName: string;
-	    peerCertificates: string[];
+	    peerCertificates: Cert[];
 	    verifyError: string;
 	
 	    static createFrom(source: any = {}) {
@@ -283,9 +354,27 @@ export namespace connlog {
 	        this.cipherSuite = source["cipherSuite"];
 	        this.alpn = source["alpn"];
 	        this.serverName = source["serverName"];
-	        this.peerCertificates = source["peerCertificates"];
+	        this.peerCertificates = this.convertValues(source["peerCertificates"], Cert);
 	        this.verifyError = source["verifyError"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Timings {
 	    dnsMs: number;
@@ -311,18 +400,35 @@ export namespace connlog {
 	        this.totalMs = source["totalMs"];
 	    }
 	}
+	export class Header {
+	    name: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Header(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	    }
+	}
 	export class Exchange {
 	    id: string;
 	    runId: string;
 	    connectionId: string;
 	    workspaceId: string;
 	    kind: string;
-	    startedAt: string;
+	    // Go type: time
+	    startedAt: any;
 	    method: string;
 	    url: string;
 	    requestHeaders: Header[];
 	    requestBody: string;
 	    requestBodySize: number;
+	    requestTruncated: boolean;
+	    requestBinary: boolean;
 	    status: number;
 	    statusText: string;
 	    proto: string;
@@ -331,9 +437,11 @@ export namespace connlog {
 	    responseBodySize: number;
 	    responseTruncated: boolean;
 	    responseBinary: boolean;
+	    responseDecompressed: boolean;
 	    contentType: string;
 	    timings: Timings;
 	    remoteAddr: string;
+	    reused: boolean;
 	    tls?: TLSInfo;
 	    redirectOf: string;
 	    errorClass: string;
@@ -350,12 +458,14 @@ export namespace connlog {
 	        this.connectionId = source["connectionId"];
 	        this.workspaceId = source["workspaceId"];
 	        this.kind = source["kind"];
-	        this.startedAt = source["startedAt"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
 	        this.method = source["method"];
 	        this.url = source["url"];
 	        this.requestHeaders = this.convertValues(source["requestHeaders"], Header);
 	        this.requestBody = source["requestBody"];
 	        this.requestBodySize = source["requestBodySize"];
+	        this.requestTruncated = source["requestTruncated"];
+	        this.requestBinary = source["requestBinary"];
 	        this.status = source["status"];
 	        this.statusText = source["statusText"];
 	        this.proto = source["proto"];
@@ -364,33 +474,37 @@ export namespace connlog {
 	        this.responseBodySize = source["responseBodySize"];
 	        this.responseTruncated = source["responseTruncated"];
 	        this.responseBinary = source["responseBinary"];
+	        this.responseDecompressed = source["responseDecompressed"];
 	        this.contentType = source["contentType"];
 	        this.timings = this.convertValues(source["timings"], Timings);
 	        this.remoteAddr = source["remoteAddr"];
+	        this.reused = source["reused"];
 	        this.tls = this.convertValues(source["tls"], TLSInfo);
 	        this.redirectOf = source["redirectOf"];
 	        this.errorClass = source["errorClass"];
 	        this.error = source["error"];
 	    }
-
-	convertValues(a: any, classs: any, asMap: boolean = false): any {
-	    if (!a) {
-	        return a;
-	    }
-	    if (a.slice && a.map) {
-	        return (a as any[]).map(elem => this.convertValues(elem, classs));
-	    } else if ("object" === typeof a) {
-	        if (asMap) {
-	            for (const key of Object.keys(a)) {
-	                a[key] = new classs(a[key]);
-	            }
-	            return a;
-	        }
-	        return new classs(a);
-	    }
-	    return a;
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
-	}
+	
+	
 
 }
 
@@ -432,7 +546,7 @@ export namespace services {
 	    environment: string;
 	    authType: string;
 	    baseUrl: string;
-	    settings: {[key: string]: string};
+	    settings: Record<string, string>;
 	    secretFields: string[];
 	    timeoutSeconds: number;
 	    status: string;
@@ -466,36 +580,6 @@ export namespace services {
 	        this.updatedAt = source["updatedAt"];
 	    }
 	}
-	export class ConnectionDraft {
-	    id: string;
-	    connectorId: string;
-	    name: string;
-	    environment: string;
-	    authType: string;
-	    baseUrl: string;
-	    settings: {[key: string]: string};
-	    secrets: {[key: string]: string};
-	    clearSecrets: string[];
-	    timeoutSeconds: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new ConnectionDraft(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.connectorId = source["connectorId"];
-	        this.name = source["name"];
-	        this.environment = source["environment"];
-	        this.authType = source["authType"];
-	        this.baseUrl = source["baseUrl"];
-	        this.settings = source["settings"];
-	        this.secrets = source["secrets"];
-	        this.clearSecrets = source["clearSecrets"];
-	        this.timeoutSeconds = source["timeoutSeconds"];
-	    }
-	}
 	export class VerificationDTO {
 	    runId: string;
 	    status: string;
@@ -525,24 +609,24 @@ export namespace services {
 	        this.checkedAt = source["checkedAt"];
 	        this.exchanges = this.convertValues(source["exchanges"], connlog.Exchange);
 	    }
-
-	convertValues(a: any, classs: any, asMap: boolean = false): any {
-	    if (!a) {
-	        return a;
-	    }
-	    if (a.slice && a.map) {
-	        return (a as any[]).map(elem => this.convertValues(elem, classs));
-	    } else if ("object" === typeof a) {
-	        if (asMap) {
-	            for (const key of Object.keys(a)) {
-	                a[key] = new classs(a[key]);
-	            }
-	            return a;
-	        }
-	        return new classs(a);
-	    }
-	    return a;
-	}
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class SaveResultDTO {
 	    saved: boolean;
@@ -559,24 +643,25 @@ export namespace services {
 	        this.connection = this.convertValues(source["connection"], ConnectionDTO);
 	        this.verification = this.convertValues(source["verification"], VerificationDTO);
 	    }
-
-	convertValues(a: any, classs: any, asMap: boolean = false): any {
-	    if (!a) {
-	        return a;
-	    }
-	    if (a.slice && a.map) {
-	        return (a as any[]).map(elem => this.convertValues(elem, classs));
-	    } else if ("object" === typeof a) {
-	        if (asMap) {
-	            for (const key of Object.keys(a)) {
-	                a[key] = new classs(a[key]);
-	            }
-	            return a;
-	        }
-	        return new classs(a);
-	    }
-	    return a;
-	}
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
+

@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, listConnections, onExchange, parseError, revealSecret, saveConnection } from './api';
+import type { ConnectionDraft } from './types';
+
+describe('parseError', () => {
+  const cases: { name: string; raw: unknown; code: string; message: string; field: string }[] = [
+    {
+      name: 'Go error JSON with a field',
+      raw: '{"code":"validation","message":"Name is required.","field":"name"}',
+      code: 'validation',
+      message: 'Name is required.',
+      field: 'name',
+    },
+    {
+      name: 'Go error JSON without a field',
+      raw: '{"code":"in_use","message":"The integration “Orders sync” uses this connection."}',
+      code: 'in_use',
+      message: 'The integration “Orders sync” uses this connection.',
+      field: '',
+    },
+    {
+      name: 'every documented code survives',
+      raw: '{"code":"keychain_unavailable","message":"Start the Secret Service."}',
+      code: 'keychain_unavailable',
+      message: 'Start the Secret Service.',
+      field: '',
+    },
+    {
+      name: 'unknown code falls back to internal but keeps the message',
+      raw: '{"code":"brand_new","message":"Something new."}',
+      code: 'internal',
+      message: 'Something new.',
+      field: '',
+    },
+    {
+      name: 'plain text is internal with the raw text',
+      raw: 'sql: database is closed',
+      code: 'internal',
+      message: 'sql: database is closed',
+      field: '',
+    },
+    {
+      name: 'broken JSON is internal with the raw text',
+      raw: '{"code": "validation", "message": ',
+      code: 'internal',
+      message: '{"code": "validation", "message": ',
+      field: '',
+    },
+    {
+      name: 'JSON that is not an error object is raw text',
+      raw: '[1,2,3]',
+      code: 'internal',
+      message: '[1,2,3]',
+      field: '',
+    },
+    {
+      name: 'an Error carrying Go JSON is parsed',
+      raw: new Error('{"code":"not_found","message":"No such connection."}'),
+      code: 'not_found',
+      message: 'No such connection.',
+      field: '',
+    },
+    {
+      name: 'an already-parsed object',
+      raw: { code: 'conflict', message: 'A connection named “Main” exists.', field: 'name' },
+      code: 'conflict',
+      message: 'A connection named “Main” exists.',
+      field: 'name',
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, () => {
+      const err = parseError(c.raw);
+      expect(err).toBeInstanceOf(ApiError);
+      expect(err).toBeInstanceOf(Error);
+      expect(err.code).toBe(c.code);
+      expect(err.message).toBe(c.message);
+      expect(err.field).toBe(c.field);
+    });
+  }
+
+  it('returns the same ApiError it is given', () => {
+    const e = new ApiError('canceled', 'Stopped.');
+    expect(parseError(e)).toBe(e);
+  });
+});
+
+describe('bound calls', () => {
+  afterEach(() => {
+    delete (window as { go?: unknown }).go;
+    delete (window as { runtime?: unknown }).runtime;
+  });
+
+  function fakeGo(connection: Record<string, (...args: unknown[]) => Promise<unknown>>): void {
+    (window as { go?: unknown }).go = { services: { ConnectionService: connection } };
+  }
+
+  it('rejections become thrown ApiErrors with the field', async () => {
+    fakeGo({
+      SaveConnection: () =>
+        Promise.reject('{"code":"validation","message":"Token must start with ghp_.","field":"token"}'),
+    });
+    const draft: ConnectionDraft = {
+      id: '',
+      connectorId: 'github',
+      name: 'Main',
+      environment: '',
+      authType: 'bearer',
+      baseUrl: '',
+      settings: {},
+      secrets: { token: 'x' },
+      clearSecrets: [],
+      timeoutSeconds: 15,
+    };
+    const err = await saveConnection(draft, true, 'run-1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('validation');
+    expect((err as ApiError).field).toBe('token');
+  });
+
+  it('passes arguments through and returns the value', async () => {
+    const reveal = vi.fn((id: unknown, field: unknown) => Promise.resolve(`${String(id)}/${String(field)}`));
+    fakeGo({ RevealSecret: reveal });
+    await expect(revealSecret('c1', 'token')).resolves.toBe('c1/token');
+    expect(reveal).toHaveBeenCalledWith('c1', 'token');
+  });
+
+  it('a null list from Go reads as empty', async () => {
+    fakeGo({ ListConnections: () => Promise.resolve(null) });
+    await expect(listConnections()).resolves.toEqual([]);
+  });
+
+  it('a missing Go side is an internal ApiError, not a TypeError', async () => {
+    const err = await listConnections().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('internal');
+  });
+
+  it('onExchange passes well-formed verify:exchange payloads only', () => {
+    const handlers = new Map<string, (...data: unknown[]) => void>();
+    (window as { runtime?: unknown }).runtime = {
+      EventsOnMultiple: (name: string, cb: (...data: unknown[]) => void) => {
+        handlers.set(name, cb);
+        return () => handlers.delete(name);
+      },
+    };
+    const seen: string[] = [];
+    const off = onExchange((ev) => seen.push(`${ev.runId}:${ev.exchange.id}`));
+    const emit = handlers.get('verify:exchange');
+    expect(emit).toBeDefined();
+    emit?.({ runId: 'r1', exchange: { id: 'e1' } });
+    emit?.({ runId: 'r1' });
+    emit?.('nonsense');
+    expect(seen).toEqual(['r1:e1']);
+    off();
+    expect(handlers.has('verify:exchange')).toBe(false);
+  });
+});
