@@ -1,0 +1,40 @@
+# Patchbay — two commands: `make run` opens the app, `make test` runs every test.
+# Both install what is missing first (scripts/deps.sh).
+SHELL := /bin/bash
+GOBIN := $(shell go env GOPATH 2>/dev/null)/bin
+export PATH := $(GOBIN):$(PATH)
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X patchbay/backend/services.Version=$(VERSION)
+
+.PHONY: run build test deps bindings frontend e2e bench screenshots clean
+
+## run: install what is missing, build, and open Patchbay
+run: build
+	./build/bin/patchbay
+
+## build: the production binary in build/bin/patchbay
+build:
+	scripts/deps.sh run
+	wails build -ldflags "$(LDFLAGS)"
+
+## test: every test — Go (real keychain, SQLite, HTTP peers), front end, end to end
+test:
+	scripts/deps.sh test
+	scripts/test.sh
+
+## bindings: regenerate the front end's typed Go bindings (frontend/wailsjs)
+bindings:
+	wails generate module
+
+## e2e: only the end-to-end tests (builds the dev binary and the front end)
+e2e:
+	scripts/deps.sh test
+	scripts/e2e.sh
+
+## screenshots: regenerate the README screenshot(s) from the real app
+screenshots:
+	scripts/deps.sh test
+	PATCHBAY_SCREENSHOTS=docs scripts/e2e.sh
+
+clean:
+	rm -rf build/bin frontend/dist/assets frontend/dist/index.html e2e/artifacts

@@ -1,0 +1,163 @@
+package connections
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"patchbay/backend/apperr"
+	"patchbay/backend/catalog"
+	"patchbay/backend/verify"
+)
+
+// Draft is a connection as the editor sends it to test or save. Secrets holds
+// only the secret fields the user typed; a secret field absent from it keeps
+// its stored value, and one listed in ClearSecrets is removed.
+type Draft struct {
+	ID             string            `json:"id"` // "" for a new connection
+	ConnectorID    string            `json:"connectorId"`
+	Name           string            `json:"name"`
+	Environment    string            `json:"environment"`
+	AuthType       string            `json:"authType"`
+	BaseURL        string            `json:"baseUrl"`
+	Settings       map[string]string `json:"settings"`
+	Secrets        map[string]string `json:"secrets"`
+	ClearSecrets   []string          `json:"clearSecrets"`
+	TimeoutSeconds int               `json:"timeoutSeconds"`
+}
+
+const (
+	DefaultTimeoutSeconds = 15
+	MaxTimeoutSeconds     = 300
+	maxNameLength         = 200
+)
+
+// resolved is a draft checked against its connector: settings hold only declared
+// non-secret fields, secrets hold the merged secret values.
+type resolved struct {
+	connector catalog.Connector
+	method    catalog.AuthMethod
+	draft     Draft
+	settings  map[string]string
+	secrets   map[string]string
+}
+
+// fieldsOf lists every field the editor shows for a connector and auth method.
+func fieldsOf(c catalog.Connector, m catalog.AuthMethod) []catalog.Field {
+	return append(slices.Clone(c.Fields), m.Fields...)
+}
+
+// authMethod finds the connector's method of the given type; "" means the default.
+func authMethod(c catalog.Connector, authType string) (catalog.AuthMethod, error) {
+	if len(c.Auth) == 0 {
+		return catalog.AuthMethod{Type: catalog.AuthNone}, nil
+	}
+	if authType == "" {
+		return c.Auth[0], nil
+	}
+	for _, m := range c.Auth {
+		if string(m.Type) == authType {
+			return m, nil
+		}
+	}
+	accepted := make([]string, len(c.Auth))
+	for i, m := range c.Auth {
+		accepted[i] = string(m.Type)
+	}
+	return catalog.AuthMethod{}, apperr.Invalid("authType", "%s does not accept %q authentication; choose one of: %s", c.Name, authType, strings.Join(accepted, ", "))
+}
+
+// normalize validates a draft against its connector and the stored secrets of
+// the connection it edits, and returns what would be saved or tested.
+// A value typed into a secret field never lands in settings, even if the
+// front end put it there by mistake.
+func normalize(c catalog.Connector, d Draft, stored map[string]string) (resolved, error) {
+	d.Name = strings.TrimSpace(d.Name)
+	d.Environment = strings.TrimSpace(d.Environment)
+	d.BaseURL = strings.TrimSpace(d.BaseURL)
+	switch {
+	case d.Name == "":
+		return resolved{}, apperr.Invalid("name", "Give the connection a name, e.g. \"%s Production\".", c.Name)
+	case utf8.RuneCountInString(d.Name) > maxNameLength:
+		return resolved{}, apperr.Invalid("name", "The name is too long: keep it under %d characters.", maxNameLength)
+	}
+	if d.TimeoutSeconds == 0 {
+		d.TimeoutSeconds = DefaultTimeoutSeconds
+	}
+	if d.TimeoutSeconds < 1 || d.TimeoutSeconds > MaxTimeoutSeconds {
+		return resolved{}, apperr.Invalid("timeoutSeconds", "The timeout must be between 1 and %d seconds.", MaxTimeoutSeconds)
+	}
+	m, err := authMethod(c, d.AuthType)
+	if err != nil {
+		return resolved{}, err
+	}
+	d.AuthType = string(m.Type)
+
+	r := resolved{connector: c, method: m, draft: d, settings: map[string]string{}, secrets: map[string]string{}}
+	for _, f := range fieldsOf(c, m) {
+		if f.Secret {
+			if v, ok := d.Secrets[f.Key]; ok {
+				r.secrets[f.Key] = v
+			} else if v, ok := d.Settings[f.Key]; ok {
+				r.secrets[f.Key] = v
+			} else if v, ok := stored[f.Key]; ok && !slices.Contains(d.ClearSecrets, f.Key) {
+				r.secrets[f.Key] = v
+			}
+			if r.secrets[f.Key] == "" {
+				delete(r.secrets, f.Key)
+			}
+		} else {
+			v, ok := d.Settings[f.Key]
+			if !ok {
+				v = f.Default
+			}
+			if v = strings.TrimSpace(v); v != "" {
+				r.settings[f.Key] = v
+			}
+		}
+		if err := checkField(f, r.value(f)); err != nil {
+			return resolved{}, err
+		}
+	}
+	if _, err := verify.ResolveBaseURL(c, d.BaseURL, r.settings); err != nil {
+		return resolved{}, err
+	}
+	return r, nil
+}
+
+func (r resolved) value(f catalog.Field) string {
+	if f.Secret {
+		return r.secrets[f.Key]
+	}
+	return r.settings[f.Key]
+}
+
+// checkField applies a field's own rules. Required secrets are not checked
+// here: a connection may be saved without them (unverified) and verification
+// reports them as missing credentials.
+func checkField(f catalog.Field, v string) error {
+	if v == "" {
+		if f.Required && !f.Secret {
+			return apperr.Invalid(f.Key, "%s is required.", f.Label)
+		}
+		return nil
+	}
+	if f.Type == catalog.FieldSelect && len(f.Options) > 0 {
+		ok := slices.ContainsFunc(f.Options, func(o catalog.Option) bool { return o.Value == v })
+		if !ok {
+			return apperr.Invalid(f.Key, "%s must be one of the listed choices.", f.Label)
+		}
+	}
+	if f.Pattern != "" {
+		re, err := regexp.Compile(f.Pattern)
+		if err == nil && !re.MatchString(v) {
+			msg := f.PatternMessage
+			if msg == "" {
+				msg = f.Label + " does not have the expected format."
+			}
+			return apperr.Invalid(f.Key, "%s", msg)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,404 @@
+// Package connections is the domain service for connections: it keeps SQLite
+// (settings) and the keychain (secrets) in step, runs verifications with every
+// exchange recorded, and never hands a secret value out except on an explicit
+// reveal.
+package connections
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"maps"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"patchbay/backend/apperr"
+	"patchbay/backend/auth"
+	"patchbay/backend/catalog"
+	"patchbay/backend/connlog"
+	"patchbay/backend/store"
+	"patchbay/backend/vault"
+	"patchbay/backend/verify"
+)
+
+// Deps are the pieces a Manager works with; tests pass real ones built on temp dirs.
+type Deps struct {
+	Store     *store.Store
+	Vault     *vault.Vault
+	Catalog   *catalog.Catalog
+	Log       *connlog.Log
+	Verifier  *verify.Verifier
+	Transport http.RoundTripper // nil: a clone of http.DefaultTransport per run
+	Logger    *slog.Logger
+	Now       func() time.Time
+}
+
+// Manager creates, verifies, saves and deletes connections.
+type Manager struct {
+	Deps
+	mu   sync.Mutex
+	runs map[string]context.CancelFunc
+}
+
+func New(d Deps) *Manager {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Manager{Deps: d, runs: map[string]context.CancelFunc{}}
+}
+
+// Verification is one test run's result with the exchanges it made.
+type Verification struct {
+	verify.Result
+	RunID     string
+	CheckedAt time.Time
+	Exchanges []connlog.Exchange
+}
+
+// SaveResult tells whether a save happened. A failing verification is not
+// saved; the caller may offer to save without verifying.
+type SaveResult struct {
+	Saved        bool
+	Connection   store.Connection
+	Verification *Verification
+}
+
+// ExchangeFunc receives each exchange of a running verification as it is recorded.
+type ExchangeFunc func(connlog.Exchange)
+
+func (m *Manager) List(ctx context.Context, workspaceID string) ([]store.Connection, error) {
+	return m.Store.ListConnections(ctx, workspaceID)
+}
+
+func (m *Manager) Get(ctx context.Context, id string) (store.Connection, error) {
+	return m.Store.GetConnection(ctx, id)
+}
+
+// Test verifies a draft without saving it. For a draft of an existing
+// connection, secrets the user did not retype come from the keychain.
+func (m *Manager) Test(ctx context.Context, workspaceID string, d Draft, runID string, onExchange ExchangeFunc) (Verification, error) {
+	r, _, err := m.resolve(ctx, d)
+	if err != nil {
+		return Verification{}, err
+	}
+	return m.verify(ctx, workspaceID, d.ID, r, runID, onExchange), nil
+}
+
+// Retest verifies a saved connection and records its new status.
+func (m *Manager) Retest(ctx context.Context, id, runID string, onExchange ExchangeFunc) (Verification, error) {
+	c, err := m.Store.GetConnection(ctx, id)
+	if err != nil {
+		return Verification{}, err
+	}
+	r, _, err := m.resolve(ctx, draftOf(c))
+	if err != nil {
+		return Verification{}, err
+	}
+	v := m.verify(ctx, c.WorkspaceID, c.ID, r, runID, onExchange)
+	if v.Code == verify.CodeCanceled {
+		return v, nil // a cancelled run says nothing about the connection
+	}
+	if err := m.Store.SetStatus(ctx, c.ID, string(v.Status), v.Summary, v.Identity, v.CheckedAt); err != nil {
+		return v, err
+	}
+	m.Logger.Info("connection retested", "connection", c.ID, "status", v.Status, "code", v.Code)
+	return v, nil
+}
+
+// Save stores a draft. With verifyFirst it tests first and saves only a
+// connection that verifies as Connected; without, it saves as Unverified.
+func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyFirst bool, runID string, onExchange ExchangeFunc) (SaveResult, error) {
+	r, existing, err := m.resolve(ctx, d)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	id := d.ID
+	if existing == nil {
+		id = newID()
+	}
+	status := store.Connection{Status: string(verify.Unverified), Diagnosis: "Saved without verifying."}
+	var v *Verification
+	if verifyFirst {
+		run := m.verify(ctx, workspaceID, id, r, runID, onExchange)
+		v = &run
+		if run.Status != verify.Connected {
+			return SaveResult{Verification: v}, nil
+		}
+		status = store.Connection{Status: string(run.Status), Diagnosis: run.Summary, Identity: run.Identity, CheckedAt: &run.CheckedAt}
+	}
+	c, err := m.persist(ctx, workspaceID, id, existing, r, status)
+	if err != nil {
+		return SaveResult{Verification: v}, err
+	}
+	m.Logger.Info("connection saved", "connection", c.ID, "connector", c.ConnectorID, "status", c.Status)
+	return SaveResult{Saved: true, Connection: c, Verification: v}, nil
+}
+
+// Delete removes a connection, its secrets and its log. It refuses while an
+// active integration uses the connection.
+func (m *Manager) Delete(ctx context.Context, id string) error {
+	c, err := m.Store.GetConnection(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := m.Store.DeleteConnection(ctx, id); err != nil {
+		return err
+	}
+	// SQLite is the source of truth: once the row is gone, a keychain entry
+	// left behind by a failure here is an orphan the start-up sweep removes.
+	m.dropSecrets(ctx, c.SecretRef)
+	if err := m.Log.DeleteConnection(ctx, id); err != nil {
+		m.Logger.Warn("delete connection log", "connection", id, "error", err)
+	}
+	m.Logger.Info("connection deleted", "connection", id)
+	return nil
+}
+
+// Reveal returns one secret value of a saved connection: the only way a
+// secret leaves Go, and only when the user asks.
+func (m *Manager) Reveal(ctx context.Context, id, field string) (string, error) {
+	c, err := m.Store.GetConnection(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	secrets, err := m.secretsOf(ctx, c)
+	if err != nil {
+		return "", err
+	}
+	v, ok := secrets[field]
+	if !ok {
+		return "", apperr.New(apperr.NotFound, "This connection has no saved value for %q.", field)
+	}
+	return v, nil
+}
+
+// LastRun returns the exchanges of the connection's most recent verification.
+func (m *Manager) LastRun(ctx context.Context, id string) ([]connlog.Exchange, error) {
+	return m.Log.LatestRun(ctx, id)
+}
+
+// Cancel stops a running verification; unknown or finished runs are ignored.
+func (m *Manager) Cancel(runID string) {
+	m.mu.Lock()
+	cancel := m.runs[runID]
+	m.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// SweepOrphans deletes keychain entries that belong to no connection: what a
+// crash between the keychain write and the SQLite commit can leave behind.
+func (m *Manager) SweepOrphans(ctx context.Context) (int, error) {
+	refs, err := m.Store.OrphanSecretRefs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	swept := 0
+	for _, ref := range refs {
+		if err := m.Vault.Delete(ctx, ref); err != nil {
+			return swept, err
+		}
+		if err := m.Store.ForgetSecretRef(ctx, ref); err != nil {
+			return swept, err
+		}
+		swept++
+	}
+	if swept > 0 {
+		m.Logger.Info("swept orphaned keychain entries", "count", swept)
+	}
+	return swept, nil
+}
+
+// resolve loads the connector and, for an existing connection, its stored
+// secrets, then normalizes the draft.
+func (m *Manager) resolve(ctx context.Context, d Draft) (resolved, *store.Connection, error) {
+	var existing *store.Connection
+	stored := map[string]string{}
+	if d.ID != "" {
+		c, err := m.Store.GetConnection(ctx, d.ID)
+		if err != nil {
+			return resolved{}, nil, err
+		}
+		if d.ConnectorID == "" {
+			d.ConnectorID = c.ConnectorID
+		}
+		if c.ConnectorID != d.ConnectorID {
+			return resolved{}, nil, apperr.Invalid("connectorId", "A connection cannot move to another connector; create a new connection instead.")
+		}
+		if stored, err = m.secretsOf(ctx, c); err != nil {
+			return resolved{}, nil, err
+		}
+		existing = &c
+	}
+	connector, ok := m.Catalog.Get(d.ConnectorID)
+	if !ok {
+		return resolved{}, nil, apperr.New(apperr.NotFound, "Connector %q is not in the catalog; import its definition first.", d.ConnectorID)
+	}
+	r, err := normalize(connector, d, stored)
+	return r, existing, err
+}
+
+func (m *Manager) secretsOf(ctx context.Context, c store.Connection) (map[string]string, error) {
+	if c.SecretRef == "" {
+		return map[string]string{}, nil
+	}
+	s, err := m.Vault.Get(ctx, c.SecretRef)
+	if errors.Is(err, vault.ErrNotFound) {
+		// The keychain lost the entry (reset, another machine): the connection
+		// stays, and verification reports the credentials as missing.
+		m.Logger.Warn("keychain entry missing", "connection", c.ID)
+		return map[string]string{}, nil
+	}
+	return s, err
+}
+
+// verify runs the connector's test with every exchange redacted, stored in
+// the connection log and streamed to onExchange.
+func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, r resolved, runID string, onExchange ExchangeFunc) Verification {
+	if runID == "" {
+		runID = newID()
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	m.mu.Lock()
+	m.runs[runID] = cancel
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.runs, runID)
+		m.mu.Unlock()
+		cancel()
+	}()
+
+	headers, params := auth.Redactions(r.method, r.settings, r.secrets)
+	redactor := connlog.NewRedactor(connlog.Redaction{
+		HeaderNames: headers,
+		QueryParams: params,
+		Values:      slices.Collect(maps.Values(r.secrets)),
+	})
+	var (
+		mu        sync.Mutex
+		exchanges []connlog.Exchange
+	)
+	meta := connlog.Meta{RunID: runID, ConnectionID: connectionID, WorkspaceID: workspaceID, Kind: "test"}
+	transport := m.Transport
+	if transport == nil {
+		transport = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	recorder := connlog.NewRecorder(transport, meta, redactor, func(e connlog.Exchange) {
+		// Recording must not fail the verification: a full disk shows up in
+		// the app log, the exchange still reaches the editor.
+		if err := m.Log.Add(context.WithoutCancel(ctx), &e); err != nil {
+			m.Logger.Warn("record exchange", "run", runID, "error", err)
+		}
+		mu.Lock()
+		exchanges = append(exchanges, e)
+		mu.Unlock()
+		if onExchange != nil {
+			onExchange(e)
+		}
+	})
+	result := m.Verifier.Run(ctx, verify.Input{
+		Connector: r.connector,
+		AuthType:  r.method.Type,
+		BaseURL:   r.draft.BaseURL,
+		Settings:  r.settings,
+		Secrets:   r.secrets,
+		Timeout:   time.Duration(r.draft.TimeoutSeconds) * time.Second,
+		Transport: recorder,
+	})
+	mu.Lock()
+	defer mu.Unlock()
+	return Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: slices.Clone(exchanges)}
+}
+
+// persist writes secrets to the keychain under a fresh account and then the
+// row to SQLite; the fresh account is journalled first, so a crash in between
+// leaves only an orphan the start-up sweep removes, and a failure here
+// removes what was written. The old account is dropped only after the row
+// points at the new one, so a failed edit keeps the old secrets.
+func (m *Manager) persist(ctx context.Context, workspaceID, id string, existing *store.Connection, r resolved, status store.Connection) (store.Connection, error) {
+	ref := ""
+	if len(r.secrets) > 0 {
+		ref = id + "." + newID()[:8]
+		if err := m.Store.RecordSecretRef(ctx, ref, id); err != nil {
+			return store.Connection{}, err
+		}
+		if err := m.Vault.Put(ctx, ref, r.secrets); err != nil {
+			m.forgetRef(ctx, ref)
+			return store.Connection{}, err
+		}
+	}
+	c := store.Connection{
+		ID:             id,
+		WorkspaceID:    workspaceID,
+		ConnectorID:    r.connector.ID,
+		Name:           r.draft.Name,
+		Environment:    r.draft.Environment,
+		AuthType:       string(r.method.Type),
+		BaseURL:        r.draft.BaseURL,
+		Settings:       r.settings,
+		SecretRef:      ref,
+		SecretFields:   slices.Sorted(maps.Keys(r.secrets)),
+		TimeoutSeconds: r.draft.TimeoutSeconds,
+		Status:         status.Status,
+		Diagnosis:      status.Diagnosis,
+		Identity:       status.Identity,
+		CheckedAt:      status.CheckedAt,
+	}
+	var err error
+	if existing == nil {
+		c, err = m.Store.CreateConnection(ctx, c)
+	} else {
+		c.WorkspaceID = existing.WorkspaceID
+		c, err = m.Store.UpdateConnection(ctx, c)
+	}
+	if err != nil {
+		m.dropSecrets(ctx, ref)
+		return store.Connection{}, err
+	}
+	if existing != nil {
+		m.dropSecrets(ctx, existing.SecretRef)
+	}
+	return c, nil
+}
+
+// dropSecrets deletes a keychain account and its journal entry. A failure
+// leaves the journal entry, so the start-up sweep tries again.
+func (m *Manager) dropSecrets(ctx context.Context, ref string) {
+	if ref == "" {
+		return
+	}
+	if err := m.Vault.Delete(ctx, ref); err != nil {
+		m.Logger.Warn("delete keychain entry; will retry at start-up", "ref", ref, "error", apperr.CodeOf(err))
+		return
+	}
+	m.forgetRef(ctx, ref)
+}
+
+func (m *Manager) forgetRef(ctx context.Context, ref string) {
+	if err := m.Store.ForgetSecretRef(ctx, ref); err != nil {
+		m.Logger.Warn("forget keychain ref", "ref", ref, "error", err)
+	}
+}
+
+func draftOf(c store.Connection) Draft {
+	return Draft{
+		ID: c.ID, ConnectorID: c.ConnectorID, Name: c.Name, Environment: c.Environment,
+		AuthType: c.AuthType, BaseURL: c.BaseURL, Settings: c.Settings, TimeoutSeconds: c.TimeoutSeconds,
+	}
+}
+
+// newID returns 16 random bytes in hex: unguessable and safe in keychain account names.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

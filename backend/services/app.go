@@ -1,0 +1,50 @@
+package services
+
+import (
+	"context"
+	"time"
+
+	"patchbay/backend/apperr"
+	"patchbay/backend/datahome"
+	"patchbay/backend/store"
+	"patchbay/backend/vault"
+)
+
+// Version is set at build time with -ldflags "-X patchbay/backend/services.Version=…".
+var Version = "dev"
+
+// AppService is bound to the front end: where data lives and whether the keychain works.
+type AppService struct {
+	ctx       context.Context
+	paths     datahome.Paths
+	workspace store.Workspace
+	vault     *vault.Vault
+	warnings  []string
+}
+
+func NewAppService() *AppService { return &AppService{} }
+
+func (s *AppService) start(ctx context.Context, paths datahome.Paths, ws store.Workspace, v *vault.Vault, catalogWarnings []string) {
+	s.ctx, s.paths, s.workspace, s.vault, s.warnings = ctx, paths, ws, v, catalogWarnings
+}
+
+// Info reports the data home and probes the keychain, so Settings can say
+// exactly what to fix when secrets cannot be stored.
+func (s *AppService) Info() (AppInfoDTO, error) {
+	info := AppInfoDTO{
+		Version:         Version,
+		DataDir:         s.paths.Root,
+		DatabasePath:    s.paths.Database,
+		LogPath:         s.paths.LogFile,
+		WorkspaceID:     s.workspace.ID,
+		WorkspaceName:   s.workspace.Name,
+		KeychainOK:      true,
+		CatalogWarnings: nonNil(s.warnings),
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+	defer cancel()
+	if err := s.vault.Probe(ctx); err != nil {
+		info.KeychainOK, info.KeychainMessage = false, apperr.From(err).Message
+	}
+	return info, nil
+}

@@ -1,0 +1,118 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"patchbay/backend/applog"
+	"patchbay/backend/catalog"
+	"patchbay/backend/connections"
+	"patchbay/backend/connlog"
+	"patchbay/backend/datahome"
+	"patchbay/backend/store"
+	"patchbay/backend/vault"
+	"patchbay/backend/verify"
+)
+
+// Options are what the app (or a test) supplies to start the back end.
+type Options struct {
+	Home            string        // data home; see datahome.Resolve
+	Keyring         vault.Keyring // vault.System() in the app
+	KeychainTimeout time.Duration
+	Emit            Emitter
+	PickFile        FilePicker
+	Transport       http.RoundTripper // nil: a fresh default transport per verification
+}
+
+// Backend is every bound service plus what they share. The services exist
+// before start-up (Wails binds them first) and are wired by Start.
+type Backend struct {
+	Connectors  *ConnectorService
+	Connections *ConnectionService
+	App         *AppService
+
+	Manager *connections.Manager
+	Paths   datahome.Paths
+	Logger  *slog.Logger
+
+	store   *store.Store
+	logFile io.Closer
+}
+
+func NewBackend() *Backend {
+	return &Backend{Connectors: NewConnectorService(), Connections: NewConnectionService(), App: NewAppService()}
+}
+
+// Start opens the data home, the app log, the database, the catalog and the
+// keychain, and wires the services. Orphaned keychain entries are swept in
+// the background: the keychain may be slow or locked.
+func (b *Backend) Start(ctx context.Context, o Options) error {
+	paths, err := datahome.Prepare(o.Home)
+	if err != nil {
+		return err
+	}
+	logger, logFile, err := applog.Open(paths.LogFile)
+	if err != nil {
+		return err
+	}
+	b.Paths, b.Logger, b.logFile = paths, logger, logFile
+
+	st, err := store.Open(paths.Database)
+	if err != nil {
+		return fmt.Errorf("open the database %s: %w", paths.Database, err)
+	}
+	b.store = st
+	ws, err := st.DefaultWorkspace(ctx)
+	if err != nil {
+		return err
+	}
+
+	cat, err := catalog.LoadBuiltins()
+	if err != nil {
+		return fmt.Errorf("load the built-in connectors: %w", err)
+	}
+	var warnings []string
+	for _, err := range catalog.LoadUserDir(cat, paths.Connectors) {
+		logger.Warn("skipped a connector definition", "error", err)
+		warnings = append(warnings, err.Error())
+	}
+
+	v := vault.New(o.Keyring, "Patchbay", o.KeychainTimeout)
+	b.Manager = connections.New(connections.Deps{
+		Store:     st,
+		Vault:     v,
+		Catalog:   cat,
+		Log:       connlog.NewLog(st.DB(), time.Now),
+		Verifier:  verify.New(time.Now),
+		Transport: o.Transport,
+		Logger:    logger,
+	})
+	b.Connectors.start(ctx, cat, paths.Connectors, o.PickFile)
+	b.Connections.start(ctx, b.Manager, ws.ID, o.Emit)
+	b.App.start(ctx, paths, ws, v, warnings)
+	logger.Info("started", "version", Version, "dataDir", paths.Root)
+
+	go func() {
+		if _, err := b.Manager.SweepOrphans(ctx); err != nil {
+			logger.Warn("sweep orphaned keychain entries", "error", err)
+		}
+	}()
+	return nil
+}
+
+// Close closes the database and the log; safe after a failed Start.
+func (b *Backend) Close() error {
+	var errs []error
+	if b.store != nil {
+		errs = append(errs, b.store.Close())
+	}
+	if b.logFile != nil {
+		errs = append(errs, b.logFile.Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,65 @@
+package services
+
+import (
+	"patchbay/backend/catalog"
+	"patchbay/backend/connlog"
+)
+
+// ConnectionDTO is a connection as the UI sees it: settings, never secret values.
+// SecretFields lists which secret fields hold a value so the form can show "set".
+type ConnectionDTO struct {
+	ID             string            `json:"id"`
+	WorkspaceID    string            `json:"workspaceId"`
+	ConnectorID    string            `json:"connectorId"`
+	Name           string            `json:"name"`
+	Environment    string            `json:"environment"`
+	AuthType       string            `json:"authType"`
+	BaseURL        string            `json:"baseUrl"`
+	Settings       map[string]string `json:"settings"`
+	SecretFields   []string          `json:"secretFields"`
+	TimeoutSeconds int               `json:"timeoutSeconds"`
+	Status         string            `json:"status"`
+	Diagnosis      string            `json:"diagnosis"`
+	Identity       string            `json:"identity"`
+	CheckedAt      string            `json:"checkedAt"` // RFC 3339, "" when never checked
+	CreatedAt      string            `json:"createdAt"`
+	UpdatedAt      string            `json:"updatedAt"`
+}
+
+// VerificationDTO is the outcome of one test run and the exchanges it made.
+type VerificationDTO struct {
+	RunID      string             `json:"runId"`
+	Status     string             `json:"status"`
+	Code       string             `json:"code"`
+	Summary    string             `json:"summary"`
+	Advice     string             `json:"advice"`
+	Identity   string             `json:"identity"`
+	HTTPStatus int                `json:"httpStatus"`
+	DurationMs float64            `json:"durationMs"`
+	CheckedAt  string             `json:"checkedAt"`
+	Exchanges  []connlog.Exchange `json:"exchanges"`
+}
+
+// SaveResultDTO tells whether a save happened; a failing verification is not
+// saved, and the UI offers "Save without verifying" instead.
+type SaveResultDTO struct {
+	Saved        bool             `json:"saved"`
+	Connection   *ConnectionDTO   `json:"connection"`
+	Verification *VerificationDTO `json:"verification"`
+}
+
+// AppInfoDTO describes where Patchbay keeps its data and whether the keychain works.
+type AppInfoDTO struct {
+	Version         string   `json:"version"`
+	DataDir         string   `json:"dataDir"`
+	DatabasePath    string   `json:"databasePath"`
+	LogPath         string   `json:"logPath"`
+	WorkspaceID     string   `json:"workspaceId"`
+	WorkspaceName   string   `json:"workspaceName"`
+	KeychainOK      bool     `json:"keychainOk"`
+	KeychainMessage string   `json:"keychainMessage"`
+	CatalogWarnings []string `json:"catalogWarnings"`
+}
+
+// ConnectorDTO is a catalog entry; the catalog type is already UI-shaped.
+type ConnectorDTO = catalog.Connector

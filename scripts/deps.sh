@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# deps.sh run|test — install what `make run` or `make test` needs and is missing.
+#
+# Debian/Ubuntu: system packages through apt-get (with sudo when not root), the
+# pinned Wails CLI through `go install`, front-end packages through `npm ci`.
+# Elsewhere it says what to install and stops. Re-running is cheap: each step
+# checks first.
+set -euo pipefail
+
+WAILS_VERSION=v2.16.0
+GO_MIN=1.23
+NODE_MIN=20
+mode="${1:-run}"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+
+say() { printf '\033[1mpatchbay:\033[0m %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+# Packages to build and run the app, and the real parts the tests use.
+run_pkgs=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev)
+test_pkgs=(gnome-keyring dbus-daemon dbus-x11 libsecret-tools chromium xvfb xauth imagemagick
+	fonts-dejavu-core)
+
+pkgs=("${run_pkgs[@]}")
+[ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+
+is_debian() { [ -r /etc/os-release ] && grep -Eqi '^(ID|ID_LIKE)=.*(debian|ubuntu)' /etc/os-release && command -v apt-get >/dev/null; }
+
+install_system_packages() {
+	local missing=()
+	for p in "${pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if ! is_debian; then
+		die "missing system packages and this is not Debian/Ubuntu. Install the equivalents of: ${missing[*]}
+  macOS: Xcode command line tools (xcode-select --install); the WebView is built in, the keychain is the login keychain.
+  Windows: the WebView2 runtime (preinstalled on Windows 11) and a gcc for cgo (e.g. MSYS2 mingw-w64); Credential Manager is the keychain."
+	fi
+	local sudo=()
+	if [ "$(id -u)" -ne 0 ]; then
+		command -v sudo >/dev/null || die "need root to install: ${missing[*]}. Run as root or: apt-get install -y ${missing[*]}"
+		sudo=(sudo)
+	fi
+	say "installing system packages: ${missing[*]}"
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -1)" = "$2" ]; }
+
+check_toolchains() {
+	command -v go >/dev/null || die "Go ${GO_MIN}+ is needed: https://go.dev/doc/install (Debian's golang package may be too old)."
+	local gov; gov="$(go env GOVERSION | sed 's/^go//')"
+	version_ge "$gov" "$GO_MIN" || die "Go $gov is too old; Patchbay needs Go ${GO_MIN}+."
+	command -v node >/dev/null && command -v npm >/dev/null || die "Node.js ${NODE_MIN}+ with npm is needed (apt-get install nodejs npm, or nodejs.org)."
+	local nv; nv="$(node --version | sed 's/^v//')"
+	version_ge "$nv" "$NODE_MIN" || die "Node.js $nv is too old; Patchbay needs ${NODE_MIN}+."
+}
+
+install_wails() {
+	local bin; bin="$(go env GOPATH)/bin/wails"
+	if [ -x "$bin" ] && "$bin" version 2>/dev/null | grep -q "$WAILS_VERSION"; then return 0; fi
+	say "installing the Wails CLI $WAILS_VERSION"
+	go install "github.com/wailsapp/wails/v2/cmd/wails@$WAILS_VERSION"
+}
+
+# npm_ci DIR: install DIR's locked packages, only when the lock changed since the last install.
+npm_ci() {
+	local dir="$here/$1"
+	if [ -f "$dir/node_modules/.package-lock.json" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+		return 0
+	fi
+	say "installing npm packages in $1 (npm ci)"
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+install_system_packages
+check_toolchains
+install_wails
+npm_ci frontend
+[ "$mode" = test ] && npm_ci e2e
+exit 0
