@@ -15,7 +15,8 @@ type Connector struct {
 	LogoColor string `json:"logoColor,omitempty"` // brand hex colour, "#181717"
 	DocsURL   string `json:"docsUrl"`
 	// BaseURL may reference fields as {{key}}: "https://{{subdomain}}.zendesk.com".
-	// Empty means the user must supply one (generic HTTP API).
+	// Empty means the user must supply one: the connection's own base URL
+	// (generic HTTP API).
 	BaseURL string `json:"baseUrl"`
 	// Fields are the connector's own non-auth settings (subdomain, shop, ...).
 	Fields []Field `json:"fields"`
@@ -97,11 +98,14 @@ type AuthMethod struct {
 
 // FieldOverride changes how a standard auth field is presented.
 type FieldOverride struct {
-	Label       string `json:"label,omitempty"`
-	Help        string `json:"help,omitempty"`
-	Placeholder string `json:"placeholder,omitempty"`
+	Label          string `json:"label,omitempty"`
+	Help           string `json:"help,omitempty"`
+	Placeholder    string `json:"placeholder,omitempty"`
 	Pattern        string `json:"pattern,omitempty"`
 	PatternMessage string `json:"patternMessage,omitempty"`
+	// Required, when set, overrides whether the field must be filled: Jira's
+	// and Zendesk's API token is the basic password, which is optional by default.
+	Required *bool `json:"required,omitempty"`
 }
 
 // TestRequest is the dry request that proves a connection works, and the
@@ -123,7 +127,9 @@ type TestRequest struct {
 // Rule is one success condition on the test response.
 type Rule struct {
 	// Kind is "status" (Status must contain the code), "jsonEquals" (the
-	// value at Path equals Equals), or "jsonExists" (Path is present).
+	// value at Path equals Equals), or "jsonExists" (Path is present and its
+	// value is not null: Zendesk answers bad credentials with an anonymous
+	// user whose id is null).
 	Kind    string `json:"kind"`
 	Status  []int  `json:"status,omitempty"`
 	Path    string `json:"path,omitempty"` // dotted path into the JSON body: "data.ok"

@@ -1,0 +1,383 @@
+package catalog
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The checks below are about meaning; the JSON Schema has already vouched for
+// the structure (types, required keys, known keys, enums).
+
+var (
+	slugRE      = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	fieldKeyRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	templateRE  = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
+	jsonPathRE  = regexp.MustCompile(`^[A-Za-z0-9_$@-]+(?:\.[A-Za-z0-9_$@-]+)*$`)
+	colorRE     = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
+	failureRE   = regexp.MustCompile(`^(?:[1-5][0-9][0-9]|[45]xx)$`)
+	headerTokRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+)
+
+// httpMethods are the methods a test request may use.
+var httpMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+// reservedKeys are names a connector's own field may not take: the standard
+// auth fields (the form shows both sets side by side and a connection stores
+// them in one map) and the connection's own inputs, which errors from the
+// connection editor name in apperr.Error.Field.
+func reservedKey(key string) (string, bool) {
+	if slices.Contains(standardKeys, key) {
+		return "it is a standard auth field; an auth method provides it", true
+	}
+	switch key {
+	case "name", "environment", "authType", "baseUrl", "timeoutSeconds":
+		return "it is one of the connection's own inputs", true
+	}
+	return "", false
+}
+
+type checker struct {
+	ps     []problem
+	fields map[string]Field // the connector's own fields by key
+}
+
+func (k *checker) add(path, format string, args ...any) {
+	k.ps = append(k.ps, problem{path, fmt.Sprintf(format, args...)})
+}
+
+// check returns every meaning problem in c, in document order.
+func check(c *Connector) []problem {
+	k := &checker{fields: map[string]Field{}}
+	if !slugRE.MatchString(c.ID) {
+		k.add("id", "must be a lowercase slug of letters, digits and single hyphens, such as \"my-api\", got %q", c.ID)
+	}
+	if strings.TrimSpace(c.Name) == "" {
+		k.add("name", "must not be blank")
+	}
+	if c.Logo != "" {
+		if msg := checkSVG(c.Logo); msg != "" {
+			k.add("logo", "%s", msg)
+		}
+	}
+	if c.LogoColor != "" && !colorRE.MatchString(c.LogoColor) {
+		k.add("logoColor", "must be a hex colour such as \"#635BFF\", got %q", c.LogoColor)
+	}
+	if c.DocsURL != "" {
+		if u, err := url.Parse(c.DocsURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			k.add("docsUrl", "must be an https:// link, got %q", c.DocsURL)
+		}
+	}
+	// Fields come before the base URL because templates refer to them.
+	for i, f := range c.Fields {
+		k.checkField(fmt.Sprintf("fields[%d]", i), f)
+	}
+	k.checkBaseURL(c.BaseURL)
+	if len(c.Auth) == 0 {
+		k.add("auth", "must list at least one auth method")
+	}
+	seen := map[AuthType]int{}
+	for i, m := range c.Auth {
+		path := fmt.Sprintf("auth[%d]", i)
+		if j, dup := seen[m.Type]; dup {
+			k.add(path+".type", "%q is already listed at auth[%d]; each auth type may appear once", m.Type, j)
+		}
+		seen[m.Type] = i
+		k.checkAuth(path, m)
+	}
+	k.checkTest(c.Test)
+	for i, s := range c.Setup {
+		if strings.TrimSpace(s) == "" {
+			k.add(fmt.Sprintf("setup[%d]", i), "must not be blank")
+		}
+	}
+	return k.ps
+}
+
+func (k *checker) checkField(path string, f Field) {
+	switch reason, reserved := reservedKey(f.Key); {
+	case !fieldKeyRE.MatchString(f.Key):
+		k.add(path+".key", "must start with a letter and hold only letters, digits and _, such as \"subdomain\", got %q", f.Key)
+	case reserved:
+		k.add(path+".key", "%q is reserved: %s", f.Key, reason)
+	default:
+		if _, dup := k.fields[f.Key]; dup {
+			k.add(path+".key", "%q is used by another field; field keys must be unique", f.Key)
+		}
+	}
+	k.fields[f.Key] = f
+	switch {
+	case f.Secret && f.Type != FieldPassword:
+		k.add(path+".type", "a secret field must have type \"password\" so it is masked, got %q", f.Type)
+	case f.Type == FieldPassword && !f.Secret:
+		k.add(path+".secret", "a \"password\" field must be secret: true so it is kept in the keychain")
+	}
+	if f.Secret && f.Default != "" {
+		k.add(path+".default", "a secret field cannot have a default: secrets do not belong in definition files")
+	}
+	if f.Type == FieldSelect {
+		if len(f.Options) == 0 {
+			k.add(path+".options", "a \"select\" field must list its options")
+		}
+		values := map[string]bool{}
+		for i, o := range f.Options {
+			if values[o.Value] {
+				k.add(fmt.Sprintf("%s.options[%d].value", path, i), "%q is listed twice", o.Value)
+			}
+			values[o.Value] = true
+		}
+		if f.Default != "" && len(f.Options) > 0 && !values[f.Default] {
+			k.add(path+".default", "%q is not one of the options", f.Default)
+		}
+	} else if len(f.Options) > 0 {
+		k.add(path+".options", "only \"select\" fields have options; this field has type %q", f.Type)
+	}
+	switch f.Type {
+	case FieldBoolean:
+		if f.Default != "" && f.Default != "true" && f.Default != "false" {
+			k.add(path+".default", "a \"boolean\" field's default must be \"true\" or \"false\", got %q", f.Default)
+		}
+	case FieldNumber:
+		if _, err := strconv.ParseFloat(f.Default, 64); f.Default != "" && err != nil {
+			k.add(path+".default", "a \"number\" field's default must be a number, got %q", f.Default)
+		}
+	}
+	k.checkPattern(path, f.Pattern, f.PatternMessage, f.Default)
+}
+
+// checkPattern compiles a field's pattern (RE2, as the connection editor
+// uses it) and tries the default against it, which catches a definition that
+// would reject its own default.
+func (k *checker) checkPattern(path, pattern, msg, def string) {
+	if pattern == "" {
+		if msg != "" {
+			k.add(path+".patternMessage", "explains a pattern, but there is no pattern")
+		}
+		return
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		k.add(path+".pattern", "is not a valid regular expression: %v", err)
+		return
+	}
+	if def != "" && !re.MatchString(def) {
+		k.add(path+".default", "%q does not match the field's own pattern", def)
+	}
+}
+
+func (k *checker) checkBaseURL(base string) {
+	if base == "" {
+		return // the connection supplies its own base URL
+	}
+	if !k.checkTemplate("baseUrl", base) {
+		return
+	}
+	if strings.HasSuffix(base, "/") {
+		k.add("baseUrl", "must not end with /; test paths start with one")
+		return
+	}
+	if strings.HasPrefix(base, "{{") {
+		return // the whole URL comes from a field; its value is checked when typed
+	}
+	u, err := url.Parse(fillTemplates(base))
+	switch {
+	case err != nil:
+		k.add("baseUrl", "is not a valid URL: %v", err)
+	case u.Scheme != "https" && u.Scheme != "http":
+		k.add("baseUrl", "must start with https:// (or http:// for a local API), got %q", base)
+	case u.Host == "":
+		k.add("baseUrl", "has no host name, got %q", base)
+	case u.User != nil:
+		k.add("baseUrl", "must not contain a user name or password; use an auth method for credentials")
+	case u.RawQuery != "" || u.Fragment != "":
+		k.add("baseUrl", "must not have a ?query or #fragment; put query parameters in test.path")
+	}
+}
+
+func (k *checker) checkAuth(path string, m AuthMethod) {
+	if m.Type != AuthAPIKey {
+		if m.In != "" {
+			k.add(path+".in", "only applies to apiKey methods; remove it or set type to \"apiKey\"")
+		}
+		if m.Name != "" {
+			k.add(path+".name", "only applies to apiKey methods; remove it or set type to \"apiKey\"")
+		}
+	}
+	if m.Type != AuthBearer {
+		if m.Header != "" {
+			k.add(path+".header", "only applies to bearer methods; remove it or set type to \"bearer\"")
+		}
+		if m.Prefix != "" {
+			k.add(path+".prefix", "only applies to bearer methods; remove it or set type to \"bearer\"")
+		}
+	}
+	if m.Type == AuthAPIKey && m.Name != "" {
+		if m.In == "query" {
+			if strings.ContainsAny(m.Name, " \t\r\n&=#?") {
+				k.add(path+".name", "%q is not a usable query parameter name", m.Name)
+			}
+		} else if !headerTokRE.MatchString(m.Name) {
+			k.add(path+".name", "%q is not a valid header name: use letters, digits and -, such as \"X-API-Key\"", m.Name)
+		}
+	}
+	if m.Header != "" && !headerTokRE.MatchString(m.Header) {
+		k.add(path+".header", "%q is not a valid header name: use letters, digits and -, such as \"Authorization\"", m.Header)
+	}
+	if strings.ContainsAny(m.Prefix, " \t\r\n") {
+		k.add(path+".prefix", "must be one word such as \"Bearer\" or \"Token\", got %q", m.Prefix)
+	}
+	standard := StandardFields(AuthMethod{Type: m.Type, Configurable: m.Configurable})
+	var keys []string
+	for _, f := range standard {
+		keys = append(keys, f.Key)
+	}
+	for _, key := range sortedKeys(m.FieldOverrides) {
+		o := m.FieldOverrides[key]
+		opath := path + ".fieldOverrides." + key
+		if !slices.Contains(keys, key) {
+			if len(keys) == 0 {
+				k.add(opath, "%q auth has no fields to override", m.Type)
+			} else {
+				k.add(opath, "%q auth has no field %q; its fields are %s", m.Type, key, strings.Join(keys, ", "))
+			}
+			continue
+		}
+		k.checkPattern(opath, o.Pattern, o.PatternMessage, "")
+	}
+}
+
+func (k *checker) checkTest(t TestRequest) {
+	if t.Method != "" && !slices.Contains(httpMethods, strings.ToUpper(t.Method)) {
+		k.add("test.method", "must be one of %s, got %q", strings.Join(httpMethods, ", "), t.Method)
+	}
+	switch {
+	case strings.HasPrefix(t.Path, "//"):
+		// A reference starting with // would replace the host when resolved.
+		k.add("test.path", "must not start with //; it is joined to the base URL")
+	case strings.HasPrefix(t.Path, "/"), strings.HasPrefix(t.Path, "{{"):
+		if k.checkTemplate("test.path", t.Path) {
+			if strings.ContainsAny(t.Path, " \t\r\n") {
+				k.add("test.path", "must not contain spaces; percent-encode them as %%20")
+			} else if _, err := url.Parse(fillTemplates(t.Path)); err != nil {
+				k.add("test.path", "is not a valid URL path: %v", err)
+			}
+		}
+	default:
+		k.add("test.path", "must start with / (it is joined to the base URL) or be a {{field}}, got %q", t.Path)
+	}
+	for _, name := range sortedKeys(t.Headers) {
+		hpath := "test.headers." + name
+		if !headerTokRE.MatchString(name) {
+			k.add(hpath, "%q is not a valid header name", name)
+			continue
+		}
+		value := t.Headers[name]
+		if strings.ContainsAny(value, "\r\n") {
+			k.add(hpath, "must not contain a line break")
+			continue
+		}
+		k.checkTemplate(hpath, value)
+	}
+	for i, r := range t.Rules {
+		k.checkRule(fmt.Sprintf("test.rules[%d]", i), r)
+	}
+	for _, code := range sortedKeys(t.Failures) {
+		if !failureRE.MatchString(code) {
+			k.add("test.failures."+code, "keys must be an HTTP status code such as \"401\", or \"4xx\" or \"5xx\", got %q", code)
+		}
+	}
+	for _, m := range templateRE.FindAllStringSubmatch(t.Identity, -1) {
+		if !jsonPathRE.MatchString(m[1]) {
+			k.add("test.identity", "{{%s}} is not a dotted path into the response, such as {{user.email}}", m[1])
+		}
+	}
+	if rest := templateRE.ReplaceAllString(t.Identity, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "}}") {
+		k.add("test.identity", "has an unmatched {{ or }}")
+	}
+}
+
+func (k *checker) checkRule(path string, r Rule) {
+	switch r.Kind {
+	case "status":
+		if len(r.Status) == 0 {
+			k.add(path+".status", "a \"status\" rule must list the accepted codes, such as [200]")
+		}
+		for i, s := range r.Status {
+			if s < 100 || s > 599 {
+				k.add(fmt.Sprintf("%s.status[%d]", path, i), "%d is not an HTTP status code", s)
+			}
+		}
+		if r.Path != "" {
+			k.add(path+".path", "a \"status\" rule does not look at the body; remove path")
+		}
+		if r.Equals != nil {
+			k.add(path+".equals", "a \"status\" rule does not look at the body; remove equals")
+		}
+	case "jsonEquals", "jsonExists":
+		if r.Path == "" {
+			k.add(path+".path", "a %q rule needs the dotted path of a value in the response, such as \"user.id\"", r.Kind)
+		} else if !jsonPathRE.MatchString(r.Path) {
+			k.add(path+".path", "must be a dotted path such as \"user.id\", got %q", r.Path)
+		}
+		if len(r.Status) > 0 {
+			k.add(path+".status", "only \"status\" rules list codes; add a separate status rule")
+		}
+		if r.Kind == "jsonEquals" && r.Equals == nil {
+			k.add(path+".equals", "a \"jsonEquals\" rule needs the expected value (use \"jsonExists\" to require only presence)")
+		}
+		if r.Kind == "jsonExists" && r.Equals != nil {
+			k.add(path+".equals", "a \"jsonExists\" rule does not compare values; use \"jsonEquals\"")
+		}
+	}
+	if strings.TrimSpace(r.Message) == "" {
+		k.add(path+".message", "must not be blank")
+	}
+}
+
+// checkTemplate checks every {{key}} in s names a declared, non-secret field
+// (a secret in a URL or test header would end up in logs) and that braces are
+// balanced. It reports whether s was fine.
+func (k *checker) checkTemplate(path, s string) bool {
+	ok := true
+	for _, m := range templateRE.FindAllStringSubmatch(s, -1) {
+		f, declared := k.fields[m[1]]
+		switch {
+		case !declared:
+			ok = false
+			k.add(path, "{{%s}} does not name a field; declared fields: %s", m[1], k.declared())
+		case f.Secret:
+			ok = false
+			k.add(path, "{{%s}} is a secret field; secrets may not go into URLs or test headers (use an auth method)", m[1])
+		}
+	}
+	if rest := templateRE.ReplaceAllString(s, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "}}") {
+		ok = false
+		k.add(path, "has an unmatched {{ or }}")
+	}
+	return ok
+}
+
+func (k *checker) declared() string {
+	if len(k.fields) == 0 {
+		return "none (add it under \"fields\")"
+	}
+	return strings.Join(sortedKeys(k.fields), ", ")
+}
+
+// fillTemplates replaces each {{key}} with a placeholder that is valid in a
+// host name and a path, so the rest of the URL can be parsed.
+func fillTemplates(s string) string {
+	return templateRE.ReplaceAllString(s, "x")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	return keys
+}
