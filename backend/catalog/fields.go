@@ -28,7 +28,7 @@ const (
 // Placement fields (where the key or token goes) appear only when the method
 // is Configurable; otherwise the definition decides and the user is not asked.
 func StandardFields(m AuthMethod) []Field {
-	var fields []Field
+	fields := []Field{} // never nil: the front end iterates it
 	switch m.Type {
 	case AuthAPIKey:
 		if m.Configurable {

@@ -108,8 +108,12 @@ func fillDerived(c *Connector) {
 	for i := range c.Auth {
 		c.Auth[i].Fields = StandardFields(c.Auth[i])
 	}
+	// The front end iterates these; JSON null would break it.
 	if c.Fields == nil {
-		c.Fields = []Field{} // the front end iterates it
+		c.Fields = []Field{}
+	}
+	if c.Setup == nil {
+		c.Setup = []string{}
 	}
 }
 
@@ -142,7 +146,8 @@ func decodeJSON(data []byte) (any, *problem) {
 func jsonErrorMessage(data []byte, err error) string {
 	var syn *json.SyntaxError
 	if errors.As(err, &syn) {
-		line, col := lineCol(data, int(syn.Offset))
+		// Offset counts the offending byte itself; point at it, not past it.
+		line, col := lineCol(data, int(syn.Offset)-1)
 		return fmt.Sprintf("not valid JSON at line %d, column %d: %s", line, col, strings.TrimPrefix(syn.Error(), "json: "))
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
