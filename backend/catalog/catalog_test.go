@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -311,14 +312,21 @@ func fieldByKey(t *testing.T, fields []catalog.Field, key string) catalog.Field 
 // concurrently; run with -race.
 func TestCatalogConcurrentUse(t *testing.T) {
 	cat := builtins(t)
+	// Definitions are built up front: require must not run off the test goroutine.
+	data := map[string][]byte{}
+	for i := range 4 {
+		for j := range 20 {
+			id := fmt.Sprintf("my-api-%d-%d", i, j)
+			data[id] = definition(t, func(d map[string]any) { d["id"] = id })
+		}
+	}
 	done := make(chan struct{})
 	for i := range 4 {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for j := range 20 {
-				id := "my-api-" + string(rune('a'+i)) + string(rune('a'+j))
-				_, err := cat.Import(definition(t, func(d map[string]any) { d["id"] = id }), id+".json")
-				if err != nil {
+				id := fmt.Sprintf("my-api-%d-%d", i, j)
+				if _, err := cat.Import(data[id], id+".json"); err != nil {
 					t.Error(err)
 					return
 				}
