@@ -40,8 +40,9 @@ type Deps struct {
 // Manager creates, verifies, saves and deletes connections.
 type Manager struct {
 	Deps
-	mu   sync.Mutex
-	runs map[string]context.CancelFunc
+	mu      sync.Mutex
+	runs    map[string]context.CancelFunc
+	started time.Time // keychain refs journalled after this belong to saves of this process
 }
 
 func New(d Deps) *Manager {
@@ -51,7 +52,7 @@ func New(d Deps) *Manager {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Manager{Deps: d, runs: map[string]context.CancelFunc{}}
+	return &Manager{Deps: d, runs: map[string]context.CancelFunc{}, started: d.Now()}
 }
 
 // Verification is one test run's result with the exchanges it made.
@@ -195,9 +196,11 @@ func (m *Manager) Cancel(runID string) {
 }
 
 // SweepOrphans deletes keychain entries that belong to no connection: what a
-// crash between the keychain write and the SQLite commit can leave behind.
+// crash between the keychain write and the SQLite commit, or a failed delete,
+// left behind in an earlier run. Saves of this run are never touched, so the
+// sweep may run while the user works.
 func (m *Manager) SweepOrphans(ctx context.Context) (int, error) {
-	refs, err := m.Store.OrphanSecretRefs(ctx)
+	refs, err := m.Store.OrphanSecretRefs(ctx, m.started)
 	if err != nil {
 		return 0, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"patchbay/backend/apperr"
 )
@@ -41,14 +42,16 @@ func (s *Store) ForgetSecretRef(ctx context.Context, ref string) error {
 	return nil
 }
 
-// OrphanSecretRefs lists journaled refs that no connection currently uses as
-// its SecretRef, in name order. Call it at start-up, before any save begins:
-// a save in progress has a journaled ref whose connection is not written yet.
-func (s *Store) OrphanSecretRefs(ctx context.Context) ([]string, error) {
+// OrphanSecretRefs lists journaled refs recorded before recordedBefore that
+// no connection currently uses as its SecretRef, in name order. Pass the
+// process start time: a save in progress has a journaled ref whose connection
+// is not written yet, and it must not be swept from under that save.
+func (s *Store) OrphanSecretRefs(ctx context.Context, recordedBefore time.Time) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT r.ref FROM secret_refs r
-		WHERE NOT EXISTS (SELECT 1 FROM connections c WHERE c.secret_ref <> '' AND c.secret_ref = r.ref)
-		ORDER BY r.ref`)
+		WHERE r.created_at < ?
+		  AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.secret_ref <> '' AND c.secret_ref = r.ref)
+		ORDER BY r.ref`, formatTime(recordedBefore))
 	if err != nil {
 		return nil, fmt.Errorf("store: list orphan secret refs: %w", err)
 	}

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"fmt"
@@ -120,7 +122,7 @@ func TestSettings(t *testing.T) {
 }
 
 func TestOrphanSecretRefs(t *testing.T) {
-	s, _, _ := openTestStore(t)
+	s, clock, _ := openTestStore(t)
 	ctx := context.Background()
 
 	// A saved connection whose ref is journaled: not an orphan.
@@ -155,15 +157,21 @@ func TestOrphanSecretRefs(t *testing.T) {
 	// Recording twice is harmless.
 	require.NoError(t, s.RecordSecretRef(ctx, "patchbay:c-crashed", "c-crashed"))
 
-	orphans, err := s.OrphanSecretRefs(ctx)
+	startedAt := clock.now().Add(time.Second)
+	orphans, err := s.OrphanSecretRefs(ctx, startedAt)
 	require.NoError(t, err)
 	require.Equal(t, []string{"patchbay:c-crashed", "patchbay:c-gone", "patchbay:c-moved:v1"}, orphans)
+
+	// A save in flight in this process (ref recorded after start-up) is no orphan.
+	inFlight, err := s.OrphanSecretRefs(ctx, clock.now().Add(-time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, inFlight, "refs recorded after the sweep's cut-off are left to their save")
 
 	for _, ref := range orphans {
 		require.NoError(t, s.ForgetSecretRef(ctx, ref))
 	}
 	require.NoError(t, s.ForgetSecretRef(ctx, "never-recorded"))
-	orphans, err = s.OrphanSecretRefs(ctx)
+	orphans, err = s.OrphanSecretRefs(ctx, startedAt)
 	require.NoError(t, err)
 	require.Empty(t, orphans)
 

@@ -364,7 +364,9 @@ func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Re
 		case "status":
 			// Already held.
 		case "jsonExists":
-			if _, ok := lookup(doc, rule.Path); !ok {
+			// Present and not null: Zendesk answers bad credentials with an
+			// anonymous user whose id is null.
+			if v, ok := lookup(doc, rule.Path); !ok || v == nil {
 				return ruleFailed(name, rule, line, doc)
 			}
 		case "jsonEquals":

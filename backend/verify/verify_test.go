@@ -99,6 +99,11 @@ func newPeer(t *testing.T) *peer {
 		}
 		writeJSON(w, 200, map[string]any{"ok": true, "user": "alice", "team": "Acme"})
 	})
+	// Zendesk answers bad credentials with 200 and an anonymous user.
+	mux.HandleFunc("/users/me.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"user":{"id":null,"name":"Anonymous user"}}`)
+	})
 	mux.HandleFunc("/ratelimited", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "30")
 		writeJSON(w, 429, map[string]any{"message": "slow down"})
@@ -299,6 +304,8 @@ func TestRunHTTPOutcomes(t *testing.T) {
 			verify.Connected, verify.CodeOK, 200, nil, "alice @ Acme"},
 		{"rule outcome unreachable", catalog.TestRequest{Path: "/bearer", Rules: []catalog.Rule{{Kind: "jsonExists", Path: "data.items", Message: "Wrong API version.", Outcome: "unreachable"}}}, good,
 			verify.Unreachable, verify.CodeRuleFailed, 200, []string{"Wrong API version."}, ""},
+		{"jsonExists fails on null (zendesk anonymous user)", catalog.TestRequest{Path: "/users/me.json", Rules: []catalog.Rule{{Kind: "jsonExists", Path: "user.id", Message: "Zendesk did not recognise these credentials."}}}, good,
+			verify.Disconnected, verify.CodeRuleFailed, 200, []string{"Zendesk did not recognise these credentials."}, ""},
 		{"status rule accepts 400 as authenticated", catalog.TestRequest{Path: "/probe", Rules: []catalog.Rule{{Kind: "status", Status: []int{400}, Message: "unexpected"}}}, good,
 			verify.Connected, verify.CodeOK, 400, nil, ""},
 		{"status rule still diagnoses 401", catalog.TestRequest{Path: "/probe", Rules: []catalog.Rule{{Kind: "status", Status: []int{400}, Message: "unexpected"}}}, map[string]string{"token": badToken},
