@@ -404,10 +404,10 @@ func TestImportConnectorDefinition(t *testing.T) {
 		"id": "acme", "name": "Acme API", "category": "Custom", "description": "Acme's REST API.",
 		"logo":    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M2 2h20v20H2z"/></svg>`,
 		"docsUrl": "https://acme.example/docs", "baseUrl": "https://api.acme.example",
-		"fields":  []any{},
-		"auth":    []any{map[string]any{"type": "bearer"}},
-		"test":    map[string]any{"method": "GET", "path": "/me"},
-		"setup":   []any{"Create a token in Acme's settings."},
+		"fields": []any{},
+		"auth":   []any{map[string]any{"type": "bearer"}},
+		"test":   map[string]any{"method": "GET", "path": "/me"},
+		"setup":  []any{"Create a token in Acme's settings."},
 	}
 	data, err := json.Marshal(def)
 	require.NoError(t, err)
