@@ -78,14 +78,15 @@ export async function startApp(home) {
   };
 }
 
-/** Launches headless Chromium; page errors fail the test except Wails' harmless dev-overlay one. */
+/**
+ * Launches headless Chromium (Playwright gives it a fresh temporary profile);
+ * page errors fail the test except Wails' harmless dev-overlay one.
+ */
 export async function launchBrowser() {
-  const profile = mkdtempSync(join(tmpdir(), 'patchbay-chromium-'));
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--user-data-dir=${profile}`],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const errors = [];
   return {
@@ -99,10 +100,7 @@ export async function launchBrowser() {
       await page.waitForFunction(() => window.go?.services?.ConnectionService !== undefined, null, { timeout: 15_000 });
       return page;
     },
-    async close() {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close: () => browser.close(),
   };
 }
 

@@ -34,7 +34,14 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/patchbay-keyring.XXXXXX")"
-cleanup() { rm -rf "$tmp"; }
+cleanup() {
+	# A GTK app inside (the e2e tests' Patchbay) can start xdg-document-portal,
+	# which mounts a FUSE file system at $XDG_RUNTIME_DIR/doc; unmount it first.
+	if [ -d "$tmp/run/doc" ]; then
+		fusermount3 -u "$tmp/run/doc" 2>/dev/null || fusermount -u "$tmp/run/doc" 2>/dev/null || true
+	fi
+	rm -rf "$tmp" 2>/dev/null || { sleep 1; rm -rf "$tmp"; } || true
+}
 trap cleanup EXIT
 # Turn signals into a normal exit so the EXIT trap still removes the temp dir.
 trap 'exit 130' INT

@@ -34,9 +34,9 @@ const (
 	// Full form: "patchbay-chunked:v1:<count>:<sha256 of the joined JSON>".
 	chunkHeaderPrefix = "patchbay-chunked:v1:"
 
-	// probeAccount is the entry Probe writes and removes again; '#' is refused
-	// in real account names, so it cannot collide with one.
-	probeAccount = "#patchbay-probe"
+	// probeAccountPrefix starts the entry Probe writes and removes again; '#'
+	// is refused in real account names, so it cannot collide with one.
+	probeAccountPrefix = "#patchbay-probe-"
 
 	defaultTimeout = 3 * time.Second
 
@@ -206,6 +206,9 @@ func (v *Vault) Probe(ctx context.Context) error {
 	_, _ = rand.Read(raw[:]) // crypto/rand.Read never fails (Go 1.24+)
 	want := hex.EncodeToString(raw[:])
 	hide := redactor(map[string]string{"probe": want})
+	// One account per call: two probes at once (the UI asks while start-up
+	// does) must not delete each other's entry between write and read.
+	probeAccount := probeAccountPrefix + want[:8]
 
 	if err := v.set(ctx, probeAccount, want); err != nil {
 		return v.fail(err, hide)

@@ -293,11 +293,40 @@ func TestGetDamagedEntry(t *testing.T) {
 	}
 }
 
+// accountLog is the real keychain, remembering which accounts were written.
+type accountLog struct {
+	Keyring
+	mu       sync.Mutex
+	accounts []string
+}
+
+func (a *accountLog) Set(service, user, password string) error {
+	a.mu.Lock()
+	a.accounts = append(a.accounts, user)
+	a.mu.Unlock()
+	return a.Keyring.Set(service, user, password)
+}
+
 func TestProbe(t *testing.T) {
-	v, service := newTestVault(t)
-	require.NoError(t, v.Probe(context.Background()))
-	_, err := keyring.Get(service, probeAccount)
-	require.ErrorIs(t, err, keyring.ErrNotFound, "Probe must remove its entry")
+	_, service := newTestVault(t)
+	kr := &accountLog{Keyring: System()}
+	v := New(kr, service, 0)
+
+	// The UI and start-up may probe at once: no probe may spoil another.
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Go(func() { errs[i] = v.Probe(context.Background()) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	require.Len(t, kr.accounts, len(errs))
+	for _, account := range kr.accounts {
+		_, err := keyring.Get(service, account)
+		require.ErrorIs(t, err, keyring.ErrNotFound, "Probe must remove its entry %s", account)
+	}
 }
 
 func TestInvalidAccount(t *testing.T) {

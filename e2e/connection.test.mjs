@@ -1,0 +1,115 @@
+// End to end, in the real app: add a connector, save a connection with a
+// wrong key (Disconnected and the diagnosis), fix the key (Connected),
+// restart the app (still there), delete it. Screenshots of each step land in
+// e2e/artifacts/.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
+
+const GOOD_KEY = 'pb-e2e-right-key-7f3a';
+const WRONG_KEY = 'pb-e2e-wrong-key-0000';
+let peer, home, app, browser;
+
+before(async () => {
+  peer = await startPeer(GOOD_KEY);
+  home = newHome();
+  app = await startApp(home.dir);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  peer?.stop();
+  home?.remove();
+});
+
+/** Picks an auth method whether the form shows segments or a select. */
+async function chooseAuth(editor, type) {
+  const method = editor.getByTestId('auth-method');
+  if ((await method.evaluate((el) => el.tagName)) === 'SELECT') await method.selectOption(type);
+  else await editor.getByTestId(`auth-${type}`).check();
+}
+
+const badge = (scope) => scope.getByTestId('status-badge').first();
+
+test('a connection goes from Disconnected to Connected, survives a restart and is deleted', async () => {
+  let page = await browser.newPage(app.url);
+
+  // First run teaches where to start.
+  await page.getByTestId('empty-state').waitFor();
+  await shot(page, '01-first-run');
+
+  // Add connector → pick the generic HTTP API from the searchable catalog.
+  await page.getByTestId('add-connector').click();
+  await page.getByTestId('picker-search').fill('http api');
+  await page.getByTestId('connector-option-http').click();
+  const editor = page.getByTestId('connection-editor');
+  await editor.waitFor();
+
+  await editor.getByTestId('field-name').fill('Local billing API');
+  await editor.getByTestId('field-environment').fill('Sandbox');
+  await chooseAuth(editor, 'apiKey');
+  await editor.getByTestId('field-baseUrl').fill(peer.url);
+  await editor.getByTestId('field-testPath').fill('/v1/me');
+  await editor.getByTestId('field-apiKeyName').fill('X-API-Key');
+  await editor.getByTestId('field-apiKey').fill(WRONG_KEY);
+
+  // Save tests first and refuses the failing connection, with the diagnosis.
+  await editor.getByTestId('save-button').click();
+  const result = editor.getByTestId('test-result');
+  await result.getByText('Disconnected').waitFor();
+  assert.match(await editor.getByTestId('test-summary').innerText(), /401/);
+  assert.match(await editor.getByTestId('test-advice').innerText(), /\S/);
+  await editor.getByTestId('save-blocked').waitFor();
+  // The recorded request is there, with the key redacted.
+  const exchanges = await editor.getByTestId('exchange').allInnerTexts();
+  assert.ok(exchanges.length >= 1, 'the last attempt is shown');
+  assert.ok(!(await editor.innerText()).includes(WRONG_KEY), 'the typed key is not echoed in the result');
+  await shot(page, '02-save-refused-with-diagnosis');
+
+  // Save it anyway (offline setup), then re-test it from its card.
+  await editor.getByTestId('save-unverified-button').click();
+  await editor.waitFor({ state: 'detached' });
+  const card = page.getByTestId('connector-card-http');
+  await badge(card).getByText('Unverified').waitFor();
+  await card.getByTestId('card-retest-http').click();
+  await badge(card).getByText('Disconnected').waitFor();
+  await shot(page, '03-card-disconnected');
+
+  // Fix the key from the card's Manage button.
+  await card.getByTestId('manage-http').click();
+  await editor.waitFor();
+  assert.equal(await editor.getByTestId('field-apiKey').inputValue(), '', 'a stored secret is never pre-filled');
+  await editor.getByTestId('field-apiKey').fill(GOOD_KEY);
+  await editor.getByTestId('save-button').click();
+  await editor.waitFor({ state: 'detached' });
+  await badge(card).getByText('Connected').waitFor();
+  await shot(page, '04-card-connected');
+
+  // Restart the app: the connection and its status are still there.
+  await page.close();
+  await app.stop();
+  app = await startApp(home.dir);
+  page = await browser.newPage(app.url);
+  const cardAfter = page.getByTestId('connector-card-http');
+  await badge(cardAfter).getByText('Connected').waitFor();
+  assert.match(await cardAfter.innerText(), /Local billing API/);
+  await shot(page, '05-after-restart');
+
+  // Delete it, with a confirmation that names it.
+  await cardAfter.getByTestId('manage-connections-http').click();
+  const manage = page.getByTestId('manage-connections');
+  await manage.waitFor();
+  await manage.locator('[data-testid^="delete-"]').first().click();
+  const confirm = page.getByTestId('confirm-button');
+  await confirm.waitFor();
+  assert.match(await page.getByRole('dialog').last().innerText(), /Local billing API/);
+  await shot(page, '06-delete-confirmation');
+  await confirm.click();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('empty-state').waitFor();
+  await shot(page, '07-deleted');
+
+  assert.deepEqual(browser.errors, [], 'no page errors');
+});
