@@ -85,12 +85,32 @@ class AppData {
     }
   }
 
-  async refreshConnections(): Promise<void> {
-    try {
-      this.connections = await api.listConnections();
-    } catch {
-      // Keep what is shown; the next change event or action tries again.
+  #refreshing: Promise<void> | null = null;
+  #refreshAgain = false;
+
+  /**
+   * Reloads the list. Change events can arrive in bursts (a bulk import saves
+   * hundreds of connections): at most one reload runs at a time, and events
+   * during it are coalesced into one more reload afterwards.
+   */
+  refreshConnections(): Promise<void> {
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return this.#refreshing;
     }
+    this.#refreshing = (async () => {
+      do {
+        this.#refreshAgain = false;
+        try {
+          this.connections = await api.listConnections();
+        } catch {
+          // Keep what is shown; the next change event or action tries again.
+        }
+      } while (this.#refreshAgain);
+    })().finally(() => {
+      this.#refreshing = null;
+    });
+    return this.#refreshing;
   }
 
   async refreshConnectors(): Promise<void> {
