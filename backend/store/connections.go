@@ -370,8 +370,12 @@ func connectionWriteError(err error, c Connection, op string) error {
 	case err == nil:
 		return nil
 	case isConstraint(err, sqlite3.ErrConstraintUnique):
+		where := "without an environment"
+		if c.Environment != "" {
+			where = fmt.Sprintf("in %q", c.Environment)
+		}
 		e := apperr.Wrap(apperr.Conflict, err,
-			"A connection named %q already exists for this connector. Choose another name.", c.Name)
+			"A connection named %q already exists for this connector %s. Choose another name or environment.", c.Name, where)
 		e.Field = "name"
 		return e
 	case isConstraint(err, sqlite3.ErrConstraintPrimaryKey):

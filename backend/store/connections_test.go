@@ -243,7 +243,17 @@ func TestConnectionNameConflict(t *testing.T) {
 	}{
 		{"same name, same connector", newConnection("c2", "github", "Work"), true},
 		{"differs only in case and spaces", newConnection("c2", "github", " WORK "), true},
+		{"environment differs only in case", func() Connection {
+			c := newConnection("c7", "github", "Work")
+			c.Environment = "SANDBOX"
+			return c
+		}(), true},
 		{"same name, other connector", newConnection("c3", "gitlab", "Work"), false},
+		{"same name, other environment", func() Connection {
+			c := newConnection("c6", "github", "Work")
+			c.Environment = "Production"
+			return c
+		}(), false},
 		{"same name, other workspace", func() Connection {
 			c := newConnection("c4", "github", "Work")
 			c.WorkspaceID = "ws-b"

@@ -1,7 +1,8 @@
 // Command peer is the real local HTTP API the end-to-end tests point
 // connections at. It checks credentials for real: one good value is accepted
 // in any of the ways Patchbay sends it (API key header or query, Bearer,
-// Basic password), anything else gets 401. go-httpbin is mounted under
+// Basic password), anything else gets 401. Several good values may be given,
+// comma-separated, so connectors whose credential formats differ can share it. go-httpbin is mounted under
 // /httpbin/ for everything else (status codes, delays, redirects).
 //
 // It prints its base URL on the first line of stdout and serves until killed.
@@ -15,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
@@ -22,13 +24,14 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address (loopback only)")
-	good := flag.String("key", "pb-good-key-123", "the one credential value accepted")
+	keys := flag.String("key", "pb-good-key-123", "the credential values accepted, comma-separated")
 	flag.Parse()
+	good := strings.Split(*keys, ",")
 
 	mux := http.NewServeMux()
 	mux.Handle("/httpbin/", http.StripPrefix("/httpbin", httpbin.New()))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if !hasCredential(r, *good) {
+		if !slices.ContainsFunc(good, func(k string) bool { return hasCredential(r, k) }) {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Bad credentials"})
 			return
 		}
@@ -36,9 +39,10 @@ func main() {
 		writeJSON(w, http.StatusOK, map[string]any{
 			"ok": true, "id": "acct_1", "login": "ada", "email": "ada@example.test",
 			"displayName": "Ada Lovelace", "emailAddress": "ada@example.test",
-			"user": map[string]any{"id": 1, "name": "Ada Lovelace", "email": "ada@example.test"},
-			"shop": map[string]any{"name": "Ada's Shop"},
-			"path": r.URL.Path,
+			"user":   map[string]any{"id": 1, "name": "Ada Lovelace", "email": "ada@example.test"},
+			"shop":   map[string]any{"name": "Ada's Shop"},
+			"scopes": []string{"user.profile.read", "mail.send"},
+			"path":   r.URL.Path,
 		})
 	})
 

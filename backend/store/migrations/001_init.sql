@@ -26,7 +26,9 @@ CREATE TABLE connections (
     connector_id       TEXT NOT NULL,
     -- NOCASE so "Production" and "production" cannot both appear in one dropdown.
     name               TEXT NOT NULL COLLATE NOCASE,
-    environment        TEXT NOT NULL DEFAULT '',
+    -- NOCASE too: "Payments · Sandbox" and "Payments · Production" may both
+    -- exist, "Payments · sandbox" beside "Payments · Sandbox" may not.
+    environment        TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
     auth_type          TEXT NOT NULL DEFAULT '',
     base_url           TEXT NOT NULL DEFAULT '',
     settings_json      TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings_json)),
@@ -40,7 +42,7 @@ CREATE TABLE connections (
     created_at         TEXT NOT NULL,
     updated_at         TEXT NOT NULL,
     -- Its index also serves "connections of a workspace ordered by connector, name".
-    UNIQUE (workspace_id, connector_id, name)
+    UNIQUE (workspace_id, connector_id, name, environment)
 );
 
 -- The start-up orphan sweep looks connections up by keychain account.
