@@ -5,6 +5,13 @@ GOBIN := $(shell go env GOPATH 2>/dev/null)/bin
 export PATH := $(GOBIN):$(PATH)
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X patchbay/backend/services.Version=$(VERSION)
+# The connection log's search needs SQLite's FTS5, which mattn/go-sqlite3
+# compiles in only with this tag. GOFLAGS carries it to every go command
+# (test, vet, build, run) here and in the scripts; `wails build` passes its own
+# -tags, which replaces GOFLAGS' tags, so it gets the tag explicitly. Without
+# it store.Open refuses to start and says to build with this tag.
+TAGS := sqlite_fts5
+export GOFLAGS := -tags=$(TAGS)
 
 .PHONY: run build test deps bindings frontend e2e bench screenshots clean
 
@@ -15,7 +22,7 @@ run: build
 ## build: the production binary in build/bin/patchbay
 build:
 	scripts/deps.sh run
-	wails build -ldflags "$(LDFLAGS)"
+	wails build -tags "$(TAGS)" -ldflags "$(LDFLAGS)"
 
 ## test: every test — Go (real keychain, SQLite, HTTP peers), front end, end to end
 test:

@@ -19,7 +19,7 @@ die() { say "$*"; exit 1; }
 # Packages to build and run the app, and the real parts the tests use.
 run_pkgs=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev)
 test_pkgs=(gnome-keyring dbus-daemon dbus-x11 libsecret-tools chromium xvfb xauth imagemagick
-	fonts-dejavu-core)
+	fonts-dejavu-core curl)
 
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -5,6 +5,10 @@
 # run: nothing here is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# SQLite's FTS5 (the connection log's search) needs this build tag; see Makefile.
+# A -tags on the command line replaces GOFLAGS' tags, so builds that pass their
+# own tags repeat it.
+export GOFLAGS="-tags=sqlite_fts5"
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=("chromium")
@@ -18,7 +22,7 @@ fi
 
 [ -f frontend/dist/index.html ] || (cd frontend && npm run --silent build)
 mkdir -p build/bin
-go build -tags dev -o build/bin/patchbay-dev .
+go build -tags dev,sqlite_fts5 -o build/bin/patchbay-dev .
 go build -o build/bin/e2e-peer ./e2e/peer
 
 # One private Secret Service and one virtual display for the whole run; the

@@ -4,6 +4,8 @@
 # private D-Bus session; end-to-end runs the real app under Xvfb in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# SQLite's FTS5 (the connection log's search) needs this build tag; see Makefile.
+export GOFLAGS="-tags=sqlite_fts5"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 start=$SECONDS
 

@@ -64,6 +64,14 @@ VALUES ('seed-ex-1', 'seed-run-1', 'seed-conn-1', 'personal', 'http', '2024-05-0
         '2024-05-06T07:09:05.000000000Z', 'GET', 'https://unreachable.example/', 0, 'timeout',
         5000, '{}');
 `,
+	3: `
+INSERT INTO exchanges (id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
+    method, url, status, status_text, error_class, error, total_ms, response_body_size, size_bytes, detail_json)
+VALUES ('seed-ex-3', 'seed-run-3', 'seed-conn-1', 'personal', 'test', '2024-05-07T07:08:10.000000000Z',
+        '2024-05-07T07:08:10.250000000Z', 'GET', 'https://acme.zendesk.com/api/v2/users/me.json', 401, 'Unauthorized',
+        '', '', 98.25, 37, 310,
+        '{"requestHeaders":[{"name":"Authorization","value":"Basic [redacted 24]"}],"responseHeaders":[{"name":"Www-Authenticate","value":"Basic realm=\"Zendesk\""}],"responseBody":"{\"error\":\"Couldn''t authenticate you\"}","note":"é 😀"}');
+`,
 }
 
 func embedded(t *testing.T) []migration {
@@ -99,7 +107,10 @@ type tableRows struct {
 // snapshot reads every row of every user table.
 func snapshot(t *testing.T, db *sql.DB) []tableRows {
 	t.Helper()
-	names, err := db.Query("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+	// Ordinary tables only: a full-text index (virtual table) and its shadow
+	// tables hold derived data that a later migration may legitimately
+	// rebuild or merge.
+	names, err := db.Query("SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
 	require.NoError(t, err)
 	var tables []string
 	for names.Next() {
@@ -246,6 +257,101 @@ func TestOpenUpgradesEveryOlderVersion(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMigration003IndexesExistingExchanges upgrades a schema 2 database
+// holding exchanges (including rows whose detail lacks fields) and checks the
+// new columns, the run totals and the full-text index cover them, and that
+// the triggers keep the index in step afterwards.
+func TestMigration003IndexesExistingExchanges(t *testing.T) {
+	ms := embedded(t)
+	path := filepath.Join(t.TempDir(), "patchbay.db")
+	buildAt(t, path, ms, 2)
+	db := rawDB(t, path)
+	// A row as schema 2's connlog wrote it: the whole Exchange as detail_json.
+	mustExec(t, db, `INSERT INTO exchanges (id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
+		method, url, status, error_class, total_ms, detail_json)
+		VALUES ('v2-full', 'seed-run-1', 'seed-conn-1', 'personal', 'test', '2024-05-06T07:08:11.000000000Z',
+		'2024-05-06T07:08:11.100000000Z', 'POST', 'https://acme.zendesk.com/api/v2/search?q=x', 500, '', 80,
+		json_object('statusText', 'Internal Server Error', 'responseBodySize', 4096, 'error', '',
+		  'requestHeaders', json_array(json_object('name', 'X-Trace', 'value', 'zebra-trace-77')),
+		  'requestBody', 'hello quokka', 'requestBinary', json('false'),
+		  'responseHeaders', json_array(json_object('name', 'Content-Type', 'value', 'application/json')),
+		  'responseBody', '{"fault":"pangolin exploded"}', 'responseBinary', json('false')))`)
+	require.NoError(t, db.Close())
+
+	s, err := Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	match := func(q string) []string {
+		t.Helper()
+		rows, err := s.DB().QueryContext(ctx, `SELECT e.id FROM exchanges_fts JOIN exchanges e ON e.seq = exchanges_fts.rowid
+			WHERE exchanges_fts MATCH ? ORDER BY e.id`, q)
+		require.NoError(t, err)
+		defer rows.Close()
+		ids := []string{}
+		for rows.Next() {
+			var id string
+			require.NoError(t, rows.Scan(&id))
+			ids = append(ids, id)
+		}
+		require.NoError(t, rows.Err())
+		return ids
+	}
+	tests := []struct{ query, want string }{
+		{"zendesk", "seed-ex-1 v2-full"},  // URL
+		{"zebra", "v2-full"},              // request header value
+		{"quokka", "v2-full"},             // request body
+		{"pangolin", "v2-full"},           // response body
+		{"unreachable", "seed-ex-2"},      // URL of a row with an empty detail
+		{`"application json"`, "v2-full"}, // response header
+		{"nothingmatchesthis", ""},
+	}
+	for _, tt := range tests {
+		require.Equal(t, tt.want, strings.Join(match(tt.query), " "), tt.query)
+	}
+
+	type row struct {
+		class, text, err string
+		size, bytes      int64
+	}
+	got := map[string]row{}
+	rows, err := s.DB().QueryContext(ctx, `SELECT id, status_class, status_text, error, response_body_size, size_bytes FROM exchanges`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var id string
+		var r row
+		require.NoError(t, rows.Scan(&id, &r.class, &r.text, &r.err, &r.size, &r.bytes))
+		got[id] = r
+	}
+	require.NoError(t, rows.Err())
+	rows.Close()
+	require.Equal(t, "2xx", got["seed-ex-1"].class)
+	require.Equal(t, "error", got["seed-ex-2"].class, "no response and a timeout")
+	require.Equal(t, row{class: "5xx", text: "Internal Server Error", size: 4096, bytes: got["v2-full"].bytes}, got["v2-full"])
+	require.Positive(t, got["v2-full"].bytes)
+
+	var runs, total, exchanges int64
+	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT count(*), sum(bytes), sum(exchanges) FROM exchange_runs`).Scan(&runs, &total, &exchanges))
+	var want int64
+	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT sum(size_bytes) FROM exchanges`).Scan(&want))
+	require.Equal(t, int64(2), runs, "seed-run-1 (two exchanges) and seed-run-2")
+	require.Equal(t, int64(3), exchanges)
+	require.Equal(t, want, total)
+
+	// The triggers keep the index and the totals in step from now on.
+	_, err = s.DB().ExecContext(ctx, `DELETE FROM exchanges WHERE id = 'v2-full'`)
+	require.NoError(t, err)
+	require.Empty(t, match("pangolin"))
+	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT count(*), sum(exchanges) FROM exchange_runs`).Scan(&runs, &exchanges))
+	require.Equal(t, int64(2), runs)
+	require.Equal(t, int64(2), exchanges)
+	_, err = s.DB().ExecContext(ctx, `DELETE FROM exchanges WHERE run_id = 'seed-run-2'`)
+	require.NoError(t, err)
+	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT count(*) FROM exchange_runs`).Scan(&runs))
+	require.Equal(t, int64(1), runs, "a run with no exchanges left is gone")
+	require.Equal(t, []string{"seed-ex-1"}, match("zendesk"))
 }
 
 // TestSeedsApplyAtTheirVersion keeps every seed valid against the schema it

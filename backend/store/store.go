@@ -55,6 +55,10 @@ func openWith(path string, ms []migration) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := requireFTS5(context.Background(), db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := migrate(context.Background(), db, ms, len(ms)); err != nil {
 		db.Close()
 		return nil, err
@@ -105,6 +109,25 @@ func openDB(path string) (*sql.DB, error) {
 		return nil, apperr.Wrap(apperr.Internal, err, "Could not open the Patchbay database %s: %v", abs, err)
 	}
 	return db, nil
+}
+
+// ErrNoFTS5 means the SQLite compiled into this binary lacks FTS5, which the
+// connection log's search needs (migration 003).
+var ErrNoFTS5 = errors.New("SQLite was built without FTS5")
+
+// requireFTS5 fails early, with the fix, when the binary was built without
+// the sqlite_fts5 tag; otherwise migration 003 would fail with "no such
+// module: fts5" and nothing to act on.
+func requireFTS5(ctx context.Context, db *sql.DB) error {
+	var on int
+	if err := db.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&on); err != nil {
+		return fmt.Errorf("store: check for FTS5: %w", err)
+	}
+	if on != 1 {
+		return apperr.Wrap(apperr.Internal, ErrNoFTS5,
+			"This Patchbay was built without FTS5: build with -tags sqlite_fts5 (the Makefile does).")
+	}
+	return nil
 }
 
 // dsn builds a file: URI so any character in the path (space, '?', '#', '%')
