@@ -107,6 +107,7 @@ test('Connectors page with a connection in every status, and the editor with a d
   await editor.getByTestId('test-button').click();
   await editor.getByTestId('test-result').getByText('Unreachable').waitFor();
   assert.match(await editor.getByTestId('test-summary').innerText(), /refused|not listening|running/i);
+  await editor.getByTestId('test-result').scrollIntoViewIfNeeded();
   await shot(page, 'shot-editor-unreachable');
   await page.keyboard.press('Escape');
 
@@ -114,6 +115,7 @@ test('Connectors page with a connection in every status, and the editor with a d
   await page.getByTestId('manage-zendesk').click();
   await editor.getByTestId('test-button').click();
   await editor.getByTestId('test-result').getByText('Disconnected').waitFor();
+  await editor.getByTestId('test-result').scrollIntoViewIfNeeded();
   await shot(page, 'shot-editor-disconnected');
   await page.keyboard.press('Escape');
   assert.deepEqual(browser.errors, []);
