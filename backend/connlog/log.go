@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"patchbay/backend/apperr"
 )
@@ -14,12 +17,21 @@ import (
 // convention for every time column).
 const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 
-// Log keeps exchanges in the "exchanges" table (store migration 002). It
-// stores what it is given: exchanges must already be redacted, which the
-// Recorder guarantees. It is safe for concurrent use.
+// shortErrorRunes is how much of an error message the list column keeps; the
+// detail has it whole.
+const shortErrorRunes = 300
+
+// Log keeps exchanges in the "exchanges" table (store migrations 002, 003):
+// the list columns, the whole record as JSON, a full-text index and per-run
+// totals (the last two kept by triggers). It stores what it is given:
+// exchanges must already be redacted, which the Recorder guarantees. It is
+// safe for concurrent use.
 type Log struct {
 	db  *sql.DB
 	now func() time.Time
+
+	mu        sync.RWMutex
+	observers []func(Summary)
 }
 
 // NewLog uses db (the store's pool) and now as the clock (time.Now when nil).
@@ -28,6 +40,15 @@ func NewLog(db *sql.DB, now func() time.Time) *Log {
 		now = time.Now
 	}
 	return &Log{db: db, now: now}
+}
+
+// Observe registers fn to receive the Summary of every exchange Add stores,
+// whatever its kind, once it is stored (the viewer's live stream). fn runs on
+// the recording goroutine, so it should return quickly.
+func (l *Log) Observe(fn func(Summary)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.observers = append(l.observers, fn)
 }
 
 // Add stores one exchange. It fills in ID and StartedAt when they are empty,
@@ -49,29 +70,78 @@ func (l *Log) Add(ctx context.Context, ex *Exchange) error {
 	if ex.StartedAt.IsZero() {
 		ex.StartedAt = now.UTC()
 	}
+	if err := insert(ctx, l.db, ex, now); err != nil {
+		return err
+	}
+	l.mu.RLock()
+	observers := l.observers
+	l.mu.RUnlock()
+	if len(observers) > 0 {
+		sum := summaryOf(*ex)
+		for _, fn := range observers {
+			fn(sum)
+		}
+	}
+	return nil
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// insert writes one row; the triggers of migration 003 index it and add it to
+// its run's totals in the same statement.
+func insert(ctx context.Context, db execer, ex *Exchange, now time.Time) error {
 	detail, err := json.Marshal(ex)
 	if err != nil {
 		return fmt.Errorf("connlog: encode exchange: %w", err)
 	}
-	_, err = l.db.ExecContext(ctx, `INSERT INTO exchanges
+	_, err = db.ExecContext(ctx, `INSERT INTO exchanges
 		(id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
-		 method, url, status, error_class, total_ms, detail_json)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 method, url, status, status_text, error_class, error, total_ms, response_body_size,
+		 size_bytes, detail_json)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ex.ID, ex.RunID, ex.ConnectionID, ex.WorkspaceID, ex.Kind,
-		formatTime(ex.StartedAt), formatTime(now), ex.Method, ex.URL, ex.Status,
-		ex.ErrorClass, ex.Timings.TotalMs, string(detail))
+		formatTime(ex.StartedAt), formatTime(now), ex.Method, ex.URL, ex.Status, ex.StatusText,
+		ex.ErrorClass, shortError(ex.Error), ex.Timings.TotalMs, ex.ResponseBodySize,
+		len(detail), string(detail))
 	if err != nil {
 		return apperr.Wrap(apperr.Internal, err, "Could not save an entry of the connection log: %v", err)
 	}
 	return nil
 }
 
+// shortError cuts an error message for the list column, on a rune boundary.
+func shortError(s string) string {
+	if utf8.RuneCountInString(s) <= shortErrorRunes {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:shortErrorRunes-1]) + "…"
+}
+
+// Get returns one exchange whole.
+func (l *Log) Get(ctx context.Context, id string) (Exchange, error) {
+	list, err := l.query(ctx, selectExchanges+`WHERE id = ?`, id)
+	if err != nil {
+		return Exchange{}, err
+	}
+	if len(list) == 0 {
+		return Exchange{}, apperr.Wrap(apperr.NotFound, ErrNotFound,
+			"There is no connection log entry %q; it may have been removed to keep the log within its limits.", id)
+	}
+	return list[0], nil
+}
+
+// ErrNotFound is the cause inside the not_found error Get returns.
+var ErrNotFound = errors.New("connection log entry not found")
+
 const selectExchanges = `SELECT id, run_id, connection_id, workspace_id, kind, started_at,
 	method, url, status, error_class, total_ms, detail_json FROM exchanges `
 
 // ListRun returns one run's exchanges in the order they started (never nil).
 func (l *Log) ListRun(ctx context.Context, runID string) ([]Exchange, error) {
-	return l.query(ctx, selectExchanges+`WHERE run_id = ? ORDER BY started_at, rowid`, runID)
+	return l.query(ctx, selectExchanges+`WHERE run_id = ? ORDER BY started_at, id`, runID)
 }
 
 // LatestRun returns the exchanges of the connection's most recent run (the
@@ -80,8 +150,8 @@ func (l *Log) ListRun(ctx context.Context, runID string) ([]Exchange, error) {
 func (l *Log) LatestRun(ctx context.Context, connectionID string) ([]Exchange, error) {
 	return l.query(ctx, selectExchanges+`WHERE connection_id = ?1 AND run_id = (
 			SELECT run_id FROM exchanges WHERE connection_id = ?1
-			ORDER BY started_at DESC, rowid DESC LIMIT 1)
-		ORDER BY started_at, rowid`, connectionID)
+			ORDER BY started_at DESC, id DESC LIMIT 1)
+		ORDER BY started_at, id`, connectionID)
 }
 
 // DeleteConnection removes every exchange of a connection (when the
@@ -100,16 +170,8 @@ func (l *Log) Prune(ctx context.Context, keepRunsPerConnection int) error {
 	if keepRunsPerConnection < 0 {
 		return apperr.Invalid("keepRunsPerConnection", "The number of runs to keep per connection cannot be negative (got %d).", keepRunsPerConnection)
 	}
-	_, err := l.db.ExecContext(ctx, `DELETE FROM exchanges WHERE (connection_id, run_id) IN (
-		SELECT connection_id, run_id FROM (
-			SELECT connection_id, run_id, ROW_NUMBER() OVER (
-				PARTITION BY connection_id ORDER BY MAX(started_at) DESC, run_id DESC) AS n
-			FROM exchanges GROUP BY connection_id, run_id)
-		WHERE n > ?)`, keepRunsPerConnection)
-	if err != nil {
-		return apperr.Wrap(apperr.Internal, err, "Could not prune the connection log: %v", err)
-	}
-	return nil
+	_, err := l.prune(ctx, keepRunsPerConnection, -1)
+	return err
 }
 
 func (l *Log) query(ctx context.Context, q string, args ...any) ([]Exchange, error) {
