@@ -15,8 +15,11 @@ import (
 // redirect chain or token step never loses half its story.
 //
 // The size is what the recorded exchanges take as stored JSON (headers,
-// bodies up to BodyCap, timings, TLS); the search index and the table's
-// indexes add to it on disk, about a third more for typical text bodies.
+// bodies up to BodyCap, timings, TLS). The database file is larger: SQLite's
+// page packing, the search index and the filter indexes come on top (measured
+// with 100,000 typical exchanges: 244 MB counted, a 521 MB file, of which the
+// search index is 93 MB). Deleted rows' pages are reused, not returned to the
+// file system.
 type Retention struct {
 	RunsPerConnection int   `json:"runsPerConnection"`
 	MaxBytes          int64 `json:"maxBytes"`

@@ -1,0 +1,23 @@
+package connlog
+
+import (
+	"context"
+	"fmt"
+)
+
+// BulkAdd stores n generated exchanges in one transaction, for building large
+// test and benchmark databases quickly (Add commits once per exchange).
+func BulkAdd(ctx context.Context, l *Log, n int, gen func(i int) Exchange) error {
+	tx, err := l.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	for i := range n {
+		ex := gen(i)
+		if err := insert(ctx, tx, &ex, ex.StartedAt); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
