@@ -13,6 +13,11 @@ import type {
   Connector,
   Exchange,
   ExchangeEvent,
+  ExchangePage,
+  ExchangeSummary,
+  HARScope,
+  LogFilter,
+  LogSettings,
   SaveResultDTO,
   VerificationDTO,
 } from './types';
@@ -181,6 +186,68 @@ export function lastRun(connectionId: string): Promise<Exchange[]> {
   });
 }
 
+// The connection log. Until `make bindings` has generated LogService, its
+// methods are reached through the same window.go object the generated files use.
+
+interface LogServiceBinding {
+  ListExchanges(filter: LogFilter): Promise<ExchangePage>;
+  GetExchange(id: string): Promise<Exchange>;
+  CopyAsCurl(id: string, includeSecrets: boolean): Promise<string>;
+  ExportHAR(scope: HARScope): Promise<string>;
+  ExportHARData(scope: HARScope): Promise<string>;
+  GetLogSettings(): Promise<LogSettings>;
+  SetLogSettings(s: LogSettings): Promise<void>;
+}
+
+function logService(): LogServiceBinding {
+  const go = window.go as { services?: { LogService?: LogServiceBinding } } | undefined;
+  const s = go?.services?.LogService;
+  // parseError turns this TypeError into "the background service is not available".
+  if (!s) throw new TypeError('window.go.services.LogService is undefined');
+  return s;
+}
+
+/** One page of the connection log, newest first. */
+export function listExchanges(filter: LogFilter): Promise<ExchangePage> {
+  return call(async () => {
+    const page: ExchangePage = await logService().ListExchanges(filter);
+    return { items: page?.items ?? [], next: page?.next ?? '' };
+  });
+}
+
+export function getExchange(id: string): Promise<Exchange> {
+  return call(async () => {
+    const ex: Exchange = await logService().GetExchange(id);
+    return ex;
+  });
+}
+
+/** A shell command that repeats the request; secrets only when asked for. */
+export function copyAsCurl(id: string, includeSecrets: boolean): Promise<string> {
+  return call(() => logService().CopyAsCurl(id, includeSecrets));
+}
+
+/** Go asks where to save and writes the file; "" when the user cancels. */
+export function exportHAR(scope: HARScope): Promise<string> {
+  return call(() => logService().ExportHAR(scope));
+}
+
+/** The HAR 1.2 JSON text of a scope. */
+export function exportHARData(scope: HARScope): Promise<string> {
+  return call(() => logService().ExportHARData(scope));
+}
+
+export function getLogSettings(): Promise<LogSettings> {
+  return call(async () => {
+    const s: LogSettings = await logService().GetLogSettings();
+    return s;
+  });
+}
+
+export function setLogSettings(s: LogSettings): Promise<void> {
+  return call(() => logService().SetLogSettings(s));
+}
+
 export function appInfo(): Promise<AppInfoDTO> {
   return call(async () => {
     const info: AppInfoDTO = await appService.Info();
@@ -208,6 +275,20 @@ export function onExchange(cb: (event: ExchangeEvent) => void): () => void {
   });
 }
 
+function isExchangeSummary(v: unknown): v is ExchangeSummary {
+  if (v === null || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.id === 'string' && o.id !== '' && typeof o.startedAt === 'string';
+}
+
+/** Calls back with every exchange the connection log records (log:exchange). */
+export function onLogExchange(cb: (summary: ExchangeSummary) => void): () => void {
+  if (!hasRuntime()) return () => {};
+  return runtime.EventsOn('log:exchange', (payload: unknown) => {
+    if (isExchangeSummary(payload)) cb(payload);
+  });
+}
+
 /** Calls back after any save, delete or status change. */
 export function onConnectionsChanged(cb: () => void): () => void {
   if (!hasRuntime()) return () => {};
@@ -220,6 +301,25 @@ export function openExternal(url: string): void {
     runtime.BrowserOpenURL(url);
   } else {
     window.open(url, '_blank', 'noopener');
+  }
+}
+
+/**
+ * Puts text on the clipboard: the web Clipboard API first (it works in the
+ * webview and in a browser), then the Wails runtime's native clipboard.
+ * Resolves false when neither could.
+ */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    if (!hasRuntime()) return false;
+    try {
+      return await runtime.ClipboardSetText(text);
+    } catch {
+      return false;
+    }
   }
 }
 

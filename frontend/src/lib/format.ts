@@ -43,3 +43,48 @@ export function shortUrl(url: string): string {
     return url;
   }
 }
+
+const errorClassLabels: Record<string, string> = {
+  dns: 'DNS',
+  refused: 'Refused',
+  timeout: 'Timeout',
+  tls: 'TLS',
+  canceled: 'Canceled',
+  other: 'Error',
+};
+
+/** A network error's class in one word ("DNS", "Timeout"); "Error" when unknown. */
+export function errorClassLabel(errorClass: string): string {
+  return errorClassLabels[errorClass] ?? 'Error';
+}
+
+const errorClassHelp: Record<string, string> = {
+  dns: 'The host name could not be resolved. Check the base URL for a typo, or your DNS and VPN.',
+  refused: 'Nothing accepted the connection at that address and port. Check the URL and that the service is running.',
+  timeout: 'No answer came in time. The service may be slow or a firewall may be dropping the request.',
+  tls: 'The secure connection could not be set up. See the TLS tab for the certificate the server presented.',
+  canceled: 'The request was canceled before it finished.',
+};
+
+/** What a network error class means, in plain words; "" when unknown. */
+export function errorClassHelpText(errorClass: string): string {
+  return errorClassHelp[errorClass] ?? '';
+}
+
+/** Whether a certificate was valid at a time (an exchange's start; now when absent). */
+export function certValidity(
+  cert: { notBefore: string; notAfter: string },
+  at: string,
+): { state: 'valid' | 'expired' | 'not-yet-valid'; message: string } {
+  const t = Date.parse(at);
+  const when = Number.isNaN(t) ? Date.now() : t;
+  const from = Date.parse(cert.notBefore);
+  const to = Date.parse(cert.notAfter);
+  if (!Number.isNaN(to) && when > to) {
+    return { state: 'expired', message: `Expired on ${new Date(to).toLocaleDateString()}.` };
+  }
+  if (!Number.isNaN(from) && when < from) {
+    return { state: 'not-yet-valid', message: `Not valid until ${new Date(from).toLocaleDateString()}.` };
+  }
+  return { state: 'valid', message: '' };
+}

@@ -2,6 +2,7 @@
 // reports while it runs (verify:exchange), then the final verification.
 
 import { ApiError, cancelRun, newRunId, onExchange, parseError } from './api';
+import { runResults } from './stores/runs.svelte';
 import type { Exchange, VerificationDTO } from './types';
 
 export class LiveRun {
@@ -40,6 +41,7 @@ export class LiveRun {
       // A cancel that lost the race to the result: show the result.
       this.canceled = v?.code === 'canceled';
       if (v) {
+        runResults.record(v);
         this.result = v;
         if (v.exchanges && v.exchanges.length > 0) this.exchanges = v.exchanges;
       }

@@ -216,3 +216,64 @@ export interface ExchangeEvent {
   runId: string;
   exchange: Exchange;
 }
+
+// The connection log (LogService).
+
+/** A status class the log filters by; "error" is a network error (no response). */
+export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'error';
+export type ExchangeKind = 'test' | 'token' | 'oauth' | 'refresh' | 'database';
+
+/** A row of the connection log: enough to list and filter, not the bodies. */
+export interface ExchangeSummary {
+  id: string;
+  runId: string;
+  connectionId: string;
+  kind: string;
+  method: string;
+  url: string;
+  host: string;
+  path: string;
+  status: number;
+  statusText: string;
+  errorClass: string;
+  error: string;
+  startedAt: string;
+  totalMs: number;
+  responseBodySize: number;
+}
+
+/** What ListExchanges filters by; "" and [] mean "any". Times are RFC 3339. */
+export interface LogFilter {
+  connectionId: string;
+  runId: string;
+  statusClasses: string[];
+  kinds: string[];
+  from: string;
+  to: string;
+  /** Full-text search over URL, headers and bodies. */
+  query: string;
+  /** From the previous page's `next`; "" for the first page. */
+  cursor: string;
+  limit: number;
+}
+
+export interface ExchangePage {
+  /** Newest first. */
+  items: ExchangeSummary[] | null;
+  /** The cursor of the next page; "" at the end. */
+  next: string;
+}
+
+/** What a HAR export holds: one exchange, one run, or everything a filter matches. */
+export interface HARScope {
+  exchangeId: string;
+  runId: string;
+  filter: LogFilter | null;
+}
+
+export interface LogSettings {
+  /** How many verification runs to keep per connection. */
+  runsPerConnection: number;
+  /** The size cap of the whole log, in bytes. */
+  maxBytes: number;
+}

@@ -3,6 +3,7 @@
 
 import * as api from '../api';
 import type { AppInfoDTO, ConnectionDTO, Connector, VerificationDTO } from '../types';
+import { runResults } from './runs.svelte';
 
 function byText(a: string, b: string): number {
   return a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true });
@@ -136,6 +137,7 @@ class AppData {
     this.checking[id] = true;
     try {
       const v = await api.retestConnection(id, api.newRunId());
+      runResults.record(v);
       const c = this.connections.find((x) => x.id === id);
       if (c) {
         this.upsert({

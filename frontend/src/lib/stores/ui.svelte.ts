@@ -1,6 +1,8 @@
 // Where the user is: the page, the open panels, the search text, the
 // connection each card shows, and short-lived notices.
 
+import { logView } from './log.svelte';
+
 export type Page = 'connectors' | 'log' | 'settings';
 
 export interface EditorTarget {
@@ -24,8 +26,6 @@ class UiState {
   manage: string | null = $state(null);
   /** The connection chosen in each card's dropdown, by connector id. */
   selected: Record<string, string> = $state({});
-  /** The connection the log page shows. */
-  logConnectionId = $state('');
   toasts: Toast[] = $state([]);
   private nextToast = 1;
 
@@ -42,8 +42,12 @@ class UiState {
     this.manage = connectorId;
   }
 
-  showLog(connectionId: string): void {
-    this.logConnectionId = connectionId;
+  /**
+   * "View log": the connection log filtered to one connection, with one
+   * exchange (a run's first) selected when given.
+   */
+  showLog(connectionId: string, exchangeId = ''): void {
+    void logView.openFor(connectionId, exchangeId);
     this.editor = null;
     this.manage = null;
     this.page = 'log';
