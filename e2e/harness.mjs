@@ -50,7 +50,7 @@ export async function startApp(home) {
   const port = await freePort();
   const proc = spawn(join(root, 'build/bin/patchbay-dev'),
     ['-assetdir', join(root, 'frontend/dist'), '-devserver', `127.0.0.1:${port}`, '-loglevel', 'Warning'],
-    { env: { ...process.env, PATCHBAY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    { env: { ...process.env, PATCHBAY_HOME: home, GTK_USE_PORTAL: '0', NO_AT_BRIDGE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (b) => { output += b; });
   proc.stderr.on('data', (b) => { output += b; });
@@ -86,7 +86,11 @@ export async function launchBrowser() {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--password-store=basic'],
+    // Chromium needs no session bus; keeping it off the test's bus stops it
+    // activating desktop portals that do not exist here (log noise only).
+    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'disabled:' },
   });
   const errors = [];
   return {
