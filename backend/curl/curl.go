@@ -30,7 +30,7 @@ var skipHeaders = map[string]bool{
 // comment rather than invented.
 func Command(e connlog.Exchange) string {
 	var notes []string
-	target := wellFormedURL(e.URL)
+	target := connlog.EscapedURL(e.URL)
 	// One line per option and its value.
 	lines := []string{"curl " + quote(target)}
 	add := func(words ...string) { lines = append(lines, strings.Join(words, " ")) }
@@ -144,33 +144,6 @@ func quote(s string) string {
 func safe(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
 		strings.ContainsRune("_-./:,+=@%", r)
-}
-
-// wellFormedURL percent-encodes the bytes after the host that are not allowed
-// in a URL but can be in a recorded one: the redaction marker's space and
-// brackets, quotes, non-ASCII. curl refuses or misreads those; the server
-// decodes them back to the same text.
-func wellFormedURL(raw string) string {
-	start := 0
-	if i := strings.Index(raw, "://"); i >= 0 {
-		start = i + 3
-		if j := strings.IndexAny(raw[start:], "/?#"); j >= 0 {
-			start += j
-		} else {
-			return raw
-		}
-	}
-	var b strings.Builder
-	b.WriteString(raw[:start])
-	for i := start; i < len(raw); i++ {
-		c := raw[i]
-		if c <= 0x20 || c >= 0x7f || strings.IndexByte(`"<>\^`+"`"+`{|}[]`, c) >= 0 {
-			fmt.Fprintf(&b, "%%%02X", c)
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }
 
 func hasToken(list, token string) bool {

@@ -64,16 +64,3 @@ func TestQuoteKeepsSafeWordsBare(t *testing.T) {
 		require.Equal(t, want, quote(in), "%q", in)
 	}
 }
-
-func TestWellFormedURL(t *testing.T) {
-	tests := map[string]string{
-		"https://x.example/a?api_key=[redacted 12]":  "https://x.example/a?api_key=%5Bredacted%2012%5D",
-		"http://[::1]:8080/p?q={a}":                  "http://[::1]:8080/p?q=%7Ba%7D",
-		"https://x.example/caf\xc3\xa9?v=\"q\"#frag": "https://x.example/caf%C3%A9?v=%22q%22#frag",
-		"https://x.example":                          "https://x.example",
-		"https://x.example/ok?a=1%202&b=%5B":         "https://x.example/ok?a=1%202&b=%5B",
-	}
-	for in, want := range tests {
-		require.Equal(t, want, wellFormedURL(in), in)
-	}
-}
