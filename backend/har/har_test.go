@@ -168,6 +168,10 @@ func validate(t *testing.T, data []byte) harDoc {
 		require.Contains(t, []string{"http", "https"}, u.Scheme)
 		require.NotEmpty(t, u.Host)
 		require.Empty(t, u.Fragment)
+		requireStrictURL(t, e.Request.URL)
+		if e.Response.RedirectURL != "" {
+			requireStrictURL(t, e.Response.RedirectURL)
+		}
 		require.True(t, e.Pageref == "" || pages[e.Pageref], "entry %d refers to a missing page", i)
 		for _, k := range []string{"blocked", "dns", "connect", "ssl", "send", "wait", "receive"} {
 			_, ok := e.Timings[k]
@@ -189,6 +193,26 @@ func validate(t *testing.T, data []byte) harDoc {
 		"entries sorted by startedDateTime")
 	require.NotContains(t, string(data), planted, "secrets never reach a HAR")
 	return doc
+}
+
+// requireStrictURL checks a URL has only characters RFC 3986 allows (the
+// schema's uri format is checked by Go's lenient parser, which lets a space
+// through); brackets only around an IPv6 host.
+func requireStrictURL(t *testing.T, raw string) {
+	t.Helper()
+	rest := raw
+	if i := strings.Index(raw, "://"); i >= 0 {
+		rest = raw[i+3:]
+		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+			rest = rest[j:]
+		} else {
+			rest = ""
+		}
+	}
+	for _, c := range []byte(rest) {
+		ok := c > 0x20 && c < 0x7f && !strings.ContainsRune("\"<>\\^`{|}[]", rune(c))
+		require.True(t, ok, "%q has %q, not allowed in a URL", raw, c)
+	}
 }
 
 func TestHARFromRecordedExchanges(t *testing.T) {
