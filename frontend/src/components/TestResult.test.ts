@@ -4,6 +4,9 @@ import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../lib/api';
 import { LiveRun } from '../lib/liveRun.svelte';
+import { logView } from '../lib/stores/log.svelte';
+import { runResults } from '../lib/stores/runs.svelte';
+import { ui } from '../lib/stores/ui.svelte';
 import type { Exchange, VerificationDTO } from '../lib/types';
 import TestResult from './TestResult.svelte';
 
@@ -106,5 +109,35 @@ describe('TestResult', () => {
       run.canceled = true;
     });
     expect(screen.getByTestId('test-result').textContent).toContain('Test canceled');
+  });
+
+  it('offers View log for a recorded run, opening the log at the run’s first exchange', async () => {
+    const run = new LiveRun();
+    const redirect = { ...exchange, id: 'x0', connectionId: 'c1', status: 302, startedAt: '2025-03-10T12:00:00.000Z' };
+    const last = { ...exchange, id: 'x1', connectionId: 'c1', startedAt: '2025-03-10T12:00:00.200Z' };
+    run.result = failed();
+    run.exchanges = [last, redirect];
+    const user = userEvent.setup();
+    render(TestResult, { props: { run, subject: '' } });
+    await user.click(screen.getByTestId('view-log'));
+    expect(ui.page).toBe('log');
+    expect(logView.filter.connectionId).toBe('c1');
+    expect(logView.selectedId).toBe('x0');
+  });
+
+  it('has no View log when nothing of the run was stored', () => {
+    const run = new LiveRun();
+    run.result = failed();
+    run.exchanges = [{ ...exchange, id: '', connectionId: '' }];
+    render(TestResult, { props: { run, subject: '' } });
+    expect(screen.queryByTestId('view-log')).toBeNull();
+  });
+});
+
+describe('run results for the log', () => {
+  it('remembers the diagnosis of each run by its id', () => {
+    runResults.record(failed());
+    expect(runResults.get('r1')).toMatchObject({ status: 'disconnected', summary: 'GitHub rejected the token (401).' });
+    expect(runResults.get('other')).toBeNull();
   });
 });

@@ -43,18 +43,30 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** A log row's time: "14:03:22" today, "21 Nov 14:03" on another day. */
+// Formatters are built once: the log formats a time per row, and a fresh
+// toLocale*String call builds a formatter each time.
+let formats: { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat; full: Intl.DateTimeFormat } | null = null;
+
+function fmt(): NonNullable<typeof formats> {
+  formats ??= {
+    time: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }),
+    day: new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false }),
+    full: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }),
+  };
+  return formats;
+}
+
+/** A log row's time: "14:03:22" today, "21 Nov, 14:03" on another day. */
 export function logTime(iso: string, now: number): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
-  const d = new Date(t);
-  const today = new Date(now);
-  if (d.toDateString() === today.toDateString()) {
-    return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-  }
-  return `${d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} ${d.toLocaleTimeString(undefined, {
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  })}`;
+  const sameDay = new Date(t).toDateString() === new Date(now).toDateString();
+  return sameDay ? fmt().time.format(t) : fmt().day.format(t);
+}
+
+/** A log row's full time for its tooltip, with milliseconds. */
+export function logTimeFull(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  return `${fmt().full.format(t)} (+${String(t % 1000).padStart(3, '0')} ms)`;
 }
