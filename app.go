@@ -33,6 +33,7 @@ func (a *App) startup(ctx context.Context) {
 			KeychainTimeout: keychainTimeout,
 			Emit:            func(ctx context.Context, name string, data ...any) { runtime.EventsEmit(ctx, name, data...) },
 			PickFile:        pickJSONFile,
+			SaveFile:        saveHARFile,
 		})
 	}
 	if err != nil {
@@ -55,5 +56,13 @@ func pickJSONFile(ctx context.Context, title string) (string, error) {
 	return runtime.OpenFileDialog(ctx, runtime.OpenDialogOptions{
 		Title:   title,
 		Filters: []runtime.FileFilter{{DisplayName: "Connector definition (*.json)", Pattern: "*.json"}},
+	})
+}
+
+func saveHARFile(ctx context.Context, title, defaultName string) (string, error) {
+	return runtime.SaveFileDialog(ctx, runtime.SaveDialogOptions{
+		Title:           title,
+		DefaultFilename: defaultName,
+		Filters:         []runtime.FileFilter{{DisplayName: "HTTP Archive (*.har)", Pattern: "*.har"}},
 	})
 }

@@ -29,6 +29,7 @@ func main() {
 		Bind: []any{
 			app.backend.Connectors,
 			app.backend.Connections,
+			app.backend.Logs,
 			app.backend.App,
 		},
 		Linux: &linux.Options{ProgramName: "patchbay"},

@@ -180,6 +180,21 @@ func (m *Manager) Reveal(ctx context.Context, id, field string) (string, error) 
 	return v, nil
 }
 
+// Authorize applies a saved connection's credentials to req, as a
+// verification would: for "copy as cURL with secrets", which the user asks
+// for explicitly. Like Reveal, it is a way secrets leave the keychain.
+func (m *Manager) Authorize(ctx context.Context, connectionID string, req *http.Request) error {
+	c, err := m.Store.GetConnection(ctx, connectionID)
+	if err != nil {
+		return err
+	}
+	r, _, err := m.resolve(ctx, draftOf(c))
+	if err != nil {
+		return err
+	}
+	return auth.Apply(req, r.method, r.settings, r.secrets)
+}
+
 // LastRun returns the exchanges of the connection's most recent verification.
 func (m *Manager) LastRun(ctx context.Context, id string) ([]connlog.Exchange, error) {
 	return m.Log.LatestRun(ctx, id)
@@ -317,9 +332,24 @@ func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, 
 		Timeout:   time.Duration(r.draft.TimeoutSeconds) * time.Second,
 		Transport: recorder,
 	})
+	m.trimLog(ctx)
 	mu.Lock()
 	defer mu.Unlock()
 	return Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: slices.Clone(exchanges)}
+}
+
+// trimLog applies the retention settings after a run. It works on per-run
+// totals, so it costs about a millisecond; a failure is logged and never
+// fails the verification.
+func (m *Manager) trimLog(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
+	r, err := connlog.LoadRetention(ctx, m.Store)
+	if err == nil {
+		_, err = m.Log.Enforce(ctx, r)
+	}
+	if err != nil {
+		m.Logger.Warn("trim the connection log", "error", err)
+	}
 }
 
 // persist writes secrets to the keychain under a fresh account and then the

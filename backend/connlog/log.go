@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -131,6 +132,34 @@ func (l *Log) Get(ctx context.Context, id string) (Exchange, error) {
 			"There is no connection log entry %q; it may have been removed to keep the log within its limits.", id)
 	}
 	return list[0], nil
+}
+
+// GetMany returns the exchanges with these ids that exist, in the order of
+// ids (an id retention removed meanwhile is skipped).
+func (l *Log) GetMany(ctx context.Context, ids []string) ([]Exchange, error) {
+	const batch = 500 // well under SQLite's limit on bound parameters
+	byID := make(map[string]Exchange, len(ids))
+	for start := 0; start < len(ids); start += batch {
+		part := ids[start:min(start+batch, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		list, err := l.query(ctx, selectExchanges+`WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, ex := range list {
+			byID[ex.ID] = ex
+		}
+	}
+	out := make([]Exchange, 0, len(byID))
+	for _, id := range ids {
+		if ex, ok := byID[id]; ok {
+			out = append(out, ex)
+		}
+	}
+	return out, nil
 }
 
 // ErrNotFound is the cause inside the not_found error Get returns.

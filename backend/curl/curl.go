@@ -97,7 +97,8 @@ func Command(e connlog.Exchange) string {
 	}
 
 	cmd := strings.Join(lines, " \\\n  ")
-	if strings.Contains(cmd, "[redacted ") {
+	// The URL's marker is percent-encoded in the command; look at the record.
+	if strings.Contains(cmd, "[redacted ") || strings.Contains(e.URL, "[redacted ") {
 		notes = append([]string{"Secrets are redacted: put the real values where [redacted N] stands."}, notes...)
 	}
 	var b strings.Builder

@@ -244,5 +244,7 @@ func TestCommandText(t *testing.T) {
 	require.Contains(t, curl.Command(nul), "# The request body contains NUL bytes")
 
 	v6 := connlog.Exchange{Method: "GET", URL: "http://[::1]:8080/x?k=[redacted 4]"}
-	require.Contains(t, curl.Command(v6), "curl 'http://[::1]:8080/x?k=%5Bredacted%204%5D' \\\n  --globoff")
+	cmd = curl.Command(v6)
+	require.Contains(t, cmd, "curl 'http://[::1]:8080/x?k=%5Bredacted%204%5D' \\\n  --globoff")
+	require.True(t, strings.HasPrefix(cmd, "# Secrets are redacted"), "a secret in the query is noted too")
 }

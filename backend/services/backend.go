@@ -26,6 +26,7 @@ type Options struct {
 	KeychainTimeout time.Duration
 	Emit            Emitter
 	PickFile        FilePicker
+	SaveFile        FileSaver
 	Transport       http.RoundTripper // nil: a fresh default transport per verification
 }
 
@@ -34,6 +35,7 @@ type Options struct {
 type Backend struct {
 	Connectors  *ConnectorService
 	Connections *ConnectionService
+	Logs        *LogService
 	App         *AppService
 
 	Manager *connections.Manager
@@ -45,7 +47,7 @@ type Backend struct {
 }
 
 func NewBackend() *Backend {
-	return &Backend{Connectors: NewConnectorService(), Connections: NewConnectionService(), App: NewAppService()}
+	return &Backend{Connectors: NewConnectorService(), Connections: NewConnectionService(), Logs: NewLogService(), App: NewAppService()}
 }
 
 // Start opens the data home, the app log, the database, the catalog and the
@@ -83,17 +85,21 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 	}
 
 	v := vault.New(o.Keyring, "Patchbay", o.KeychainTimeout)
+	connLog := connlog.NewLog(st.DB(), time.Now)
+	// Every stored exchange, whatever made it, reaches an open log viewer.
+	connLog.Observe(func(s connlog.Summary) { o.Emit(ctx, EventLogExchange, s) })
 	b.Manager = connections.New(connections.Deps{
 		Store:     st,
 		Vault:     v,
 		Catalog:   cat,
-		Log:       connlog.NewLog(st.DB(), time.Now),
+		Log:       connLog,
 		Verifier:  verify.New(time.Now),
 		Transport: o.Transport,
 		Logger:    logger,
 	})
 	b.Connectors.start(ctx, cat, paths.Connectors, o.PickFile)
 	b.Connections.start(ctx, b.Manager, ws.ID, o.Emit)
+	b.Logs.start(ctx, connLog, b.Manager, st, ws.ID, o.SaveFile, logger)
 	b.App.start(ctx, paths, ws, v, warnings)
 	logger.Info("started", "version", Version, "dataDir", paths.Root)
 
