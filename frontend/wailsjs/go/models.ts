@@ -504,6 +504,65 @@ export namespace connlog {
 		}
 	}
 	
+	export class Summary {
+	    id: string;
+	    runId: string;
+	    connectionId: string;
+	    kind: string;
+	    method: string;
+	    url: string;
+	    host: string;
+	    path: string;
+	    status: number;
+	    statusText: string;
+	    errorClass: string;
+	    error: string;
+	    // Go type: time
+	    startedAt: any;
+	    totalMs: number;
+	    responseBodySize: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Summary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.runId = source["runId"];
+	        this.connectionId = source["connectionId"];
+	        this.kind = source["kind"];
+	        this.method = source["method"];
+	        this.url = source["url"];
+	        this.host = source["host"];
+	        this.path = source["path"];
+	        this.status = source["status"];
+	        this.statusText = source["statusText"];
+	        this.errorClass = source["errorClass"];
+	        this.error = source["error"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.totalMs = source["totalMs"];
+	        this.responseBodySize = source["responseBodySize"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 
 }
@@ -578,6 +637,115 @@ export namespace services {
 	        this.checkedAt = source["checkedAt"];
 	        this.createdAt = source["createdAt"];
 	        this.updatedAt = source["updatedAt"];
+	    }
+	}
+	export class LogFilterDTO {
+	    connectionId: string;
+	    runId: string;
+	    statusClasses: string[];
+	    kinds: string[];
+	    from: string;
+	    to: string;
+	    query: string;
+	    cursor: string;
+	    limit: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogFilterDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.connectionId = source["connectionId"];
+	        this.runId = source["runId"];
+	        this.statusClasses = source["statusClasses"];
+	        this.kinds = source["kinds"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.query = source["query"];
+	        this.cursor = source["cursor"];
+	        this.limit = source["limit"];
+	    }
+	}
+	export class HARScope {
+	    exchangeId: string;
+	    runId: string;
+	    filter?: LogFilterDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new HARScope(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.exchangeId = source["exchangeId"];
+	        this.runId = source["runId"];
+	        this.filter = this.convertValues(source["filter"], LogFilterDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class LogPageDTO {
+	    items: connlog.Summary[];
+	    next: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogPageDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.items = this.convertValues(source["items"], connlog.Summary);
+	        this.next = source["next"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LogSettingsDTO {
+	    runsPerConnection: number;
+	    maxBytes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogSettingsDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runsPerConnection = source["runsPerConnection"];
+	        this.maxBytes = source["maxBytes"];
 	    }
 	}
 	export class VerificationDTO {
