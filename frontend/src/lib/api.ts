@@ -5,6 +5,8 @@
 import * as appService from '../../wailsjs/go/services/AppService';
 import * as connectionService from '../../wailsjs/go/services/ConnectionService';
 import * as connectorService from '../../wailsjs/go/services/ConnectorService';
+import * as logService from '../../wailsjs/go/services/LogService';
+import { services } from '../../wailsjs/go/models';
 import * as runtime from '../../wailsjs/runtime/runtime';
 import type {
   AppInfoDTO,
@@ -186,66 +188,47 @@ export function lastRun(connectionId: string): Promise<Exchange[]> {
   });
 }
 
-// The connection log. Until `make bindings` has generated LogService, its
-// methods are reached through the same window.go object the generated files use.
-
-interface LogServiceBinding {
-  ListExchanges(filter: LogFilter): Promise<ExchangePage>;
-  GetExchange(id: string): Promise<Exchange>;
-  CopyAsCurl(id: string, includeSecrets: boolean): Promise<string>;
-  ExportHAR(scope: HARScope): Promise<string>;
-  ExportHARData(scope: HARScope): Promise<string>;
-  GetLogSettings(): Promise<LogSettings>;
-  SetLogSettings(s: LogSettings): Promise<void>;
-}
-
-function logService(): LogServiceBinding {
-  const go = window.go as { services?: { LogService?: LogServiceBinding } } | undefined;
-  const s = go?.services?.LogService;
-  // parseError turns this TypeError into "the background service is not available".
-  if (!s) throw new TypeError('window.go.services.LogService is undefined');
-  return s;
-}
+// The connection log.
 
 /** One page of the connection log, newest first. */
 export function listExchanges(filter: LogFilter): Promise<ExchangePage> {
   return call(async () => {
-    const page: ExchangePage = await logService().ListExchanges(filter);
+    const page: ExchangePage = await logService.ListExchanges(filter);
     return { items: page?.items ?? [], next: page?.next ?? '' };
   });
 }
 
 export function getExchange(id: string): Promise<Exchange> {
   return call(async () => {
-    const ex: Exchange = await logService().GetExchange(id);
+    const ex: Exchange = await logService.GetExchange(id);
     return ex;
   });
 }
 
 /** A shell command that repeats the request; secrets only when asked for. */
 export function copyAsCurl(id: string, includeSecrets: boolean): Promise<string> {
-  return call(() => logService().CopyAsCurl(id, includeSecrets));
+  return call(() => logService.CopyAsCurl(id, includeSecrets));
 }
 
 /** Go asks where to save and writes the file; "" when the user cancels. */
 export function exportHAR(scope: HARScope): Promise<string> {
-  return call(() => logService().ExportHAR(scope));
+  return call(() => logService.ExportHAR(services.HARScope.createFrom(scope)));
 }
 
 /** The HAR 1.2 JSON text of a scope. */
 export function exportHARData(scope: HARScope): Promise<string> {
-  return call(() => logService().ExportHARData(scope));
+  return call(() => logService.ExportHARData(services.HARScope.createFrom(scope)));
 }
 
 export function getLogSettings(): Promise<LogSettings> {
   return call(async () => {
-    const s: LogSettings = await logService().GetLogSettings();
+    const s: LogSettings = await logService.GetLogSettings();
     return s;
   });
 }
 
 export function setLogSettings(s: LogSettings): Promise<void> {
-  return call(() => logService().SetLogSettings(s));
+  return call(() => logService.SetLogSettings(s));
 }
 
 export function appInfo(): Promise<AppInfoDTO> {

@@ -70,3 +70,15 @@ export function logTimeFull(iso: string): string {
   if (Number.isNaN(t)) return '';
   return `${fmt().full.format(t)} (+${String(t % 1000).padStart(3, '0')} ms)`;
 }
+
+/**
+ * A key that sorts RFC 3339 times in time order as text. Go writes times with
+ * trailing zeros of the fraction dropped ("…:00Z", "…:00.5Z"), so the raw
+ * strings do not compare in order; this pads the fraction to nanoseconds.
+ */
+export function timeSortKey(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const frac = /\.(\d+)/.exec(iso)?.[1] ?? '';
+  return `${new Date(t).toISOString().slice(0, 19)}.${frac.padEnd(9, '0').slice(0, 9)}`;
+}

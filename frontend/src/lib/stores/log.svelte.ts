@@ -11,6 +11,7 @@ import {
   toApiFilter,
   type LogFilterState,
 } from '../logFilter';
+import { timeSortKey } from '../time';
 import type { Exchange, ExchangeSummary } from '../types';
 
 /** Search waits this long after the last keystroke. */
@@ -22,7 +23,9 @@ const REVEAL_PAGES = 10;
 const CACHE_SIZE = 64;
 
 function newestFirst(a: ExchangeSummary, b: ExchangeSummary): number {
-  return a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0;
+  const ka = timeSortKey(a.startedAt);
+  const kb = timeSortKey(b.startedAt);
+  return ka < kb ? 1 : ka > kb ? -1 : 0;
 }
 
 export class LogView {
