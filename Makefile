@@ -38,6 +38,10 @@ e2e:
 	scripts/deps.sh test
 	scripts/e2e.sh
 
+## bench: the connection log benchmarks, 5 runs each (the first run builds and caches a 100,000-exchange database, ~75 s)
+bench:
+	go test -run '^$$' -bench 'LogListFirstPage100k|LogSearch100k|LogListFiltered100k|LogEnforce|RecorderOverhead' -count=5 ./backend/connlog/
+
 ## screenshots: regenerate the README screenshot(s) from the real app
 screenshots:
 	scripts/deps.sh test

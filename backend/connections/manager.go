@@ -339,8 +339,9 @@ func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, 
 }
 
 // trimLog applies the retention settings after a run. It works on per-run
-// totals, so it costs about a millisecond; a failure is logged and never
-// fails the verification.
+// totals: about 1.3 ms with 40 connections at 50 runs each, including
+// deleting the run that falls out (connlog's BenchmarkLogEnforce). A failure
+// is logged and never fails the verification.
 func (m *Manager) trimLog(ctx context.Context) {
 	ctx = context.WithoutCancel(ctx)
 	r, err := connlog.LoadRetention(ctx, m.Store)

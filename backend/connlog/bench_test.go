@@ -299,3 +299,51 @@ func BenchmarkLogListFiltered100k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLogEnforce is the trim after each verification in steady state:
+// 40 connections at the default 50 runs each (two exchanges a run); every
+// iteration records one more run and enforces, so one old run goes.
+func BenchmarkLogEnforce(b *testing.B) {
+	s, err := store.Open(filepath.Join(b.TempDir(), "enforce.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	log := connlog.NewLog(s.DB(), nil)
+	ctx := context.Background()
+	g := newBenchGen()
+	r := connlog.DefaultRetention()
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	run := 0
+	addRun := func(conn string) {
+		run++
+		at = at.Add(time.Second)
+		exs := []connlog.Exchange{g.exchange(run), g.exchange(run)}
+		for i := range exs {
+			exs[i].ID, exs[i].RunID, exs[i].ConnectionID, exs[i].StartedAt = fmt.Sprintf("e-%d-%d", run, i), fmt.Sprintf("r-%d", run), conn, at
+		}
+		if err := connlog.BulkAdd(ctx, log, len(exs), func(i int) connlog.Exchange { return exs[i] }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for c := range 40 {
+		for range r.RunsPerConnection {
+			addRun(fmt.Sprintf("conn-%02d", c))
+		}
+	}
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		addRun(fmt.Sprintf("conn-%02d", i%40))
+		i++
+		b.StartTimer()
+		rr, err := connlog.LoadRetention(ctx, s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := log.Enforce(ctx, rr)
+		if err != nil || n != 1 {
+			b.Fatalf("deleted %d runs: %v", n, err)
+		}
+	}
+}

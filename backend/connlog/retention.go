@@ -126,11 +126,7 @@ func (l *Log) prune(ctx context.Context, keepRuns int, maxBytes int64) (int, err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 
-	doomed, err := runKeys(ctx, tx, `SELECT connection_id, run_id FROM (
-			SELECT connection_id, run_id, ROW_NUMBER() OVER (
-				PARTITION BY connection_id ORDER BY last_started DESC, run_id DESC) AS n
-			FROM exchange_runs)
-		WHERE n > ?`, keepRuns)
+	doomed, err := runsOverLimit(ctx, tx, keepRuns)
 	if err != nil {
 		return fail(err)
 	}
@@ -193,21 +189,50 @@ func (l *Log) oldestRunsOver(ctx context.Context, tx *sql.Tx, excess int64) ([]r
 	return out, nil
 }
 
-func runKeys(ctx context.Context, tx *sql.Tx, q string, args ...any) ([]runKey, error) {
-	rows, err := tx.QueryContext(ctx, q, args...)
+// runsOverLimit returns, for each connection with more than keep runs, its
+// runs beyond the newest keep. Counting walks the run table in key order and
+// only the connections over the limit (usually the one just verified, by one
+// run) are sorted: a window over every run cost 2.5 ms with 2,000 runs.
+func runsOverLimit(ctx context.Context, tx *sql.Tx, keep int) ([]runKey, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT connection_id FROM exchange_runs
+		GROUP BY connection_id HAVING count(*) > ?`, keep)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []runKey
+	var over []string
 	for rows.Next() {
-		var k runKey
-		if err := rows.Scan(&k.connectionID, &k.runID); err != nil {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
 			return nil, err
 		}
-		out = append(out, k)
+		over = append(over, c)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []runKey
+	for _, c := range over {
+		rows, err := tx.QueryContext(ctx, `SELECT run_id FROM exchange_runs WHERE connection_id = ?
+			ORDER BY last_started DESC, run_id DESC LIMIT -1 OFFSET ?`, c, keep)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			k := runKey{connectionID: c}
+			if err := rows.Scan(&k.runID); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, k)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // deleteRuns deletes the runs' exchanges; the triggers remove them from the
