@@ -29,26 +29,6 @@ import (
 	"patchbay/backend/catalog"
 )
 
-// Standard field keys, shared with the catalog's StandardFields.
-const (
-	KeyAPIKeyIn     = "apiKeyIn"
-	KeyAPIKeyName   = "apiKeyName"
-	KeyAPIKey       = "apiKey"
-	KeyUsername     = "username"
-	KeyPassword     = "password"
-	KeyBearerHeader = "bearerHeader"
-	KeyBearerPrefix = "bearerPrefix"
-	KeyToken        = "token"
-)
-
-// Defaults used when neither settings nor the definition say otherwise.
-const (
-	DefaultAPIKeyIn     = "header"
-	DefaultAPIKeyName   = "X-API-Key"
-	DefaultBearerHeader = "Authorization"
-	DefaultBearerPrefix = "Bearer"
-)
-
 // Apply sets the credentials of method m on req. It never logs or returns a
 // secret value; errors name the field at fault.
 func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string]string) error {
@@ -60,7 +40,7 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		if err != nil {
 			return err
 		}
-		key := secrets[KeyAPIKey]
+		key := secrets[catalog.KeyAPIKey]
 		if in == "query" {
 			// Query values are percent-encoded, so any character is safe here.
 			q := req.URL.Query()
@@ -68,20 +48,20 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 			req.URL.RawQuery = q.Encode()
 			return nil
 		}
-		if err := checkHeaderValue(KeyAPIKey, "API key", key); err != nil {
+		if err := checkHeaderValue(catalog.KeyAPIKey, "API key", key); err != nil {
 			return err
 		}
 		req.Header.Set(name, key)
 		return nil
 	case catalog.AuthBasic:
-		user, pass := settings[KeyUsername], secrets[KeyPassword]
+		user, pass := settings[catalog.KeyUsername], secrets[catalog.KeyPassword]
 		// RFC 7617: the user-id cannot contain a colon, because the first colon
 		// separates it from the password.
 		if strings.Contains(user, ":") {
-			return apperr.Invalid(KeyUsername, "The user name cannot contain a colon (:); HTTP Basic authentication uses it as the separator.")
+			return apperr.Invalid(catalog.KeyUsername, "The user name cannot contain a colon (:); HTTP Basic authentication uses it as the separator.")
 		}
 		if hasControl(user) {
-			return apperr.Invalid(KeyUsername, "The user name contains a line break or control character; type it again without one.")
+			return apperr.Invalid(catalog.KeyUsername, "The user name contains a line break or control character; type it again without one.")
 		}
 		// RFC 7617 charset="UTF-8": Go strings are UTF-8 already, so the bytes
 		// are encoded as they are.
@@ -93,8 +73,8 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		if err != nil {
 			return err
 		}
-		token := secrets[KeyToken]
-		if err := checkHeaderValue(KeyToken, "token", token); err != nil {
+		token := secrets[catalog.KeyToken]
+		if err := checkHeaderValue(catalog.KeyToken, "token", token); err != nil {
 			return err
 		}
 		value := token
@@ -147,11 +127,11 @@ func MissingCredentials(m catalog.AuthMethod, settings, secrets map[string]strin
 	}
 	switch m.Type {
 	case catalog.AuthAPIKey:
-		need(secrets, KeyAPIKey)
+		need(secrets, catalog.KeyAPIKey)
 	case catalog.AuthBasic:
-		need(settings, KeyUsername)
+		need(settings, catalog.KeyUsername)
 	case catalog.AuthBearer:
-		need(secrets, KeyToken)
+		need(secrets, catalog.KeyToken)
 	}
 	return missing
 }
@@ -159,22 +139,22 @@ func MissingCredentials(m catalog.AuthMethod, settings, secrets map[string]strin
 // apiKeyPlacement says where the API key goes: "header" or "query", and the
 // header or parameter name.
 func apiKeyPlacement(m catalog.AuthMethod, settings map[string]string) (in, name string, err error) {
-	in = firstNonBlank(configured(m, settings, KeyAPIKeyIn), m.In, DefaultAPIKeyIn)
+	in = firstNonBlank(configured(m, settings, catalog.KeyAPIKeyIn), m.In, catalog.DefaultAPIKeyIn)
 	in = strings.ToLower(strings.TrimSpace(in))
-	name = strings.TrimSpace(firstNonBlank(configured(m, settings, KeyAPIKeyName), m.Name, DefaultAPIKeyName))
+	name = strings.TrimSpace(firstNonBlank(configured(m, settings, catalog.KeyAPIKeyName), m.Name, catalog.DefaultAPIKeyName))
 	switch in {
 	case "header":
 		if !ValidHeaderName(name) {
-			return "", "", apperr.Invalid(KeyAPIKeyName, "%q is not a valid header name: use letters, digits and - only, e.g. X-API-Key.", name)
+			return "", "", apperr.Invalid(catalog.KeyAPIKeyName, "%q is not a valid header name: use letters, digits and - only, e.g. X-API-Key.", name)
 		}
 	case "query":
 		// Any name is encodable; only emptiness is impossible here because of
 		// the fallbacks, and control characters would only confuse servers.
 		if hasControl(name) {
-			return "", "", apperr.Invalid(KeyAPIKeyName, "The query parameter name contains a control character; use a plain name such as api_key.")
+			return "", "", apperr.Invalid(catalog.KeyAPIKeyName, "The query parameter name contains a control character; use a plain name such as api_key.")
 		}
 	default:
-		return "", "", apperr.Invalid(KeyAPIKeyIn, "The API key must go in a \"header\" or the \"query\" string, not %q.", in)
+		return "", "", apperr.Invalid(catalog.KeyAPIKeyIn, "The API key must go in a \"header\" or the \"query\" string, not %q.", in)
 	}
 	return in, name, nil
 }
@@ -182,19 +162,19 @@ func apiKeyPlacement(m catalog.AuthMethod, settings map[string]string) (in, name
 // bearerPlacement returns the header carrying the token and its prefix
 // ("" = token alone). See the package comment for unset versus empty.
 func bearerPlacement(m catalog.AuthMethod, settings map[string]string) (header, prefix string, err error) {
-	header = strings.TrimSpace(firstNonBlank(configured(m, settings, KeyBearerHeader), m.Header, DefaultBearerHeader))
+	header = strings.TrimSpace(firstNonBlank(configured(m, settings, catalog.KeyBearerHeader), m.Header, catalog.DefaultBearerHeader))
 	if !ValidHeaderName(header) {
-		return "", "", apperr.Invalid(KeyBearerHeader, "%q is not a valid header name: use letters, digits and - only, e.g. Authorization.", header)
+		return "", "", apperr.Invalid(catalog.KeyBearerHeader, "%q is not a valid header name: use letters, digits and - only, e.g. Authorization.", header)
 	}
-	prefix = firstNonBlank(m.Prefix, DefaultBearerPrefix)
+	prefix = firstNonBlank(m.Prefix, catalog.DefaultBearerPrefix)
 	if m.Configurable {
-		if p, ok := settings[KeyBearerPrefix]; ok {
+		if p, ok := settings[catalog.KeyBearerPrefix]; ok {
 			prefix = p // present, even empty, wins: empty means no prefix
 		}
 	}
 	prefix = strings.TrimSpace(prefix)
 	if hasControl(prefix) || strings.ContainsAny(prefix, " \t") {
-		return "", "", apperr.Invalid(KeyBearerPrefix, "The token prefix must be one word such as Bearer or Token, without spaces or line breaks.")
+		return "", "", apperr.Invalid(catalog.KeyBearerPrefix, "The token prefix must be one word such as Bearer or Token, without spaces or line breaks.")
 	}
 	return header, prefix, nil
 }

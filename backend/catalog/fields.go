@@ -15,12 +15,12 @@ const (
 )
 
 // Defaults a method falls back to when its definition leaves them empty.
-// They match package auth's, so the form shows what will really be sent.
+// Package auth applies the same ones, so the form shows what will be sent.
 const (
-	defaultAPIKeyIn     = "header"
-	defaultAPIKeyName   = "X-API-Key"
-	defaultBearerHeader = "Authorization"
-	defaultBearerPrefix = "Bearer"
+	DefaultAPIKeyIn     = "header"
+	DefaultAPIKeyName   = "X-API-Key"
+	DefaultBearerHeader = "Authorization"
+	DefaultBearerPrefix = "Bearer"
 )
 
 // StandardFields returns the inputs the connection editor shows for one auth
@@ -35,14 +35,14 @@ func StandardFields(m AuthMethod) []Field {
 			fields = append(fields,
 				Field{
 					Key: KeyAPIKeyIn, Label: "Send the key in", Type: FieldSelect, Required: true,
-					Default: firstNonEmpty(m.In, defaultAPIKeyIn),
+					Default: firstNonEmpty(m.In, DefaultAPIKeyIn),
 					Options: []Option{{Value: "header", Label: "Header"}, {Value: "query", Label: "Query parameter"}},
 					Help:    "Where the API expects the key: a request header or a query string parameter.",
 				},
 				Field{
 					Key: KeyAPIKeyName, Label: "Header or parameter name", Type: FieldText, Required: true,
-					Default:     firstNonEmpty(m.Name, defaultAPIKeyName),
-					Placeholder: defaultAPIKeyName,
+					Default:     firstNonEmpty(m.Name, DefaultAPIKeyName),
+					Placeholder: DefaultAPIKeyName,
 					Help:        "The exact name the API documents, e.g. X-API-Key or api_key.",
 				},
 			)
@@ -63,14 +63,14 @@ func StandardFields(m AuthMethod) []Field {
 			fields = append(fields,
 				Field{
 					Key: KeyBearerHeader, Label: "Header", Type: FieldText, Required: true,
-					Default:     firstNonEmpty(m.Header, defaultBearerHeader),
-					Placeholder: defaultBearerHeader,
+					Default:     firstNonEmpty(m.Header, DefaultBearerHeader),
+					Placeholder: DefaultBearerHeader,
 					Help:        "The request header that carries the token.",
 				},
 				Field{
 					Key: KeyBearerPrefix, Label: "Prefix", Type: FieldText,
-					Default:     firstNonEmpty(m.Prefix, defaultBearerPrefix),
-					Placeholder: defaultBearerPrefix,
+					Default:     firstNonEmpty(m.Prefix, DefaultBearerPrefix),
+					Placeholder: DefaultBearerPrefix,
 					Help:        "The word before the token, e.g. Bearer or Token. Leave empty to send the token alone.",
 				},
 			)

@@ -1,6 +1,8 @@
 package catalog_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -104,19 +106,24 @@ func TestStandardFields(t *testing.T) {
 	}
 }
 
-// The form and the code that applies credentials must agree on the keys and
-// defaults, or a value typed into the form would never reach the request.
-func TestStandardFieldsMatchAuthPackage(t *testing.T) {
-	require.Equal(t,
-		[]string{auth.KeyAPIKeyIn, auth.KeyAPIKeyName, auth.KeyAPIKey, auth.KeyUsername, auth.KeyPassword, auth.KeyBearerHeader, auth.KeyBearerPrefix, auth.KeyToken},
-		[]string{catalog.KeyAPIKeyIn, catalog.KeyAPIKeyName, catalog.KeyAPIKey, catalog.KeyUsername, catalog.KeyPassword, catalog.KeyBearerHeader, catalog.KeyBearerPrefix, catalog.KeyToken})
+// The form and the code that applies credentials must agree on the defaults:
+// with every setting left as the form pre-fills it, auth.Apply must send the
+// credential exactly where the form said it would go.
+func TestStandardFieldDefaultsAreWhatAuthSends(t *testing.T) {
+	apiKey := catalog.AuthMethod{Type: catalog.AuthAPIKey, Configurable: true}
+	apiKey.Fields = catalog.StandardFields(apiKey)
+	req := httptest.NewRequest(http.MethodGet, "https://api.example.com/me", nil)
+	require.NoError(t, auth.Apply(req, apiKey, map[string]string{}, map[string]string{catalog.KeyAPIKey: "k-123"}))
+	f := fieldsByKey(apiKey.Fields)
+	require.Equal(t, "header", f[catalog.KeyAPIKeyIn].Default)
+	require.Equal(t, "k-123", req.Header.Get(f[catalog.KeyAPIKeyName].Default))
 
-	apiKey := fieldsByKey(catalog.StandardFields(catalog.AuthMethod{Type: catalog.AuthAPIKey, Configurable: true}))
-	require.Equal(t, auth.DefaultAPIKeyIn, apiKey[auth.KeyAPIKeyIn].Default)
-	require.Equal(t, auth.DefaultAPIKeyName, apiKey[auth.KeyAPIKeyName].Default)
-	bearer := fieldsByKey(catalog.StandardFields(catalog.AuthMethod{Type: catalog.AuthBearer, Configurable: true}))
-	require.Equal(t, auth.DefaultBearerHeader, bearer[auth.KeyBearerHeader].Default)
-	require.Equal(t, auth.DefaultBearerPrefix, bearer[auth.KeyBearerPrefix].Default)
+	bearer := catalog.AuthMethod{Type: catalog.AuthBearer, Configurable: true}
+	bearer.Fields = catalog.StandardFields(bearer)
+	req = httptest.NewRequest(http.MethodGet, "https://api.example.com/me", nil)
+	require.NoError(t, auth.Apply(req, bearer, map[string]string{}, map[string]string{catalog.KeyToken: "t-456"}))
+	f = fieldsByKey(bearer.Fields)
+	require.Equal(t, f[catalog.KeyBearerPrefix].Default+" t-456", req.Header.Get(f[catalog.KeyBearerHeader].Default))
 }
 
 func fieldsByKey(fields []catalog.Field) map[string]catalog.Field {

@@ -613,8 +613,8 @@ func scrub(r Result, settings, secrets map[string]string) Result {
 			needles = append(needles, t)
 		}
 	}
-	if p := secrets[auth.KeyPassword]; p != "" {
-		needles = append(needles, basicToken(settings[auth.KeyUsername], p))
+	if p := secrets[catalog.KeyPassword]; p != "" {
+		needles = append(needles, basicToken(settings[catalog.KeyUsername], p))
 	}
 	// Longest first, so a secret that contains another is removed whole.
 	sort.Slice(needles, func(i, j int) bool { return len(needles[i]) > len(needles[j]) })
