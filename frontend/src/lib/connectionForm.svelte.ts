@@ -39,6 +39,11 @@ export function authLabel(method: AuthMethod): string {
 export class ConnectionFormState {
   readonly connector: Connector;
   readonly connection: ConnectionDTO | null;
+  /**
+   * For a new connection: the id its tests are logged under, which the save
+   * adopts, so the log of a failing first test stays with the connection.
+   */
+  readonly draftKey: string;
 
   name = $state('');
   environment = $state('');
@@ -62,6 +67,7 @@ export class ConnectionFormState {
   constructor(connector: Connector, connection: ConnectionDTO | null = null) {
     this.connector = connector;
     this.connection = connection;
+    this.draftKey = connection ? '' : newDraftKey();
     const methods = connector.auth ?? [];
     const settings = connection?.settings ?? {};
     this.name = connection?.name ?? '';
@@ -263,6 +269,7 @@ export class ConnectionFormState {
     );
     return {
       id: this.connection?.id ?? '',
+      draftKey: this.draftKey,
       connectorId: this.connector.id,
       name: this.name.trim(),
       environment: this.environment.trim(),
@@ -274,6 +281,13 @@ export class ConnectionFormState {
       timeoutSeconds: Number(this.timeout.trim()) || DEFAULT_TIMEOUT_SECONDS,
     };
   }
+}
+
+/** 16 random bytes in lowercase hex: the shape of a connection id in Go. */
+function newDraftKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function defaultFor(f: Field): string {

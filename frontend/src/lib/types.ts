@@ -100,6 +100,8 @@ export interface ConnectionDTO {
 
 export interface ConnectionDraft {
   id: string;
+  /** For a new connection: the id its tests are logged under and the save adopts. */
+  draftKey: string;
   connectorId: string;
   name: string;
   environment: string;

@@ -42,7 +42,7 @@ describe('waterfall', () => {
 
   it('says why connection phases are empty on a reused connection and on plain HTTP', () => {
     const reused = waterfall(t({ wroteMs: 1, firstByteMs: 9, totalMs: 10 }), { reused: true, secure: true });
-    expect(reused.phases.slice(0, 3).map((p) => p.skipped)).toEqual(['reused connection', 'reused connection', 'reused connection']);
+    expect(reused.phases.slice(0, 3).map((p) => p.skipped)).toEqual(['reused', 'reused', 'reused']);
     expect(spans(reused).send).toEqual([0, 1]);
 
     const plain = waterfall(t({ dnsMs: 1, connectMs: 2, wroteMs: 4, firstByteMs: 8, totalMs: 9 }), { secure: false });

@@ -73,9 +73,9 @@ export function waterfall(t: Timings | null | undefined, opts: { reused?: boolea
     const ms = Math.max(0, to - from);
     let skipped = '';
     if (ms === 0) {
-      if (opts.reused && (key === 'dns' || key === 'connect' || key === 'tls')) skipped = 'reused connection';
+      if (opts.reused && (key === 'dns' || key === 'connect' || key === 'tls')) skipped = 'reused';
       else if (key === 'tls' && opts.secure === false) skipped = 'plain HTTP';
-      else if (key === 'dns' && pos(t.connectMs) > 0) skipped = 'IP address or cached';
+      else if (key === 'dns' && pos(t.connectMs) > 0) skipped = 'no lookup';
     }
     return {
       key,
