@@ -15,7 +15,12 @@ import (
 // only the secret fields the user typed; a secret field absent from it keeps
 // its stored value, and one listed in ClearSecrets is removed.
 type Draft struct {
-	ID             string            `json:"id"` // "" for a new connection
+	ID string `json:"id"` // "" for a new connection
+	// DraftKey is a stable id the editor keeps for a connection not saved
+	// yet: tests of the draft are logged under it, and saving adopts it as the
+	// connection's id, so the log of a failed test and of the saved
+	// connection are one history. Optional; ignored for existing connections.
+	DraftKey       string            `json:"draftKey"`
 	ConnectorID    string            `json:"connectorId"`
 	Name           string            `json:"name"`
 	Environment    string            `json:"environment"`

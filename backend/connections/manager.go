@@ -13,6 +13,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,7 +90,7 @@ func (m *Manager) Test(ctx context.Context, workspaceID string, d Draft, runID s
 	if err != nil {
 		return Verification{}, err
 	}
-	return m.verify(ctx, workspaceID, d.ID, r, runID, onExchange), nil
+	return m.verify(ctx, workspaceID, m.connectionIDFor(ctx, d), r, runID, onExchange), nil
 }
 
 // Retest verifies a saved connection and records its new status.
@@ -122,7 +123,7 @@ func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyF
 	}
 	id := d.ID
 	if existing == nil {
-		id = newID()
+		id = m.connectionIDFor(ctx, d)
 	}
 	status := store.Connection{Status: string(verify.Unverified), Diagnosis: "Saved without verifying."}
 	var v *Verification
@@ -428,6 +429,30 @@ func draftOf(c store.Connection) Draft {
 		ID: c.ID, ConnectorID: c.ConnectorID, Name: c.Name, Environment: c.Environment,
 		AuthType: c.AuthType, BaseURL: c.BaseURL, Settings: c.Settings, TimeoutSeconds: c.TimeoutSeconds,
 	}
+}
+
+// connectionIDFor is the id a draft's exchanges are logged under: the
+// connection's own id, else the editor's draft key when it is well formed and
+// free, else a fresh id (every exchange is logged under some connection id).
+func (m *Manager) connectionIDFor(ctx context.Context, d Draft) string {
+	if d.ID != "" {
+		return d.ID
+	}
+	if isID(d.DraftKey) {
+		if _, err := m.Store.GetConnection(ctx, d.DraftKey); apperr.CodeOf(err) == apperr.NotFound {
+			return d.DraftKey
+		}
+	}
+	return newID()
+}
+
+// isID reports whether s has the shape newID produces.
+func isID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil && strings.ToLower(s) == s
 }
 
 // newID returns 16 random bytes in hex: unguessable and safe in keychain account names.

@@ -543,3 +543,40 @@ func TestSecretsNeverLeak(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(logData), "connection saved", "the app log was written and searched")
 }
+
+// A failed test of a connection not saved yet is in the log, under the
+// editor's draft key, and saving adopts that key: one history from the first
+// failing test to the saved connection.
+func TestDraftTestsAreLoggedAndSavingAdoptsTheirHistory(t *testing.T) {
+	e := newEnv(t)
+	svc := e.b.Connections
+	api := keyAPI(t, "k-right-9876")
+	draftKey := strings.Repeat("ab", 16)
+
+	d := apiKeyDraft(api.URL, "Draft", "k-wrong-0000")
+	d.DraftKey = draftKey
+	v, err := svc.TestConnection(d, "run-draft-1")
+	require.NoError(t, err)
+	require.Equal(t, "disconnected", v.Status)
+	logged, err := svc.LastRun(draftKey)
+	require.NoError(t, err)
+	require.Len(t, logged, 1, "the draft's failing test is in the log")
+	require.Equal(t, 401, logged[0].Status)
+
+	d.Secrets["apiKey"] = "k-right-9876"
+	res, err := svc.SaveConnection(d, true, "run-draft-2")
+	require.NoError(t, err)
+	require.True(t, res.Saved)
+	require.Equal(t, draftKey, res.Connection.ID, "the saved connection keeps the draft's log")
+
+	// A malformed key, or one already taken, is not adopted; the test is still logged.
+	for _, key := range []string{"not-an-id", draftKey} {
+		other := apiKeyDraft(api.URL, "Other "+key, "k-right-9876")
+		other.DraftKey = key
+		v, err := svc.TestConnection(other, "run-"+key)
+		require.NoError(t, err)
+		require.Len(t, v.Exchanges, 1)
+		require.NotEqual(t, key, v.Exchanges[0].ConnectionID)
+		require.NotEmpty(t, v.Exchanges[0].ConnectionID)
+	}
+}

@@ -295,8 +295,10 @@ describe('ConnectionForm: validation before any Go call', () => {
     await user.type(input('field-subdomain'), 'shop');
     await user.type(input('field-token'), 'tok_xyz');
     expect(form.validate()).toBe(true);
+    expect(form.draft().draftKey).toBe(form.draft().draftKey); // stable for the editor's life
     expect(form.draft()).toEqual({
       id: '',
+      draftKey: expect.stringMatching(/^[0-9a-f]{32}$/),
       connectorId: 'acme',
       name: 'Shop main',
       environment: 'Sandbox',

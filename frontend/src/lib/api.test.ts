@@ -103,6 +103,7 @@ describe('bound calls', () => {
     });
     const draft: ConnectionDraft = {
       id: '',
+      draftKey: '',
       connectorId: 'github',
       name: 'Main',
       environment: '',

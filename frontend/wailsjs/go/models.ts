@@ -259,6 +259,7 @@ export namespace connections {
 	
 	export class Draft {
 	    id: string;
+	    draftKey: string;
 	    connectorId: string;
 	    name: string;
 	    environment: string;
@@ -276,6 +277,7 @@ export namespace connections {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
+	        this.draftKey = source["draftKey"];
 	        this.connectorId = source["connectorId"];
 	        this.name = source["name"];
 	        this.environment = source["environment"];
