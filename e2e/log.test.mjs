@@ -82,6 +82,8 @@ test('a failed connection is understood from its log: status, headers, filters, 
   await editor.getByTestId('test-button').click();
   await editor.getByTestId('test-result').getByText('Disconnected').waitFor();
   assert.match(await editor.getByTestId('test-summary').innerText(), /401/);
+  await editor.getByTestId('view-log').scrollIntoViewIfNeeded();
+  await shot(page, 'log-01-failed-test-result');
   await editor.getByTestId('view-log').click();
   await editor.waitFor({ state: 'detached' });
 
@@ -101,15 +103,15 @@ test('a failed connection is understood from its log: status, headers, filters, 
   const connectionId = await page.getByTestId('log-filter-connection').inputValue();
   assert.notEqual(connectionId, '', 'the log is filtered to the connection');
   assert.ok(!(await page.getByTestId('log-page').innerText()).includes(WRONG_KEY), 'the key is redacted on screen');
-  await shot(page, 'log-01-from-failed-test');
+  await shot(page, 'log-02-from-failed-test');
 
   await detail.getByTestId('log-tab-request').click();
   const requestHeaders = await detail.getByTestId('request-headers').innerText();
   assert.match(requestHeaders, /X-Api-Key\s+\[redacted/i);
-  await shot(page, 'log-02-request');
+  await shot(page, 'log-03-request');
   await detail.getByTestId('log-tab-timing').click();
   await detail.getByTestId('waterfall').waitFor();
-  await shot(page, 'log-03-timing');
+  await shot(page, 'log-04-timing');
   await detail.getByTestId('log-tab-tls').click();
   await detail.getByText('Plain HTTP').waitFor();
   await detail.getByTestId('log-tab-response').click();
@@ -126,7 +128,7 @@ test('a failed connection is understood from its log: status, headers, filters, 
   const warn = page.getByTestId('confirm-curl-secrets');
   await warn.waitFor();
   assert.match(await warn.innerText(), /secrets in plain text/);
-  await shot(page, 'log-04-curl-secrets-warning');
+  await shot(page, 'log-05-curl-secrets-warning');
   const live = await copied(page, () => warn.getByTestId('confirm-button').click(), 'live credentials');
   assert.ok(live.includes(WRONG_KEY), 'the command with secrets holds the saved key');
   await warn.waitFor({ state: 'detached' });
@@ -134,7 +136,7 @@ test('a failed connection is understood from its log: status, headers, filters, 
   // HAR of this exchange, through the clipboard; and of the run through the bound API.
   await detail.getByTestId('export-har').click();
   await page.getByTestId('export-har-filter').waitFor();
-  await shot(page, 'log-05-export-menu');
+  await shot(page, 'log-06-export-menu');
   const harText = await copied(page, () => page.getByTestId('copy-har').click(), 'as HAR');
   const har = JSON.parse(harText);
   assert.equal(har.log.version, '1.2');
@@ -183,18 +185,20 @@ test('a failed connection is understood from its log: status, headers, filters, 
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await detail.getByText('Bad credentials').first().waitFor();
-  await shot(page, 'log-06-filtered-search');
+  await shot(page, 'log-07-filtered-search');
 
   // A search nothing matches, then Clear filters.
   await page.getByTestId('log-search').fill('zzqx-no-such-word');
   await page.getByTestId('log-no-matches').waitFor();
-  await shot(page, 'log-07-no-matches');
+  await shot(page, 'log-08-no-matches');
   await page.getByTestId('log-empty-clear').click();
   await page.locator('[data-testid="log-row"][data-status="200"]').first().waitFor();
 
   // "View log" on the card filters to the card's connection.
   await page.getByTestId('nav-connectors').click();
   await page.getByTestId('connection-select-http').selectOption(saved);
+  await page.getByTestId('connector-card-http').getByTestId('view-log').hover();
+  await shot(page, 'log-09-card-view-log');
   await page.getByTestId('connector-card-http').getByTestId('view-log').click();
   await page.getByTestId('log-page').waitFor();
   assert.equal(await page.getByTestId('log-filter-connection').inputValue(), saved);
@@ -215,7 +219,7 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
   await page.getByTestId('log-settings-save').click();
   await page.getByTestId('toast').filter({ hasText: 'connection log settings' }).waitFor();
   await page.getByTestId('log-settings').scrollIntoViewIfNeeded();
-  await shot(page, 'log-08-settings');
+  await shot(page, 'log-10-settings');
   const settings = await page.evaluate(() => window.go.services.LogService.GetLogSettings());
   assert.equal(settings.runsPerConnection, 5000);
 
@@ -263,7 +267,7 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
   assert.ok(await page.getByTestId('log-row').count() > before);
   await page.getByTestId('log-row').first().click();
   await page.getByTestId('log-detail').waitFor();
-  await shot(page, 'log-09-thousand-entries');
+  await shot(page, 'log-11-thousand-entries');
 
   // Scroll to the end: every page loads, the DOM keeps a window of rows.
   const list = page.getByTestId('log-list');
@@ -285,7 +289,7 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
   await pill.waitFor();
   assert.match(await pill.innerText(), /1 new/);
   assert.equal(await list.evaluate((el) => el.scrollTop), top);
-  await shot(page, 'log-10-scrolled-new-pill');
+  await shot(page, 'log-12-scrolled-new-pill');
   await pill.click();
   await page.waitForFunction(() => document.querySelector('[data-testid="log-list"]')?.scrollTop === 0);
 
@@ -293,14 +297,14 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
   await page.getByTestId('log-filter-status-error').click();
   await page.locator('[data-testid="log-row"][data-status="error"]').first().click();
   await page.getByTestId('log-detail').getByText('Refused').first().waitFor();
-  await shot(page, 'log-11-network-error');
+  await shot(page, 'log-13-network-error');
   await page.getByTestId('log-filter-status-error').click();
   await page.getByTestId('log-filter-status-3xx').click();
   await page.locator('[data-testid="log-row"][data-status="302"]').first().click();
   await page.getByTestId('redirect-next').click();
   await page.getByTestId('redirect-prev').waitFor();
   await page.getByTestId('log-tab-timing').click();
-  await shot(page, 'log-12-redirect-hop');
+  await shot(page, 'log-14-redirect-hop');
 
   // Dark mode, same data.
   const dark = await browser.newPage(app.url, { colorScheme: 'dark' });
@@ -308,9 +312,9 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
   await dark.getByTestId('log-filter-status-4xx').click();
   await dark.getByTestId('log-row').first().click();
   await dark.getByTestId('log-detail').getByText('Bad credentials').first().waitFor();
-  await shot(dark, 'log-13-dark');
+  await shot(dark, 'log-15-dark');
   await dark.getByTestId('log-tab-request').click();
-  await shot(dark, 'log-14-dark-request');
+  await shot(dark, 'log-16-dark-request');
 
   console.log(`# 1000 retests through the bound API took ${retestMs} ms; the log holds ${total} exchanges, ${inDom} rows in the DOM`);
   assert.deepEqual(browser.errors, [], 'no page errors');

@@ -11,6 +11,8 @@ export interface EditorTarget {
   connectionId: string | null;
 }
 
+const MAX_TOASTS = 3;
+
 export interface Toast {
   id: number;
   kind: 'success' | 'error' | 'info';
@@ -55,7 +57,8 @@ class UiState {
 
   toast(kind: Toast['kind'], text: string, ms = 4000): void {
     const id = this.nextToast++;
-    this.toasts.push({ id, kind, text });
+    // A burst of actions keeps only the newest few on screen.
+    this.toasts = [...this.toasts.slice(-(MAX_TOASTS - 1)), { id, kind, text }];
     setTimeout(() => this.dismiss(id), ms);
   }
 
