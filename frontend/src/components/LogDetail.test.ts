@@ -14,11 +14,14 @@ vi.mock('../lib/api', async (importOriginal) => {
     exportHAR: vi.fn(),
     exportHARData: vi.fn(),
     onLogExchange: vi.fn(() => () => {}),
+    retestConnection: vi.fn(),
   };
 });
 
 const api = await import('../lib/api');
 const { runResults } = await import('../lib/stores/runs.svelte');
+const { appData } = await import('../lib/stores/connections.svelte');
+const { ui } = await import('../lib/stores/ui.svelte');
 const { default: LogDetail } = await import('./LogDetail.svelte');
 const { default: BodyView } = await import('./BodyView.svelte');
 
@@ -241,6 +244,45 @@ describe('LogDetail', () => {
     await user.click(await screen.findByTestId('redirect-next'));
     expect(onnavigate).toHaveBeenCalledWith('hop2');
     expect(vi.mocked(listExchanges).mock.lastCall?.[0].runId).toBe('run1');
+  });
+});
+
+describe('LogDetail next steps', () => {
+  it('offers Edit connection and Test again under a failed diagnosis; a re-test shows the new run', async () => {
+    const user = userEvent.setup();
+    appData.connectors = [
+      { id: 'http', name: 'HTTP API', category: '', description: '', logo: '', docsUrl: '', baseUrl: '', fields: [], auth: [], test: { method: 'GET', path: '/' }, setup: [], builtin: true },
+    ];
+    appData.connections = [
+      {
+        id: 'c1', workspaceId: 'w', connectorId: 'http', name: 'Billing', environment: '', authType: 'apiKey', baseUrl: '',
+        settings: {}, secretFields: [], timeoutSeconds: 10, status: 'disconnected', diagnosis: '', identity: '',
+        checkedAt: '', createdAt: '', updatedAt: '',
+      },
+    ];
+    const failed = {
+      runId: 'run-next', status: 'disconnected', code: 'rejected', summary: 'Rejected (401).', advice: '', identity: '',
+      httpStatus: 401, durationMs: 1, checkedAt: '', exchanges: null,
+    };
+    runResults.record(failed);
+    vi.mocked(api.retestConnection).mockResolvedValue({
+      ...failed,
+      runId: 'run-new',
+      status: 'connected',
+      summary: 'Accepted.',
+      exchanges: [exchange({ id: 'new-2', startedAt: '2025-03-10T12:00:01.5Z' }), exchange({ id: 'new-1', startedAt: '2025-03-10T12:00:01Z' })],
+    });
+    getExchange.mockResolvedValue(exchange({ id: 'ex-next', runId: 'run-next' }));
+    const onnavigate = vi.fn();
+    render(LogDetail, { props: { id: 'ex-next', connectionName: () => 'Billing', onnavigate, onclose: vi.fn() } });
+
+    await user.click(await screen.findByTestId('log-retest'));
+    await waitFor(() => expect(onnavigate).toHaveBeenCalledWith('new-1'));
+    expect(api.retestConnection).toHaveBeenCalledWith('c1', expect.any(String));
+    expect(runResults.get('run-new')?.summary).toBe('Accepted.');
+
+    await user.click(screen.getByTestId('log-edit-connection'));
+    expect(ui.editor).toEqual({ connectorId: 'http', connectionId: 'c1' });
   });
 });
 
