@@ -204,6 +204,12 @@ func clone(c Connector) Connector {
 			}
 			c.Auth[i].FieldOverrides = overrides
 		}
+		if o := c.Auth[i].OAuth; o != nil {
+			cp := *o
+			cp.Scopes = slices.Clone(o.Scopes)
+			cp.AuthParams = maps.Clone(o.AuthParams)
+			c.Auth[i].OAuth = &cp
+		}
 	}
 	c.Test.Headers = maps.Clone(c.Test.Headers)
 	c.Test.Failures = maps.Clone(c.Test.Failures)

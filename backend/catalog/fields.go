@@ -1,5 +1,13 @@
 package catalog
 
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
 // Standard auth field keys. A connection stores its values under these keys
 // (non-secret ones as settings, secret ones in the keychain); package auth
 // reads the same keys when it applies credentials to a request.
@@ -12,7 +20,50 @@ const (
 	KeyBearerHeader = "bearerHeader"
 	KeyBearerPrefix = "bearerPrefix"
 	KeyToken        = "token"
+
+	// OAuth 2.0 settings (non-secret, in SQLite) and the client secret.
+	KeyAuthorizationURL = "authorizationUrl"
+	KeyTokenURL         = "tokenUrl"
+	KeyClientID         = "clientId"
+	KeyClientSecret     = "clientSecret"
+	KeyScopes           = "scopes"
+	KeyAuthParams       = "authParams"
+	KeyClientAuth       = "clientAuth"
+	KeyAudience         = "audience"
+	KeyAudienceParam    = "audienceParam"
+	KeyRedirectHost     = "redirectHost"
+	KeyRedirectPort     = "redirectPort"
+	KeyRedirectPath     = "redirectPath"
+	KeyTokenCA          = "tokenCa"
 )
+
+// OAuth token keys. They are not form fields: the token endpoint fills them,
+// and they live in the keychain with the connection's other secrets (the
+// vault splits them when they are large), never in SQLite.
+const (
+	KeyAccessToken   = "accessToken"
+	KeyRefreshToken  = "refreshToken"
+	KeyTokenType     = "tokenType"
+	KeyTokenExpiry   = "tokenExpiry"   // RFC 3339; absent when the token does not expire
+	KeyGrantedScopes = "grantedScopes" // space-separated
+	KeyTokenExtra    = "tokenExtra"    // JSON object of the token response's other string fields (instance_url, ...)
+)
+
+// TokenKeys lists the keychain keys the token endpoint fills.
+var TokenKeys = []string{KeyAccessToken, KeyRefreshToken, KeyTokenType, KeyTokenExpiry, KeyGrantedScopes, KeyTokenExtra}
+
+// OAuth facts: non-secret copies of what a token grants, kept in the
+// connection's settings so a list of connections can show them without
+// reading the keychain.
+const (
+	KeyOAuthScopes       = "oauthScopes"       // granted scopes, space-separated
+	KeyOAuthExpiresAt    = "oauthExpiresAt"    // RFC 3339, "" when the token does not expire
+	KeyOAuthRefreshable  = "oauthRefreshable"  // "true" when a refresh token is stored
+	KeyOAuthAuthorizedAt = "oauthAuthorizedAt" // RFC 3339: when the token was last obtained
+)
+
+// OAuthFactKeys lists the settings keys that hold OAuth facts.
+var OAuthFactKeys = []string{KeyOAuthScopes, KeyOAuthExpiresAt, KeyOAuthRefreshable, KeyOAuthAuthorizedAt}
 
 // Defaults a method falls back to when its definition leaves them empty.
 // Package auth applies the same ones, so the form shows what will be sent.
@@ -21,6 +72,12 @@ const (
 	DefaultAPIKeyName   = "X-API-Key"
 	DefaultBearerHeader = "Authorization"
 	DefaultBearerPrefix = "Bearer"
+
+	DefaultClientAuth     = "basic"
+	DefaultRedirectHost   = "127.0.0.1"
+	DefaultRedirectPath   = "/callback"
+	DefaultAudienceParam  = "audience"
+	DefaultScopeSeparator = " "
 )
 
 // StandardFields returns the inputs the connection editor shows for one auth
@@ -78,6 +135,8 @@ func StandardFields(m AuthMethod) []Field {
 		fields = append(fields, Field{
 			Key: KeyToken, Label: "Token", Type: FieldPassword, Secret: true, Required: true,
 		})
+	case AuthOAuth2Code, AuthOAuth2ClientCredentials:
+		fields = append(fields, oauthFields(m)...)
 	}
 	for i := range fields {
 		if o, ok := m.FieldOverrides[fields[i].Key]; ok {
@@ -85,6 +144,127 @@ func StandardFields(m AuthMethod) []Field {
 		}
 	}
 	return fields
+}
+
+// oauthFields are the standard inputs of the two OAuth 2.0 methods. The
+// endpoint URLs are asked for only when the method is Configurable (the
+// generic connector); otherwise the definition fixes them.
+func oauthFields(m AuthMethod) []Field {
+	o := OAuth{}
+	if m.OAuth != nil {
+		o = *m.OAuth
+	}
+	code := m.Type == AuthOAuth2Code
+	var fields []Field
+	if m.Configurable {
+		if code {
+			fields = append(fields, Field{
+				Key: KeyAuthorizationURL, Label: "Authorization URL", Type: FieldURL, Required: true,
+				Default: o.AuthorizationURL, Placeholder: "https://auth.example.com/oauth2/authorize",
+				Help: "Where the browser signs in and approves access: the provider's authorization endpoint.",
+			})
+		}
+		fields = append(fields, Field{
+			Key: KeyTokenURL, Label: "Token URL", Type: FieldURL, Required: true,
+			Default: o.TokenURL, Placeholder: "https://auth.example.com/oauth2/token",
+			Help: "The provider's token endpoint, where Patchbay exchanges the code and refreshes tokens.",
+		})
+	}
+	secret := Field{
+		Key: KeyClientSecret, Label: "Client secret", Type: FieldPassword, Secret: true,
+		Help: "Leave empty for a public client (a desktop or native app without a secret): PKCE protects the exchange.",
+	}
+	if !code {
+		secret.Required = true
+		secret.Help = "The secret the provider issued with the client ID."
+	}
+	fields = append(fields,
+		Field{
+			Key: KeyClientID, Label: "Client ID", Type: FieldText, Required: true,
+			Help: "The ID of the OAuth app (client) you registered with the provider.",
+		},
+		secret,
+		Field{
+			Key: KeyScopes, Label: "Scopes", Type: FieldText,
+			Default: strings.Join(o.Scopes, " "),
+			Help:    "The permissions to ask for, separated by spaces.",
+		},
+	)
+	if code {
+		fields = append(fields, Field{
+			Key: KeyAuthParams, Label: "Extra authorization parameters", Type: FieldTextArea,
+			Default:     FormatParams(o.AuthParams),
+			Placeholder: "access_type=offline\nprompt=consent",
+			Help:        "Added to the authorization request, one key=value per line, such as access_type=offline or audience=https://api.example.com.",
+		})
+	} else {
+		param := firstNonEmpty(o.AudienceParam, DefaultAudienceParam)
+		label := "Audience"
+		if param == "resource" {
+			label = "Resource"
+		}
+		fields = append(fields, Field{
+			Key: KeyAudience, Label: label, Type: FieldText,
+			Help: "The API the token is for, when the provider asks for one (sent as the " + param + " parameter). Leave empty if not.",
+		})
+		if m.Configurable {
+			fields = append(fields, Field{
+				Key: KeyAudienceParam, Label: "Send the audience as", Type: FieldSelect, Required: true,
+				Default: param,
+				Options: []Option{{Value: "audience", Label: "audience (Auth0, Okta and others)"}, {Value: "resource", Label: "resource (RFC 8707, Azure AD v1)"}},
+			})
+		}
+	}
+	fields = append(fields, Field{
+		Key: KeyClientAuth, Label: "Client authentication", Type: FieldSelect, Required: true,
+		Default: firstNonEmpty(o.ClientAuth, DefaultClientAuth),
+		Options: []Option{{Value: "basic", Label: "HTTP Basic header"}, {Value: "body", Label: "Client ID and secret in the request body"}},
+		Help:    "How Patchbay presents the client ID and secret to the token endpoint. Most providers take either; the docs say which.",
+	})
+	if code {
+		port := ""
+		if o.RedirectPort > 0 {
+			port = strconv.Itoa(o.RedirectPort)
+		}
+		fields = append(fields,
+			Field{
+				Key: KeyRedirectHost, Label: "Redirect host", Type: FieldSelect, Required: true,
+				Default: firstNonEmpty(o.RedirectHost, DefaultRedirectHost),
+				Options: []Option{{Value: "127.0.0.1", Label: "127.0.0.1"}, {Value: "localhost", Label: "localhost"}},
+				Help:    "The host name in the redirect URI. Patchbay listens on this computer's loopback interface only; choose the name the provider has registered.",
+			},
+			Field{
+				Key: KeyRedirectPort, Label: "Redirect port", Type: FieldNumber,
+				Default: port, Placeholder: "any free port",
+				Pattern: `^(?:102[4-9]|10[3-9][0-9]|1[1-9][0-9]{2}|[2-9][0-9]{3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$`,
+				PatternMessage: "Enter a port from 1024 to 65535, or leave it empty for any free port.",
+				Help:           "Leave empty to use any free port (RFC 8252). Set it when the provider only accepts the exact redirect URI you registered, port included.",
+			},
+			Field{
+				Key: KeyRedirectPath, Label: "Redirect path", Type: FieldText,
+				Default: firstNonEmpty(o.RedirectPath, DefaultRedirectPath), Placeholder: DefaultRedirectPath,
+				Pattern: `^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$`, PatternMessage: "Start the path with / and use no spaces, ? or #, such as /callback.",
+				Help: "The path of the redirect URI, as registered with the provider.",
+			},
+		)
+	}
+	fields = append(fields, Field{
+		Key: KeyTokenCA, Label: "Trusted CA for the token endpoint", Type: FieldTextArea,
+		Placeholder: "-----BEGIN CERTIFICATE-----",
+		Help:        "Optional: the PEM certificate of a private CA that signed the token endpoint's certificate. It is trusted in addition to this computer's CAs, for this connection only.",
+	})
+	return fields
+}
+
+// FormatParams renders parameters as sorted key=value lines, the format of
+// the extra authorization parameters field.
+func FormatParams(params map[string]string) string {
+	keys := sortedKeys(params)
+	lines := make([]string, len(keys))
+	for i, k := range keys {
+		lines[i] = k + "=" + params[k]
+	}
+	return strings.Join(lines, "\n")
 }
 
 func applyOverride(f *Field, o FieldOverride) {
@@ -111,6 +291,8 @@ func applyOverride(f *Field, o FieldOverride) {
 var standardKeys = []string{
 	KeyAPIKeyIn, KeyAPIKeyName, KeyAPIKey, KeyUsername, KeyPassword,
 	KeyBearerHeader, KeyBearerPrefix, KeyToken,
+	KeyAuthorizationURL, KeyTokenURL, KeyClientID, KeyClientSecret, KeyScopes, KeyAuthParams,
+	KeyClientAuth, KeyAudience, KeyAudienceParam, KeyRedirectHost, KeyRedirectPort, KeyRedirectPath, KeyTokenCA,
 }
 
 func firstNonEmpty(values ...string) string {
@@ -120,4 +302,36 @@ func firstNonEmpty(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// ParseParams reads key=value lines (the extra authorization parameters
+// field): blank lines and lines starting with # are skipped, keys and values
+// are trimmed, and a value may be empty. The error names the line to fix.
+func ParseParams(text string) (url.Values, error) {
+	out := url.Values{}
+	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, fmt.Errorf("line %d (%q) is not key=value; write one parameter per line, such as prompt=consent", i+1, line)
+		}
+		out.Add(k, strings.TrimSpace(v))
+	}
+	return out, nil
+}
+
+// reservedAuthParams are authorization request parameters Patchbay sets
+// itself; an extra parameter may not replace them.
+var reservedAuthParams = []string{
+	"client_id", "redirect_uri", "response_type", "state", "code_challenge", "code_challenge_method", "scope",
+}
+
+// ReservedAuthParam reports whether name is set by Patchbay in every
+// authorization request, so a definition or a person may not override it.
+func ReservedAuthParam(name string) bool {
+	return slices.Contains(reservedAuthParams, strings.ToLower(strings.TrimSpace(name)))
 }

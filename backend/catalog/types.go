@@ -73,7 +73,19 @@ const (
 	AuthAPIKey AuthType = "apiKey"
 	AuthBasic  AuthType = "basic"
 	AuthBearer AuthType = "bearer"
+	// AuthOAuth2Code is OAuth 2.0 authorization code with PKCE, authorized in
+	// the system browser through a loopback redirect (RFC 8252).
+	AuthOAuth2Code AuthType = "oauth2AuthorizationCode"
+	// AuthOAuth2ClientCredentials is the OAuth 2.0 client credentials grant:
+	// no browser, a token request with the client's own credentials.
+	AuthOAuth2ClientCredentials AuthType = "oauth2ClientCredentials"
 )
+
+// IsOAuth2 reports whether t obtains its access token from an OAuth 2.0
+// token endpoint (and so is sent as a bearer token).
+func (t AuthType) IsOAuth2() bool {
+	return t == AuthOAuth2Code || t == AuthOAuth2ClientCredentials
+}
 
 // AuthMethod is one accepted way to authenticate. The standard fields of each
 // type (see StandardFields) get their defaults from here and may be relabelled
@@ -91,9 +103,45 @@ type AuthMethod struct {
 	Configurable bool `json:"configurable,omitempty"`
 	// FieldOverrides relabels standard fields by key.
 	FieldOverrides map[string]FieldOverride `json:"fieldOverrides,omitempty"`
+	// OAuth is what the connector knows about its OAuth 2.0 endpoints; only
+	// for the oauth2 types. Its values are the defaults of the method's
+	// standard fields, so a person can still adjust them per connection.
+	OAuth *OAuth `json:"oauth,omitempty"`
 	// Fields is filled by the loader: the standard fields with overrides and
 	// defaults applied, ready for the form generator.
 	Fields []Field `json:"fields"`
+}
+
+// OAuth describes a provider's OAuth 2.0 endpoints and habits. URLs may
+// reference the connector's fields as {{key}}, e.g.
+// "https://login.microsoftonline.com/{{tenant}}/oauth2/v2.0/authorize".
+type OAuth struct {
+	AuthorizationURL string `json:"authorizationUrl,omitempty"` // authorization code only
+	TokenURL         string `json:"tokenUrl,omitempty"`
+	// Scopes requested by default; ScopeSeparator joins them in requests
+	// (" " per RFC 6749; Slack wants ",").
+	Scopes         []string `json:"scopes,omitempty"`
+	ScopeSeparator string   `json:"scopeSeparator,omitempty"`
+	// AuthParams are extra authorization request parameters, such as
+	// access_type=offline and prompt=consent for Google.
+	AuthParams map[string]string `json:"authParams,omitempty"`
+	// ClientAuth is how the client authenticates at the token endpoint:
+	// "basic" (HTTP Basic header, the RFC 6749 default) or "body"
+	// (client_id and client_secret as form fields).
+	ClientAuth string `json:"clientAuth,omitempty"`
+	// AudienceParam names the token request parameter that carries the
+	// audience field of client credentials: "audience" (Auth0 and others)
+	// or "resource" (RFC 8707, Azure AD v1).
+	AudienceParam string `json:"audienceParam,omitempty"`
+	// BaseURLFromToken names a token response field whose value becomes the
+	// connection's base URL: Salesforce's "instance_url".
+	BaseURLFromToken string `json:"baseUrlFromToken,omitempty"`
+	// Redirect defaults for providers that need an exactly registered
+	// redirect URI: host "127.0.0.1" (default) or "localhost", a fixed port
+	// (0: an ephemeral one) and the path ("/callback" by default).
+	RedirectHost string `json:"redirectHost,omitempty"`
+	RedirectPort int    `json:"redirectPort,omitempty"`
+	RedirectPath string `json:"redirectPath,omitempty"`
 }
 
 // FieldOverride changes how a standard auth field is presented.

@@ -33,6 +33,9 @@ func reservedKey(key string) (string, bool) {
 	if slices.Contains(standardKeys, key) {
 		return "it is a standard auth field; an auth method provides it", true
 	}
+	if slices.Contains(TokenKeys, key) || slices.Contains(OAuthFactKeys, key) {
+		return "Patchbay keeps an OAuth token or its facts under it", true
+	}
 	switch key {
 	case "name", "environment", "authType", "baseUrl", "timeoutSeconds":
 		return "it is one of the connection's own inputs", true
@@ -229,6 +232,7 @@ func (k *checker) checkAuth(path string, m AuthMethod) {
 	if strings.ContainsAny(m.Prefix, " \t\r\n") {
 		k.add(path+".prefix", "must be one word such as \"Bearer\" or \"Token\", got %q", m.Prefix)
 	}
+	k.checkOAuth(path, m)
 	standard := StandardFields(AuthMethod{Type: m.Type, Configurable: m.Configurable})
 	var keys []string
 	for _, f := range standard {
@@ -247,6 +251,96 @@ func (k *checker) checkAuth(path string, m AuthMethod) {
 		}
 		k.checkPattern(opath, o.Pattern, o.PatternMessage, "")
 	}
+}
+
+// checkOAuth checks an OAuth method's endpoints and defaults. A method that
+// is not Configurable must name its endpoints: the person is not asked.
+func (k *checker) checkOAuth(path string, m AuthMethod) {
+	opath := path + ".oauth"
+	if !m.Type.IsOAuth2() {
+		if m.OAuth != nil {
+			k.add(opath, "only applies to oauth2AuthorizationCode and oauth2ClientCredentials methods; remove it or change the type")
+		}
+		return
+	}
+	o := OAuth{}
+	if m.OAuth != nil {
+		o = *m.OAuth
+	}
+	code := m.Type == AuthOAuth2Code
+	if code {
+		k.checkOAuthURL(opath+".authorizationUrl", o.AuthorizationURL, m.Configurable)
+	} else if o.AuthorizationURL != "" {
+		k.add(opath+".authorizationUrl", "client credentials use no browser, so no authorization URL; remove it")
+	}
+	k.checkOAuthURL(opath+".tokenUrl", o.TokenURL, m.Configurable)
+	sep := firstNonEmpty(o.ScopeSeparator, DefaultScopeSeparator)
+	for i, sc := range o.Scopes {
+		if strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " \t\r\n\"\\") || strings.Contains(sc, sep) {
+			k.add(fmt.Sprintf("%s.scopes[%d]", opath, i), "%q is not one scope; list each scope separately, without spaces", sc)
+		}
+	}
+	for _, name := range sortedKeys(o.AuthParams) {
+		ppath := opath + ".authParams." + name
+		switch {
+		case !code:
+			k.add(ppath, "client credentials have no authorization request; remove authParams")
+		case strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t\r\n=&#"):
+			k.add(ppath, "%q is not a usable parameter name", name)
+		case ReservedAuthParam(name):
+			k.add(ppath, "%q is set by Patchbay in every authorization request; remove it", name)
+		case strings.ContainsAny(o.AuthParams[name], "\r\n"):
+			k.add(ppath, "must not contain a line break")
+		}
+	}
+	if o.AudienceParam != "" && code {
+		k.add(opath+".audienceParam", "only applies to client credentials; for the authorization code flow add the audience to authParams")
+	}
+	if o.BaseURLFromToken != "" && !jsonPathRE.MatchString(o.BaseURLFromToken) {
+		k.add(opath+".baseUrlFromToken", "must name a field of the token response, such as \"instance_url\", got %q", o.BaseURLFromToken)
+	}
+	if !code && (o.RedirectHost != "" || o.RedirectPort != 0 || o.RedirectPath != "") {
+		k.add(opath, "client credentials use no redirect; remove redirectHost, redirectPort and redirectPath")
+	}
+	if o.RedirectPath != "" && (!strings.HasPrefix(o.RedirectPath, "/") || strings.ContainsAny(o.RedirectPath, " ?#\t\r\n")) {
+		k.add(opath+".redirectPath", "must start with / and hold no spaces, ? or #, such as \"/callback\", got %q", o.RedirectPath)
+	}
+}
+
+// checkOAuthURL checks an endpoint URL: https (http only for this computer,
+// where a local test provider runs), templates over declared fields, no
+// credentials or fragment. Empty is allowed only for Configurable methods,
+// where the person fills it in.
+func (k *checker) checkOAuthURL(path, raw string, configurable bool) {
+	if raw == "" {
+		if !configurable {
+			k.add(path, "is required unless the method is configurable (then the person enters it)")
+		}
+		return
+	}
+	if !k.checkTemplate(path, raw) {
+		return
+	}
+	if strings.HasPrefix(raw, "{{") {
+		return // the whole URL comes from a field; it is checked when typed
+	}
+	u, err := url.Parse(fillTemplates(raw))
+	switch {
+	case err != nil:
+		k.add(path, "is not a valid URL: %v", err)
+	case u.Host == "":
+		k.add(path, "has no host name, got %q", raw)
+	case u.Scheme != "https" && !(u.Scheme == "http" && isLoopbackHost(u.Hostname())):
+		k.add(path, "must start with https:// (http:// only for a provider on this computer), got %q", raw)
+	case u.User != nil:
+		k.add(path, "must not contain a user name or password")
+	case u.Fragment != "":
+		k.add(path, "must not have a #fragment")
+	}
+}
+
+func isLoopbackHost(h string) bool {
+	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }
 
 func (k *checker) checkTest(t TestRequest) {
