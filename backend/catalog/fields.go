@@ -236,7 +236,7 @@ func oauthFields(m AuthMethod) []Field {
 			Field{
 				Key: KeyRedirectPort, Label: "Redirect port", Type: FieldNumber,
 				Default: port, Placeholder: "any free port",
-				Pattern: `^(?:102[4-9]|10[3-9][0-9]|1[1-9][0-9]{2}|[2-9][0-9]{3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$`,
+				Pattern:        `^(?:102[4-9]|10[3-9][0-9]|1[1-9][0-9]{2}|[2-9][0-9]{3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$`,
 				PatternMessage: "Enter a port from 1024 to 65535, or leave it empty for any free port.",
 				Help:           "Leave empty to use any free port (RFC 8252). Set it when the provider only accepts the exact redirect URI you registered, port included.",
 			},

@@ -127,7 +127,9 @@ func TestParseRejectsBadOAuth(t *testing.T) {
 			"auth[0].oauth.tokenUrl", "{{tennant}} does not name a field"},
 		{"credentials in the URL", func(d map[string]any) { code(d)["tokenUrl"] = "https://u:p@login.example.com/token" },
 			"auth[0].oauth.tokenUrl", "must not contain a user name or password"},
-		{"reserved authorization parameter", func(d map[string]any) { code(d)["authParams"] = map[string]any{"redirect_uri": "https://evil.example.com"} },
+		{"reserved authorization parameter", func(d map[string]any) {
+			code(d)["authParams"] = map[string]any{"redirect_uri": "https://evil.example.com"}
+		},
 			"auth[0].oauth.authParams.redirect_uri", "is set by Patchbay"},
 		{"scope with a space", func(d map[string]any) { code(d)["scopes"] = []any{"read write"} },
 			"auth[0].oauth.scopes[0]", "is not one scope"},
