@@ -8,6 +8,11 @@
 //	apiKey: apiKeyIn ("header"|"query"), apiKeyName (settings), apiKey (secret)
 //	basic:  username (setting), password (secret, optional)
 //	bearer: bearerHeader, bearerPrefix (settings), token (secret)
+//	oauth2: accessToken (secret, filled by the token endpoint), sent as
+//	        "Authorization: Bearer" (RFC 6750) whatever token_type says:
+//	        Slack's "bot" and Salesforce's "Bearer" both take it. clientId
+//	        (setting) and clientSecret (secret) are for the token endpoint,
+//	        which package oauth talks to.
 //	none:   nothing
 //
 // apiKeyIn, apiKeyName, bearerHeader and bearerPrefix are read from settings
@@ -83,6 +88,19 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		}
 		req.Header.Set(header, value)
 		return nil
+	case catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
+		token := secrets[catalog.KeyAccessToken]
+		if strings.TrimSpace(token) == "" {
+			if m.Type == catalog.AuthOAuth2Code {
+				return apperr.Invalid(catalog.KeyAccessToken, "This connection is not authorized yet: click Connect to sign in in the browser.")
+			}
+			return apperr.Invalid(catalog.KeyAccessToken, "This connection has no access token yet: test it to request one.")
+		}
+		if err := checkHeaderValue(catalog.KeyAccessToken, "access token", token); err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		return nil
 	default:
 		return apperr.Invalid("authType", "Unknown authentication method %q; choose one the connector lists.", m.Type)
 	}
@@ -103,7 +121,7 @@ func Redactions(m catalog.AuthMethod, settings, secrets map[string]string) (head
 			return nil, []string{name}
 		}
 		return []string{http.CanonicalHeaderKey(name)}, nil
-	case catalog.AuthBasic:
+	case catalog.AuthBasic, catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
 		return []string{"Authorization"}, nil
 	case catalog.AuthBearer:
 		header, _, err := bearerPlacement(m, settings)
@@ -117,7 +135,9 @@ func Redactions(m catalog.AuthMethod, settings, secrets map[string]string) (head
 
 // MissingCredentials lists the keys of required credential fields that have no
 // value (blank counts as missing). The basic password is optional: some APIs
-// take a user name or key alone.
+// take a user name or key alone. For OAuth these are what the token endpoint
+// needs (client ID; the secret too for client credentials, where there is no
+// PKCE); whether there is a token yet is the token step's business.
 func MissingCredentials(m catalog.AuthMethod, settings, secrets map[string]string) []string {
 	var missing []string
 	need := func(values map[string]string, key string) {
@@ -132,6 +152,11 @@ func MissingCredentials(m catalog.AuthMethod, settings, secrets map[string]strin
 		need(settings, catalog.KeyUsername)
 	case catalog.AuthBearer:
 		need(secrets, catalog.KeyToken)
+	case catalog.AuthOAuth2Code:
+		need(settings, catalog.KeyClientID)
+	case catalog.AuthOAuth2ClientCredentials:
+		need(settings, catalog.KeyClientID)
+		need(secrets, catalog.KeyClientSecret)
 	}
 	return missing
 }

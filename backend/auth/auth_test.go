@@ -182,6 +182,9 @@ func TestApplyRejectsBadInput(t *testing.T) {
 		{"basic user with colon", catalog.AuthMethod{Type: catalog.AuthBasic},
 			map[string]string{"username": "a:b"}, map[string]string{"password": secret}, "username"},
 		{"unknown type", catalog.AuthMethod{Type: "oauth9"}, nil, map[string]string{"token": secret}, "authType"},
+		{"oauth without a token yet", catalog.AuthMethod{Type: catalog.AuthOAuth2Code}, nil, map[string]string{"clientSecret": secret}, "accessToken"},
+		{"oauth token with line break", catalog.AuthMethod{Type: catalog.AuthOAuth2ClientCredentials}, nil,
+			map[string]string{"accessToken": secret + "\r\nX-Evil: 1"}, "accessToken"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,6 +216,8 @@ func TestRedactions(t *testing.T) {
 			map[string]string{"apiKeyName": "x-secret-thing"}, []string{"X-Secret-Thing"}, nil},
 		{"basic", catalog.AuthMethod{Type: catalog.AuthBasic}, nil, []string{"Authorization"}, nil},
 		{"bearer custom", catalog.AuthMethod{Type: catalog.AuthBearer, Header: "x-auth-token"}, nil, []string{"X-Auth-Token"}, nil},
+		{"oauth code", catalog.AuthMethod{Type: catalog.AuthOAuth2Code}, nil, []string{"Authorization"}, nil},
+		{"oauth client credentials", catalog.AuthMethod{Type: catalog.AuthOAuth2ClientCredentials}, nil, []string{"Authorization"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -238,6 +243,10 @@ func TestMissingCredentials(t *testing.T) {
 		{"basic without user", catalog.AuthMethod{Type: catalog.AuthBasic}, nil, map[string]string{"password": "p"}, []string{"username"}},
 		{"basic without password is fine", catalog.AuthMethod{Type: catalog.AuthBasic}, map[string]string{"username": "u"}, nil, nil},
 		{"bearer missing", catalog.AuthMethod{Type: catalog.AuthBearer}, nil, map[string]string{"apiKey": "k"}, []string{"token"}},
+		{"oauth code needs a client ID, not a secret", catalog.AuthMethod{Type: catalog.AuthOAuth2Code}, nil, nil, []string{"clientId"}},
+		{"oauth code public client", catalog.AuthMethod{Type: catalog.AuthOAuth2Code}, map[string]string{"clientId": "app"}, nil, nil},
+		{"client credentials need the secret", catalog.AuthMethod{Type: catalog.AuthOAuth2ClientCredentials},
+			map[string]string{"clientId": "svc"}, nil, []string{"clientSecret"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -280,6 +289,19 @@ func TestApplyAgainstHTTPBin(t *testing.T) {
 			require.Equal(t, tc.want, resp.StatusCode)
 		})
 	}
+
+	t.Run("oauth access token is a bearer token, whatever token_type said", func(t *testing.T) {
+		for _, typ := range []catalog.AuthType{catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials} {
+			req := newReq(t, srv.URL+"/bearer")
+			require.NoError(t, auth.Apply(req, catalog.AuthMethod{Type: typ}, nil,
+				map[string]string{"accessToken": "xoxb-123", "tokenType": "bot", "clientSecret": "not-sent"}))
+			require.Equal(t, "Bearer xoxb-123", req.Header.Get("Authorization"))
+			resp, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			_ = resp.Body.Close()
+			require.Equal(t, http.StatusOK, resp.StatusCode)
+		}
+	})
 
 	t.Run("api key header reaches the server under its custom name", func(t *testing.T) {
 		req := newReq(t, srv.URL+"/headers")
