@@ -53,6 +53,7 @@ type TokenError struct {
 	Code        string // RFC 6749 error code (invalid_grant, invalid_client, ...)
 	Description string // the provider's error_description
 	Location    string // where a redirect pointed
+	URL         string // the token endpoint (scheme, host, path: no query)
 	Err         error  // the transport error, for FailTransport
 }
 
@@ -138,6 +139,7 @@ type capture struct {
 	next   http.RoundTripper
 
 	mu     sync.Mutex
+	url    string
 	status int
 	header http.Header
 	body   []byte
@@ -174,6 +176,11 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "Patchbay")
 	}
+	u := *req.URL
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	c.mu.Lock()
+	c.url = u.String()
+	c.mu.Unlock()
 	resp, err := c.next.RoundTrip(req)
 	if err != nil {
 		return nil, err
@@ -193,16 +200,19 @@ func (c *capture) RoundTrip(req *http.Request) (*http.Response, error) {
 // result turns x/oauth2's answer into a Token or a TokenError.
 func (c *capture) result(step string, cfg Config, tok *oauth2.Token, err error) (Token, error) {
 	c.mu.Lock()
-	status, header, body := c.status, c.header, c.body
+	status, header, body, endpoint := c.status, c.header, c.body, c.url
 	c.mu.Unlock()
+	if endpoint == "" {
+		endpoint = cfg.TokenURL
+	}
 	if err == nil {
 		return convert(tok, cfg, rawFields(header, body)), nil
 	}
 	if status == 0 {
 		// No answer came back: the transport failed (or the caller gave up).
-		return Token{}, &TokenError{Step: step, Kind: FailTransport, Err: err}
+		return Token{}, &TokenError{Step: step, Kind: FailTransport, URL: endpoint, Err: err}
 	}
-	te := &TokenError{Step: step, Status: status}
+	te := &TokenError{Step: step, Status: status, URL: endpoint}
 	var re *oauth2.RetrieveError
 	hasCode := errors.As(err, &re) && re.ErrorCode != ""
 	switch {

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -61,7 +62,28 @@ const (
 	CodeRedirectLoop       = "redirect_loop"
 	CodeNetwork            = "network" // other transport failures (reset, unreachable network, ...)
 	CodeCanceled           = "canceled"
+	// OAuth: never authorized; the authorization is gone (invalid_grant, or
+	// an expired token without a refresh token): sign in again; the token
+	// endpoint refused for another reason (invalid_scope, ...).
+	CodeNotAuthorized = "not_authorized"
+	CodeReauthorize   = "reauthorize"
+	CodeTokenRejected = "token_rejected"
 )
+
+// Errors a Token function returns for the two OAuth states that need the
+// browser, not a retry.
+var (
+	ErrNotAuthorized = errors.New("verify: not authorized yet")
+	ErrTokenExpired  = errors.New("verify: the access token expired and cannot be refreshed")
+)
+
+// AccessToken is what a Token function hands the test request.
+type AccessToken struct {
+	Value string
+	// BaseURL, when set, is the API's base URL the token response named
+	// (Salesforce's instance_url); it is used unless the connection sets one.
+	BaseURL string
+}
 
 // DefaultTimeout bounds a whole run (connect, TLS, redirects, body) when
 // Input.Timeout is not set.
@@ -84,6 +106,14 @@ type Input struct {
 	Settings, Secrets map[string]string
 	Timeout           time.Duration     // <=0 → DefaultTimeout
 	Transport         http.RoundTripper // nil → a clone of http.DefaultTransport
+	// Token runs the token steps of the oauth2 methods (a client credentials
+	// request, a refresh) and returns the access token to send. It is called
+	// once before the test request with retry false, and at most once more
+	// with retry true after the test request was answered 401: then it
+	// returns a new token, or AccessToken{} when there is none to be had.
+	// Its errors are diagnosed (*oauth.TokenError, ErrNotAuthorized,
+	// ErrTokenExpired). nil sends the access token in Secrets as it is.
+	Token func(ctx context.Context, retry bool) (AccessToken, error)
 }
 
 // Result is the verdict and its explanation. Summary, Advice and Identity never
@@ -120,12 +150,23 @@ func New(now func() time.Time) *Verifier {
 // input is incomplete.
 func (v *Verifier) Run(ctx context.Context, in Input) Result {
 	start := v.now()
-	r := v.run(ctx, in)
+	var tokens []string // access tokens obtained during the run: scrubbed too
+	r := v.run(ctx, in, &tokens)
 	r.Duration = v.now().Sub(start)
-	return scrub(r, in.Settings, in.Secrets)
+	secrets := in.Secrets
+	if len(tokens) > 0 {
+		secrets = maps.Clone(in.Secrets)
+		if secrets == nil {
+			secrets = map[string]string{}
+		}
+		for i, t := range tokens {
+			secrets["\x00token"+strconv.Itoa(i)] = t
+		}
+	}
+	return scrub(r, in.Settings, secrets)
 }
 
-func (v *Verifier) run(ctx context.Context, in Input) Result {
+func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 	c := in.Connector
 	name := strings.TrimSpace(c.Name)
 	if name == "" {
@@ -159,22 +200,15 @@ func (v *Verifier) run(ctx context.Context, in Input) Result {
 		}
 	}
 
-	req, err := buildRequest(ctx, c, m, in.BaseURL, settings, in.Secrets)
-	if err != nil {
-		return invalidConfig(err)
-	}
-	hdrs, params := auth.Redactions(m, settings, in.Secrets)
-
 	tr := in.Transport
 	if tr == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		defer t.CloseIdleConnections()
 		tr = t
 	}
-	client := &http.Client{Transport: tr, CheckRedirect: checkRedirect(hdrs, params)}
-
 	// A caller deadline shorter than ours is the real bound; say so in the
-	// timeout message rather than claiming our own.
+	// timeout message rather than claiming our own. The bound covers the
+	// token steps too.
 	if dl, ok := ctx.Deadline(); ok {
 		if rem := time.Until(dl); rem < timeout {
 			timeout = rem
@@ -182,22 +216,92 @@ func (v *Verifier) run(ctx context.Context, in Input) Result {
 	}
 	tctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req = req.WithContext(tctx)
 
-	resp, err := client.Do(req)
-	if err != nil {
-		return diagnose(ctx, err, req.URL, timeout)
+	secrets, base := in.Secrets, in.BaseURL
+	if m.Type.IsOAuth2() {
+		// Settings first: a token request for a test that cannot be built
+		// would be wasted (and logged).
+		if _, err := buildRequest(tctx, c, m, base, settings, withAccessToken(secrets, "placeholder")); err != nil {
+			return invalidConfig(err)
+		}
+		if in.Token != nil {
+			tok, err := in.Token(tctx, false)
+			if err != nil {
+				return tokenFailure(ctx, name, m, err, timeout)
+			}
+			secrets = withAccessToken(secrets, tok.Value)
+			*tokens = append(*tokens, tok.Value)
+			if base == "" {
+				base = tok.BaseURL
+			}
+		}
+		if strings.TrimSpace(secrets[catalog.KeyAccessToken]) == "" {
+			return notAuthorized(name, m)
+		}
 	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+
+	req, err := buildRequest(tctx, c, m, base, settings, secrets)
 	if err != nil {
-		r := diagnose(ctx, err, resp.Request.URL, timeout)
-		r.HTTPStatus = resp.StatusCode
-		return r
+		return invalidConfig(err)
+	}
+	hdrs, params := auth.Redactions(m, settings, secrets)
+	client := &http.Client{Transport: tr, CheckRedirect: checkRedirect(hdrs, params)}
+
+	resp, body, failed := send(ctx, client, req, timeout)
+	if failed != nil {
+		return *failed
+	}
+	// One refresh after a 401: the token may have been revoked or expired
+	// early. A second 401 is the verdict.
+	if resp.StatusCode == http.StatusUnauthorized && m.Type.IsOAuth2() && in.Token != nil {
+		tok, err := in.Token(tctx, true)
+		if err != nil {
+			return tokenFailure(ctx, name, m, err, timeout)
+		}
+		if tok.Value != "" {
+			secrets = withAccessToken(secrets, tok.Value)
+			*tokens = append(*tokens, tok.Value)
+			if in.BaseURL == "" && tok.BaseURL != "" {
+				base = tok.BaseURL
+			}
+			if req, err = buildRequest(tctx, c, m, base, settings, secrets); err != nil {
+				return invalidConfig(err)
+			}
+			if resp, body, failed = send(ctx, client, req, timeout); failed != nil {
+				return *failed
+			}
+		}
 	}
 	r := judge(name, c, m, resp, body)
 	r.HTTPStatus = resp.StatusCode
 	return r
+}
+
+// send makes the request and reads the answer (up to maxBody), closing its
+// body so the exchange is recorded before the next one starts.
+func send(parent context.Context, client *http.Client, req *http.Request, timeout time.Duration) (*http.Response, []byte, *Result) {
+	resp, err := client.Do(req)
+	if err != nil {
+		r := diagnose(parent, err, req.URL, timeout)
+		return nil, nil, &r
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		r := diagnose(parent, err, resp.Request.URL, timeout)
+		r.HTTPStatus = resp.StatusCode
+		return nil, nil, &r
+	}
+	return resp, body, nil
+}
+
+func withAccessToken(secrets map[string]string, token string) map[string]string {
+	out := maps.Clone(secrets)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out[catalog.KeyAccessToken] = token
+	return out
 }
 
 // pickMethod finds the auth method by type; "" picks the connector's default
@@ -419,6 +523,15 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 	cred := credentialWords(m)
 	var r Result
 	switch {
+	case code == http.StatusUnauthorized && m.Type.IsOAuth2():
+		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+			Summary: fmt.Sprintf("%s rejected the access token (%s).", name, line),
+			Advice:  "The token may have been revoked, or the app's access removed. Check the scopes, then authorize again."}
+		if m.Type == catalog.AuthOAuth2Code {
+			r.Advice = "The token may have been revoked or the app's access removed, and a refresh did not help. Click Re-authorize to sign in again; check the scopes if it keeps failing."
+		} else {
+			r.Advice = "The API did not accept a fresh token: check that the client is allowed to call it (scopes, audience or resource)."
+		}
 	case code == http.StatusUnauthorized:
 		r = Result{Status: Disconnected, Code: CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the credentials (%s).", name, line),
@@ -486,6 +599,8 @@ func credentialWords(m catalog.AuthMethod) string {
 		return "user name and password"
 	case catalog.AuthBearer:
 		return "token"
+	case catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
+		return "OAuth app and its scopes"
 	}
 	return "credentials"
 }
