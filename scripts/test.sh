@@ -11,6 +11,13 @@ start=$SECONDS
 
 step "Go: bindings, format and vet"
 wails generate module >/dev/null
+# The committed bindings must be what the Go code generates, or a build
+# rewrites them under the developer's feet.
+if ! git diff --quiet -- frontend/wailsjs; then
+	git --no-pager diff --stat -- frontend/wailsjs >&2
+	echo "frontend/wailsjs is stale: run 'make bindings' and commit the result." >&2
+	exit 1
+fi
 unformatted="$(gofmt -l $(git ls-files '*.go'))"
 [ -z "$unformatted" ] || { echo "gofmt would change: $unformatted" >&2; exit 1; }
 go vet ./...
