@@ -194,7 +194,7 @@ func oauthFields(m AuthMethod) []Field {
 		fields = append(fields, Field{
 			Key: KeyAuthParams, Label: "Extra authorization parameters", Type: FieldTextArea,
 			Default:     FormatParams(o.AuthParams),
-			Placeholder: "access_type=offline\nprompt=consent",
+			Placeholder: "prompt=consent",
 			Help:        "Added to the authorization request, one key=value per line, such as access_type=offline or audience=https://api.example.com.",
 		})
 	} else {

@@ -221,3 +221,84 @@ func mustCompile(t *testing.T, pattern string) *regexp.Regexp {
 	require.NoError(t, err)
 	return re
 }
+
+// The OAuth built-ins fix what each provider needs; these are the facts
+// their docs give, and what the connections code turns into requests.
+func TestOAuthBuiltins(t *testing.T) {
+	cat, err := catalog.LoadBuiltins()
+	require.NoError(t, err)
+	method := func(id string, typ catalog.AuthType) catalog.AuthMethod {
+		t.Helper()
+		c, ok := cat.Get(id)
+		require.True(t, ok, id)
+		for _, m := range c.Auth {
+			if m.Type == typ {
+				return m
+			}
+		}
+		t.Fatalf("%s has no %s method", id, typ)
+		return catalog.AuthMethod{}
+	}
+	code := catalog.AuthOAuth2Code
+
+	g := method("google", code).OAuth
+	require.Equal(t, "offline", g.AuthParams["access_type"], "Google sends a refresh token only for offline access")
+	require.Contains(t, g.Scopes, "openid")
+
+	entra := method("microsoft-entra", code)
+	require.Equal(t, "https://login.microsoftonline.com/{{tenant}}/oauth2/v2.0/authorize", entra.OAuth.AuthorizationURL)
+	require.Equal(t, "https://login.microsoftonline.com/{{tenant}}/oauth2/v2.0/token", entra.OAuth.TokenURL)
+	require.Contains(t, entra.OAuth.Scopes, "offline_access", "Entra issues refresh tokens only for offline_access")
+	require.Equal(t, "localhost", entra.OAuth.RedirectHost, "Entra ignores the port of http://localhost redirects")
+	c, _ := cat.Get("microsoft-entra")
+	require.Equal(t, "https://graph.microsoft.com/v1.0", c.BaseURL)
+	require.Equal(t, "/me", c.Test.Path)
+
+	sf := method("salesforce", code).OAuth
+	require.Equal(t, "instance_url", sf.BaseURLFromToken)
+	require.Equal(t, "https://{{loginHost}}/services/oauth2/token", sf.TokenURL)
+	c, _ = cat.Get("salesforce")
+	require.ElementsMatch(t, []string{"login.salesforce.com", "test.salesforce.com"},
+		[]string{c.Fields[0].Options[0].Value, c.Fields[0].Options[1].Value}, "production and sandbox login hosts")
+
+	slack := method("slack", code).OAuth
+	require.Equal(t, ",", slack.ScopeSeparator)
+	c, _ = cat.Get("slack")
+	require.Equal(t, "/auth.test", c.Test.Path)
+	require.Equal(t, catalog.Rule{Kind: "jsonEquals", Path: "ok", Equals: true, Message: c.Test.Rules[0].Message}, c.Test.Rules[0],
+		"Slack answers HTTP 200 with ok:false for a bad token")
+
+	require.Equal(t, "body", method("hubspot", code).OAuth.ClientAuth, "HubSpot takes the client secret in the form body")
+	require.Equal(t, "offline", method("dropbox", code).OAuth.AuthParams["token_access_type"])
+	require.Equal(t, "https://github.com/login/oauth/access_token", method("github", code).OAuth.TokenURL)
+	require.Equal(t, catalog.AuthBearer, mustGet(t, cat, "github").Auth[0].Type, "the token stays the default for GitHub")
+	require.Equal(t, "https://{{subdomain}}.zendesk.com/oauth/tokens", method("zendesk", code).OAuth.TokenURL)
+
+	generic := mustGet(t, cat, "oauth2-http")
+	require.Len(t, generic.Auth, 2)
+	for _, m := range generic.Auth {
+		require.True(t, m.Configurable)
+		require.Equal(t, "tokenUrl", fieldsByKey(m.Fields)["tokenUrl"].Key, "the person enters the token URL")
+	}
+	require.Equal(t, catalog.AuthOAuth2ClientCredentials, generic.Auth[1].Type)
+
+	for _, c := range cat.List() {
+		for _, m := range c.Auth {
+			if !m.Type.IsOAuth2() || m.Configurable {
+				continue
+			}
+			require.NotNil(t, m.OAuth, c.ID)
+			require.True(t, strings.HasPrefix(m.OAuth.TokenURL, "https://"), "%s talks TLS to its token endpoint", c.ID)
+			if m.Type == code {
+				require.True(t, strings.HasPrefix(m.OAuth.AuthorizationURL, "https://"), c.ID)
+			}
+		}
+	}
+}
+
+func mustGet(t *testing.T, cat *catalog.Catalog, id string) catalog.Connector {
+	t.Helper()
+	c, ok := cat.Get(id)
+	require.True(t, ok, id)
+	return c
+}
