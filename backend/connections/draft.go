@@ -8,6 +8,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
+	"patchbay/backend/oauth"
 	"patchbay/backend/verify"
 )
 
@@ -127,6 +128,19 @@ func normalize(c catalog.Connector, d Draft, stored map[string]string) (resolved
 	}
 	if _, err := verify.ResolveBaseURL(c, d.BaseURL, r.settings); err != nil {
 		return resolved{}, err
+	}
+	if m.Type.IsOAuth2() {
+		// OAuth settings are checked on every save, verified or not: a
+		// broken endpoint or CA would only surface minutes later, in the
+		// browser.
+		if ca := r.settings[catalog.KeyTokenCA]; ca != "" {
+			if _, err := oauth.ParseCA(ca); err != nil {
+				return resolved{}, err
+			}
+		}
+		if _, err := oauthConfig(r); err != nil {
+			return resolved{}, err
+		}
 	}
 	return r, nil
 }

@@ -36,6 +36,12 @@ type Deps struct {
 	Transport http.RoundTripper // nil: a clone of http.DefaultTransport per run
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// OpenBrowser opens a URL in the system browser for OAuth authorization
+	// (the app passes github.com/pkg/browser; tests an HTTP client acting as
+	// a browser). nil: the person copies the link the progress shows.
+	OpenBrowser func(url string) error
+	// FlowTimeout bounds the wait for the browser (0: oauth.DefaultFlowTimeout).
+	FlowTimeout time.Duration
 }
 
 // Manager creates, verifies, saves and deletes connections.
@@ -43,7 +49,10 @@ type Manager struct {
 	Deps
 	mu      sync.Mutex
 	runs    map[string]context.CancelFunc
-	started time.Time // keychain refs journalled after this belong to saves of this process
+	flows   map[string]context.CancelFunc // running browser authorizations by flow id
+	flowsWG sync.WaitGroup
+	locks   map[string]*connLock // per connection: token refreshes and saves take turns
+	started time.Time            // keychain refs journalled after this belong to saves of this process
 }
 
 func New(d Deps) *Manager {
@@ -53,7 +62,8 @@ func New(d Deps) *Manager {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Manager{Deps: d, runs: map[string]context.CancelFunc{}, started: d.Now()}
+	return &Manager{Deps: d, runs: map[string]context.CancelFunc{}, flows: map[string]context.CancelFunc{},
+		locks: map[string]*connLock{}, started: d.Now()}
 }
 
 // Verification is one test run's result with the exchanges it made.
@@ -86,15 +96,27 @@ func (m *Manager) Get(ctx context.Context, id string) (store.Connection, error) 
 // Test verifies a draft without saving it. For a draft of an existing
 // connection, secrets the user did not retype come from the keychain.
 func (m *Manager) Test(ctx context.Context, workspaceID string, d Draft, runID string, onExchange ExchangeFunc) (Verification, error) {
-	r, _, err := m.resolve(ctx, d)
+	if d.ID != "" {
+		defer m.lock(d.ID)()
+	}
+	r, existing, err := m.resolve(ctx, d)
 	if err != nil {
 		return Verification{}, err
 	}
-	return m.verify(ctx, workspaceID, m.connectionIDFor(ctx, d), r, runID, onExchange), nil
+	v, tokens := m.verify(ctx, workspaceID, m.connectionIDFor(ctx, d), &r, runID, onExchange)
+	// A refresh may have rotated the refresh token, retiring the stored
+	// one: keep the new one even though the draft itself is not saved.
+	if existing != nil && tokens.refreshed {
+		if err := m.persistTokens(ctx, existing.ID, r); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
 }
 
 // Retest verifies a saved connection and records its new status.
 func (m *Manager) Retest(ctx context.Context, id, runID string, onExchange ExchangeFunc) (Verification, error) {
+	defer m.lock(id)()
 	c, err := m.Store.GetConnection(ctx, id)
 	if err != nil {
 		return Verification{}, err
@@ -103,7 +125,14 @@ func (m *Manager) Retest(ctx context.Context, id, runID string, onExchange Excha
 	if err != nil {
 		return Verification{}, err
 	}
-	v := m.verify(ctx, c.WorkspaceID, c.ID, r, runID, onExchange)
+	v, tokens := m.verify(ctx, c.WorkspaceID, c.ID, &r, runID, onExchange)
+	if tokens.changed {
+		// The saved connection's own credentials got the token: keep it
+		// (a rotated refresh token must not be lost).
+		if err := m.persistTokens(ctx, c.ID, r); err != nil {
+			return v, err
+		}
+	}
 	if v.Code == verify.CodeCanceled {
 		return v, nil // a cancelled run says nothing about the connection
 	}
@@ -117,6 +146,9 @@ func (m *Manager) Retest(ctx context.Context, id, runID string, onExchange Excha
 // Save stores a draft. With verifyFirst it tests first and saves only a
 // connection that verifies as Connected; without, it saves as Unverified.
 func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyFirst bool, runID string, onExchange ExchangeFunc) (SaveResult, error) {
+	if d.ID != "" {
+		defer m.lock(d.ID)()
+	}
 	r, existing, err := m.resolve(ctx, d)
 	if err != nil {
 		return SaveResult{}, err
@@ -128,9 +160,15 @@ func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyF
 	status := store.Connection{Status: string(verify.Unverified), Diagnosis: "Saved without verifying."}
 	var v *Verification
 	if verifyFirst {
-		run := m.verify(ctx, workspaceID, id, r, runID, onExchange)
+		run, tokens := m.verify(ctx, workspaceID, id, &r, runID, onExchange)
 		v = &run
 		if run.Status != verify.Connected {
+			if existing != nil && tokens.refreshed {
+				// Not saved, but a rotated refresh token must be kept.
+				if err := m.persistTokens(ctx, existing.ID, r); err != nil {
+					return SaveResult{Verification: v}, err
+				}
+			}
 			return SaveResult{Verification: v}, nil
 		}
 		status = store.Connection{Status: string(run.Status), Diagnosis: run.Summary, Identity: run.Identity, CheckedAt: &run.CheckedAt}
@@ -146,6 +184,7 @@ func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyF
 // Delete removes a connection, its secrets and its log. It refuses while an
 // active integration uses the connection.
 func (m *Manager) Delete(ctx context.Context, id string) error {
+	defer m.lock(id)()
 	c, err := m.Store.GetConnection(ctx, id)
 	if err != nil {
 		return err
@@ -262,7 +301,13 @@ func (m *Manager) resolve(ctx context.Context, d Draft) (resolved, *store.Connec
 		return resolved{}, nil, apperr.New(apperr.NotFound, "Connector %q is not in the catalog; import its definition first.", d.ConnectorID)
 	}
 	r, err := normalize(connector, d, stored)
-	return r, existing, err
+	if err != nil {
+		return r, existing, err
+	}
+	if existing != nil && r.method.Type.IsOAuth2() && existing.AuthType == string(r.method.Type) {
+		carryTokens(&r, d, stored, existing.Settings)
+	}
+	return r, existing, nil
 }
 
 func (m *Manager) secretsOf(ctx context.Context, c store.Connection) (map[string]string, error) {
@@ -280,8 +325,10 @@ func (m *Manager) secretsOf(ctx context.Context, c store.Connection) (map[string
 }
 
 // verify runs the connector's test with every exchange redacted, stored in
-// the connection log and streamed to onExchange.
-func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, r resolved, runID string, onExchange ExchangeFunc) Verification {
+// the connection log and streamed to onExchange. For OAuth methods it runs
+// the token steps first (and once more after a 401) and leaves the new
+// token in r, saying whether it changed.
+func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, r *resolved, runID string, onExchange ExchangeFunc) (Verification, tokenOutcome) {
 	if runID == "" {
 		runID = newID()
 	}
@@ -296,47 +343,86 @@ func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, 
 		cancel()
 	}()
 
+	run := m.newRunLog(ctx, workspaceID, connectionID, runID, onExchange)
 	headers, params := auth.Redactions(r.method, r.settings, r.secrets)
-	redactor := connlog.NewRedactor(connlog.Redaction{
-		HeaderNames: headers,
-		QueryParams: params,
-		Values:      slices.Collect(maps.Values(r.secrets)),
-	})
-	var (
-		mu        sync.Mutex
-		exchanges []connlog.Exchange
-	)
-	meta := connlog.Meta{RunID: runID, ConnectionID: connectionID, WorkspaceID: workspaceID, Kind: "test"}
-	transport := m.Transport
-	if transport == nil {
-		transport = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	recorder := connlog.NewRecorder(transport, meta, redactor, func(e connlog.Exchange) {
-		// Recording must not fail the verification: a full disk shows up in
-		// the app log, the exchange still reaches the editor.
-		if err := m.Log.Add(context.WithoutCancel(ctx), &e); err != nil {
-			m.Logger.Warn("record exchange", "run", runID, "error", err)
-		}
-		mu.Lock()
-		exchanges = append(exchanges, e)
-		mu.Unlock()
-		if onExchange != nil {
-			onExchange(e)
-		}
-	})
-	result := m.Verifier.Run(ctx, verify.Input{
+	in := verify.Input{
 		Connector: r.connector,
 		AuthType:  r.method.Type,
 		BaseURL:   r.draft.BaseURL,
 		Settings:  r.settings,
 		Secrets:   r.secrets,
 		Timeout:   time.Duration(r.draft.TimeoutSeconds) * time.Second,
-		Transport: recorder,
-	})
+		Transport: run.recorder(connlog.KindTest, m.Transport, connlog.Redaction{
+			HeaderNames: headers, QueryParams: params, Values: slices.Collect(maps.Values(r.secrets)),
+		}),
+	}
+	var steps *tokenSteps
+	if r.method.Type.IsOAuth2() {
+		steps = m.newTokenSteps(r, run)
+		in.Token = steps.token
+	}
+	result := m.Verifier.Run(ctx, in)
 	m.trimLog(ctx)
-	mu.Lock()
-	defer mu.Unlock()
-	return Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: slices.Clone(exchanges)}
+	var out tokenOutcome
+	if steps != nil {
+		out = steps.outcome()
+	}
+	return Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.list()}, out
+}
+
+// runLog gathers the exchanges of one run (a verification or an
+// authorization): whatever recorder made them, each is redacted, stored in
+// the connection log and streamed to onExchange.
+type runLog struct {
+	m          *Manager
+	ctx        context.Context
+	meta       connlog.Meta
+	onExchange ExchangeFunc
+
+	mu        sync.Mutex
+	exchanges []connlog.Exchange
+}
+
+func (m *Manager) newRunLog(ctx context.Context, workspaceID, connectionID, runID string, onExchange ExchangeFunc) *runLog {
+	return &runLog{m: m, ctx: ctx, onExchange: onExchange,
+		meta: connlog.Meta{RunID: runID, ConnectionID: connectionID, WorkspaceID: workspaceID}}
+}
+
+// recorder records the exchanges made through base as kind.
+func (l *runLog) recorder(kind string, base http.RoundTripper, red connlog.Redaction) *connlog.Recorder {
+	if base == nil {
+		base = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	meta := l.meta
+	meta.Kind = kind
+	return connlog.NewRecorder(base, meta, connlog.NewRedactor(red), l.sink)
+}
+
+// add records an exchange Patchbay did not send itself (the browser's
+// authorization request), redacted like the others.
+func (l *runLog) add(e connlog.Exchange, red connlog.Redaction) {
+	e.RunID, e.ConnectionID, e.WorkspaceID = l.meta.RunID, l.meta.ConnectionID, l.meta.WorkspaceID
+	l.sink(connlog.NewRedactor(red).Exchange(e))
+}
+
+func (l *runLog) sink(e connlog.Exchange) {
+	// Recording must not fail the run: a full disk shows up in the app log,
+	// the exchange still reaches the editor.
+	if err := l.m.Log.Add(context.WithoutCancel(l.ctx), &e); err != nil {
+		l.m.Logger.Warn("record exchange", "run", l.meta.RunID, "error", err)
+	}
+	l.mu.Lock()
+	l.exchanges = append(l.exchanges, e)
+	l.mu.Unlock()
+	if l.onExchange != nil {
+		l.onExchange(e)
+	}
+}
+
+func (l *runLog) list() []connlog.Exchange {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.exchanges)
 }
 
 // trimLog applies the retention settings after a run. It works on per-run
@@ -360,16 +446,9 @@ func (m *Manager) trimLog(ctx context.Context) {
 // removes what was written. The old account is dropped only after the row
 // points at the new one, so a failed edit keeps the old secrets.
 func (m *Manager) persist(ctx context.Context, workspaceID, id string, existing *store.Connection, r resolved, status store.Connection) (store.Connection, error) {
-	ref := ""
-	if len(r.secrets) > 0 {
-		ref = id + "." + newID()[:8]
-		if err := m.Store.RecordSecretRef(ctx, ref, id); err != nil {
-			return store.Connection{}, err
-		}
-		if err := m.Vault.Put(ctx, ref, r.secrets); err != nil {
-			m.forgetRef(ctx, ref)
-			return store.Connection{}, err
-		}
+	ref, err := m.writeSecrets(ctx, id, r.secrets)
+	if err != nil {
+		return store.Connection{}, err
 	}
 	c := store.Connection{
 		ID:             id,
@@ -388,7 +467,6 @@ func (m *Manager) persist(ctx context.Context, workspaceID, id string, existing 
 		Identity:       status.Identity,
 		CheckedAt:      status.CheckedAt,
 	}
-	var err error
 	if existing == nil {
 		c, err = m.Store.CreateConnection(ctx, c)
 	} else {
@@ -403,6 +481,24 @@ func (m *Manager) persist(ctx context.Context, workspaceID, id string, existing 
 		m.dropSecrets(ctx, existing.SecretRef)
 	}
 	return c, nil
+}
+
+// writeSecrets puts secrets under a fresh keychain account, journalled
+// first so a crash before the SQLite switch leaves only an orphan the
+// start-up sweep removes. No secrets, no account: "".
+func (m *Manager) writeSecrets(ctx context.Context, id string, secrets map[string]string) (string, error) {
+	if len(secrets) == 0 {
+		return "", nil
+	}
+	ref := id + "." + newID()[:8]
+	if err := m.Store.RecordSecretRef(ctx, ref, id); err != nil {
+		return "", err
+	}
+	if err := m.Vault.Put(ctx, ref, secrets); err != nil {
+		m.forgetRef(ctx, ref)
+		return "", err
+	}
+	return ref, nil
 }
 
 // dropSecrets deletes a keychain account and its journal entry. A failure

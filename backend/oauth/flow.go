@@ -89,6 +89,8 @@ type Grant struct {
 // the authorization URL in the browser, serves exactly one callback (with a
 // page that says how it went) and closes the listener on success, error,
 // timeout or cancellation of ctx. It never talks to the token endpoint.
+// When it fails after the listener was up, the Grant it returns still names
+// the authorization URL and redirect URI (but holds no code), for the log.
 func Authorize(ctx context.Context, cfg Config, opt FlowOptions) (Grant, error) {
 	if cfg.AuthURL == "" || cfg.ClientID == "" {
 		return Grant{}, apperr.Wrap(apperr.Validation, ErrInvalidRequest, "The authorization URL and the client ID are needed to authorize.")
@@ -193,26 +195,27 @@ func Authorize(ctx context.Context, cfg Config, opt FlowOptions) (Grant, error) 
 		case <-ctx.Done():
 		case <-timer.C:
 			stop(false)
-			return Grant{}, timeoutError(timeout)
+			return g, timeoutError(timeout)
 		}
 	}
 
 	select {
 	case r := <-cb.done:
 		stop(true)
+		g.Returned = time.Now()
 		if r.err != nil {
-			return Grant{}, r.err
+			return g, r.err
 		}
-		g.Code, g.Params, g.Returned = r.params.Get("code"), r.params, time.Now()
+		g.Code, g.Params = r.params.Get("code"), r.params
 		progress(Progress{Stage: StageCallback, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI,
 			Message: "The browser came back with an authorization code."})
 		return g, nil
 	case <-ctx.Done():
 		stop(false)
-		return Grant{}, apperr.Wrap(apperr.Canceled, ErrCanceled, "The authorization was canceled; nothing was saved.")
+		return g, apperr.Wrap(apperr.Canceled, ErrCanceled, "The authorization was canceled; nothing was saved.")
 	case <-timer.C:
 		stop(false)
-		return Grant{}, timeoutError(timeout)
+		return g, timeoutError(timeout)
 	}
 }
 

@@ -28,6 +28,11 @@ type Options struct {
 	PickFile        FilePicker
 	SaveFile        FileSaver
 	Transport       http.RoundTripper // nil: a fresh default transport per verification
+	// OpenBrowser opens OAuth authorization URLs in the system browser (the
+	// app: github.com/pkg/browser; tests: an HTTP client acting as one).
+	OpenBrowser func(url string) error
+	// FlowTimeout bounds the wait for the browser (0: 5 minutes).
+	FlowTimeout time.Duration
 }
 
 // Backend is every bound service plus what they share. The services exist
@@ -44,6 +49,7 @@ type Backend struct {
 
 	store   *store.Store
 	logFile io.Closer
+	stop    context.CancelFunc // ends what runs on the app's behalf (authorizations) at Close
 }
 
 func NewBackend() *Backend {
@@ -54,6 +60,10 @@ func NewBackend() *Backend {
 // keychain, and wires the services. Orphaned keychain entries are swept in
 // the background: the keychain may be slow or locked.
 func (b *Backend) Start(ctx context.Context, o Options) error {
+	// Everything started for the app ends with it: a browser authorization
+	// still waiting when the app closes stops, closes its listener and saves
+	// nothing.
+	ctx, b.stop = context.WithCancel(ctx)
 	paths, err := datahome.Prepare(o.Home)
 	if err != nil {
 		return err
@@ -89,13 +99,15 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 	// Every stored exchange, whatever made it, reaches an open log viewer.
 	connLog.Observe(func(s connlog.Summary) { o.Emit(ctx, EventLogExchange, s) })
 	b.Manager = connections.New(connections.Deps{
-		Store:     st,
-		Vault:     v,
-		Catalog:   cat,
-		Log:       connLog,
-		Verifier:  verify.New(time.Now),
-		Transport: o.Transport,
-		Logger:    logger,
+		Store:       st,
+		Vault:       v,
+		Catalog:     cat,
+		Log:         connLog,
+		Verifier:    verify.New(time.Now),
+		Transport:   o.Transport,
+		Logger:      logger,
+		OpenBrowser: o.OpenBrowser,
+		FlowTimeout: o.FlowTimeout,
 	})
 	b.Connectors.start(ctx, cat, paths.Connectors, o.PickFile)
 	b.Connections.start(ctx, b.Manager, ws.ID, o.Emit)
@@ -111,8 +123,18 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 	return nil
 }
 
-// Close closes the database and the log; safe after a failed Start.
+// Close stops running authorizations (waiting briefly for them to let go of
+// their listeners and the database), then closes the database and the log;
+// safe after a failed Start.
 func (b *Backend) Close() error {
+	if b.stop != nil {
+		b.stop()
+	}
+	if b.Manager != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		b.Manager.WaitAuthorizations(ctx)
+		cancel()
+	}
 	var errs []error
 	if b.store != nil {
 		errs = append(errs, b.store.Close())

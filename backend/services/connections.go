@@ -4,8 +4,12 @@ package services
 
 import (
 	"context"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
+	"patchbay/backend/catalog"
 	"patchbay/backend/connections"
 	"patchbay/backend/connlog"
 	"patchbay/backend/store"
@@ -127,6 +131,22 @@ func (s *ConnectionService) streamTo(runID string) connections.ExchangeFunc {
 func (s *ConnectionService) changed() { s.emit(s.ctx, EventConnectionsChanged) }
 
 func connectionDTO(c store.Connection) ConnectionDTO {
+	settings := nonNilMap(c.Settings)
+	var oauthDTO *OAuthDTO
+	if catalog.AuthType(c.AuthType).IsOAuth2() {
+		oauthDTO = &OAuthDTO{
+			Authorized:    slices.Contains(c.SecretFields, catalog.KeyAccessToken),
+			GrantedScopes: nonNil(strings.Fields(settings[catalog.KeyOAuthScopes])),
+			ExpiresAt:     settings[catalog.KeyOAuthExpiresAt],
+			Refreshable:   settings[catalog.KeyOAuthRefreshable] == "true",
+			AuthorizedAt:  settings[catalog.KeyOAuthAuthorizedAt],
+		}
+	}
+	// The facts are shown in OAuth; the form's settings stay the form's.
+	settings = maps.Clone(settings)
+	for _, k := range catalog.OAuthFactKeys {
+		delete(settings, k)
+	}
 	return ConnectionDTO{
 		ID:             c.ID,
 		WorkspaceID:    c.WorkspaceID,
@@ -135,7 +155,7 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 		Environment:    c.Environment,
 		AuthType:       c.AuthType,
 		BaseURL:        c.BaseURL,
-		Settings:       nonNilMap(c.Settings),
+		Settings:       settings,
 		SecretFields:   nonNil(c.SecretFields),
 		TimeoutSeconds: c.TimeoutSeconds,
 		Status:         c.Status,
@@ -144,6 +164,7 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 		CheckedAt:      rfc3339(c.CheckedAt),
 		CreatedAt:      rfc3339(&c.CreatedAt),
 		UpdatedAt:      rfc3339(&c.UpdatedAt),
+		OAuth:          oauthDTO,
 	}
 }
 

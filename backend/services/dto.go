@@ -24,6 +24,18 @@ type ConnectionDTO struct {
 	CheckedAt      string            `json:"checkedAt"` // RFC 3339, "" when never checked
 	CreatedAt      string            `json:"createdAt"`
 	UpdatedAt      string            `json:"updatedAt"`
+	// OAuth is set for OAuth 2.0 connections: what the token grants, never
+	// the token. Identity above is "connected as".
+	OAuth *OAuthDTO `json:"oauth,omitempty"`
+}
+
+// OAuthDTO describes an OAuth connection's token without revealing it.
+type OAuthDTO struct {
+	Authorized    bool     `json:"authorized"`    // a token is stored
+	GrantedScopes []string `json:"grantedScopes"` // as the provider granted them
+	ExpiresAt     string   `json:"expiresAt"`     // RFC 3339; "" when the token does not expire
+	Refreshable   bool     `json:"refreshable"`   // a refresh token is stored
+	AuthorizedAt  string   `json:"authorizedAt"`  // RFC 3339: when the token was last obtained
 }
 
 // VerificationDTO is the outcome of one test run and the exchanges it made.

@@ -6,6 +6,7 @@ import "context"
 const (
 	EventExchange           = "verify:exchange"     // payload: ExchangeEvent
 	EventConnectionsChanged = "connections:changed" // no payload
+	EventOAuthProgress      = "oauth:progress"      // payload: OAuthProgressEvent
 )
 
 // Emitter sends an event to the front end. app.go passes the Wails runtime's

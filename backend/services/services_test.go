@@ -58,6 +58,7 @@ type env struct {
 	keyring vault.Keyring
 	events  *events
 	b       *Backend
+	opts    func(*Options) // adjusts the options of every (re)start
 }
 
 func newEnv(t *testing.T) *env {
@@ -71,10 +72,14 @@ func newEnv(t *testing.T) *env {
 func (e *env) start(t *testing.T) {
 	t.Helper()
 	b := NewBackend()
-	err := b.Start(t.Context(), Options{
+	o := Options{
 		Home: e.home, Keyring: e.keyring, KeychainTimeout: 5 * time.Second, Emit: e.events.emit,
 		PickFile: func(context.Context, string) (string, error) { return "", nil },
-	})
+	}
+	if e.opts != nil {
+		e.opts(&o)
+	}
+	err := b.Start(t.Context(), o)
 	require.NoError(t, err)
 	e.b = b
 	t.Cleanup(func() { _ = b.Close() })

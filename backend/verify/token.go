@@ -13,6 +13,17 @@ import (
 	"patchbay/backend/oauth"
 )
 
+// TokenFailure explains a token step that failed outside a verification,
+// such as the code exchange after the browser came back, in the words Run
+// would use. Secret values are scrubbed from the text.
+func TokenFailure(ctx context.Context, c catalog.Connector, m catalog.AuthMethod, err error, secrets map[string]string) Result {
+	name := strings.TrimSpace(c.Name)
+	if name == "" {
+		name = "The server"
+	}
+	return scrub(tokenFailure(ctx, name, m, err, DefaultTimeout), nil, secrets)
+}
+
 // notAuthorized is an authorization code connection without a token yet.
 func notAuthorized(name string, m catalog.AuthMethod) Result {
 	if m.Type == catalog.AuthOAuth2ClientCredentials {

@@ -52,6 +52,9 @@ type Options struct {
 	AccessTTL time.Duration
 	// User is the auto-approving user's id (default "ada").
 	User string
+	// TokenExtra adds fields to every token answer, such as Salesforce's
+	// instance_url.
+	TokenExtra map[string]string
 }
 
 // Modes make the token endpoint misbehave like real providers do.
@@ -139,6 +142,15 @@ func New(opts Options) *Provider {
 	s.SetClientInfoHandler(p.clientInfo)
 	// Trap 3: without a user authorization handler every request is denied.
 	s.SetUserAuthorizationHandler(p.approve)
+	if len(opts.TokenExtra) > 0 {
+		s.SetExtensionFieldsHandler(func(oauth2.TokenInfo) map[string]any {
+			out := map[string]any{}
+			for k, v := range opts.TokenExtra {
+				out[k] = v
+			}
+			return out
+		})
+	}
 	s.SetInternalErrorHandler(func(err error) *oerrors.Response {
 		if err == oerrors.ErrMissingCodeVerifier {
 			// The library has no response for it (it would be a 500).
