@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"time"
 
+	"github.com/pkg/browser"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"patchbay/backend/datahome"
@@ -34,6 +36,7 @@ func (a *App) startup(ctx context.Context) {
 			Emit:            func(ctx context.Context, name string, data ...any) { runtime.EventsEmit(ctx, name, data...) },
 			PickFile:        pickJSONFile,
 			SaveFile:        saveHARFile,
+			OpenBrowser:     openBrowser(os.Getenv("PATCHBAY_BROWSER")),
 		})
 	}
 	if err != nil {
@@ -49,6 +52,27 @@ func (a *App) startup(ctx context.Context) {
 func (a *App) shutdown(context.Context) {
 	if err := a.backend.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "patchbay: shutdown:", err)
+	}
+}
+
+// openBrowser returns how OAuth authorization URLs reach the system browser:
+// github.com/pkg/browser (xdg-open, open, or the Windows shell). When
+// PATCHBAY_BROWSER names a program, that program is run with the URL as its
+// only argument instead: end-to-end tests point it at a headless Chromium,
+// and a person can choose a browser other than the default.
+func openBrowser(program string) func(url string) error {
+	if program == "" {
+		return browser.OpenURL
+	}
+	return func(url string) error {
+		cmd := exec.Command(program, url)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Start(); err != nil {
+			return fmt.Errorf("start PATCHBAY_BROWSER %s: %w", program, err)
+		}
+		// Reap it when it exits; a browser may keep running for long.
+		go func() { _ = cmd.Wait() }()
+		return nil
 	}
 }
 

@@ -214,6 +214,14 @@ func (s *LogService) exchange(id string) (connlog.Exchange, error) {
 // request: the headers or query parameter the connection's auth writes get
 // their real values; everything else stays as recorded.
 func (s *LogService) withSecrets(ex connlog.Exchange) (connlog.Exchange, error) {
+	switch ex.Kind {
+	case connlog.KindOAuth, connlog.KindToken, connlog.KindRefresh:
+		// Their secrets are one-time codes, verifiers and refresh tokens
+		// that are spent (or rotated) once used: a copy could not be replayed,
+		// and applying the connection's access token would change what the
+		// request was.
+		return ex, apperr.New(apperr.Validation, "OAuth token requests are copied without secrets: their codes and refresh tokens are single-use. Copy it without secrets.")
+	}
 	req, err := http.NewRequestWithContext(s.ctx, ex.Method, connlog.EscapedURL(ex.URL), nil)
 	if err != nil {
 		return ex, apperr.Wrap(apperr.Validation, err, "This exchange's URL cannot be rebuilt: %v", err)

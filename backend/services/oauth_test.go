@@ -267,6 +267,17 @@ func TestConnectWithAuthorizationCodeEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, kinds(v.Exchanges), kinds(last), "the whole authorization is one run in the log")
 
+	// Copy as cURL: the test request with the stored access token on
+	// request; token requests only without secrets (their codes are spent).
+	withToken, err := o.b.Logs.CopyAsCurl(v.Exchanges[2].ID, true)
+	require.NoError(t, err)
+	require.Contains(t, withToken, "Bearer "+access)
+	_, err = o.b.Logs.CopyAsCurl(exch.ID, true)
+	require.Equal(t, apperr.Validation, uiCode(t, err))
+	plain, err := o.b.Logs.CopyAsCurl(exch.ID, false)
+	require.NoError(t, err)
+	require.NotContains(t, plain, appSecret)
+
 	// The stored token works at the provider; a restart keeps everything.
 	require.True(t, o.p.ValidAccess(t.Context(), access))
 	o.restart(t)

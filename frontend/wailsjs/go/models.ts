@@ -64,6 +64,38 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	export class OAuth {
+	    authorizationUrl?: string;
+	    tokenUrl?: string;
+	    scopes?: string[];
+	    scopeSeparator?: string;
+	    authParams?: Record<string, string>;
+	    clientAuth?: string;
+	    audienceParam?: string;
+	    baseUrlFromToken?: string;
+	    redirectHost?: string;
+	    redirectPort?: number;
+	    redirectPath?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OAuth(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.authorizationUrl = source["authorizationUrl"];
+	        this.tokenUrl = source["tokenUrl"];
+	        this.scopes = source["scopes"];
+	        this.scopeSeparator = source["scopeSeparator"];
+	        this.authParams = source["authParams"];
+	        this.clientAuth = source["clientAuth"];
+	        this.audienceParam = source["audienceParam"];
+	        this.baseUrlFromToken = source["baseUrlFromToken"];
+	        this.redirectHost = source["redirectHost"];
+	        this.redirectPort = source["redirectPort"];
+	        this.redirectPath = source["redirectPath"];
+	    }
+	}
 	export class FieldOverride {
 	    label?: string;
 	    help?: string;
@@ -95,6 +127,7 @@ export namespace catalog {
 	    prefix?: string;
 	    configurable?: boolean;
 	    fieldOverrides?: Record<string, FieldOverride>;
+	    oauth?: OAuth;
 	    fields: Field[];
 	
 	    static createFrom(source: any = {}) {
@@ -111,6 +144,7 @@ export namespace catalog {
 	        this.prefix = source["prefix"];
 	        this.configurable = source["configurable"];
 	        this.fieldOverrides = this.convertValues(source["fieldOverrides"], FieldOverride, true);
+	        this.oauth = this.convertValues(source["oauth"], OAuth);
 	        this.fields = this.convertValues(source["fields"], Field);
 	    }
 	
@@ -248,6 +282,7 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	
 	
 	
 	
@@ -599,6 +634,74 @@ export namespace services {
 	        this.catalogWarnings = source["catalogWarnings"];
 	    }
 	}
+	export class VerificationDTO {
+	    runId: string;
+	    status: string;
+	    code: string;
+	    summary: string;
+	    advice: string;
+	    identity: string;
+	    httpStatus: number;
+	    durationMs: number;
+	    checkedAt: string;
+	    exchanges: connlog.Exchange[];
+	
+	    static createFrom(source: any = {}) {
+	        return new VerificationDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.status = source["status"];
+	        this.code = source["code"];
+	        this.summary = source["summary"];
+	        this.advice = source["advice"];
+	        this.identity = source["identity"];
+	        this.httpStatus = source["httpStatus"];
+	        this.durationMs = source["durationMs"];
+	        this.checkedAt = source["checkedAt"];
+	        this.exchanges = this.convertValues(source["exchanges"], connlog.Exchange);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class OAuthDTO {
+	    authorized: boolean;
+	    grantedScopes: string[];
+	    expiresAt: string;
+	    refreshable: boolean;
+	    authorizedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OAuthDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.authorized = source["authorized"];
+	        this.grantedScopes = source["grantedScopes"];
+	        this.expiresAt = source["expiresAt"];
+	        this.refreshable = source["refreshable"];
+	        this.authorizedAt = source["authorizedAt"];
+	    }
+	}
 	export class ConnectionDTO {
 	    id: string;
 	    workspaceId: string;
@@ -616,6 +719,7 @@ export namespace services {
 	    checkedAt: string;
 	    createdAt: string;
 	    updatedAt: string;
+	    oauth?: OAuthDTO;
 	
 	    static createFrom(source: any = {}) {
 	        return new ConnectionDTO(source);
@@ -639,8 +743,62 @@ export namespace services {
 	        this.checkedAt = source["checkedAt"];
 	        this.createdAt = source["createdAt"];
 	        this.updatedAt = source["updatedAt"];
+	        this.oauth = this.convertValues(source["oauth"], OAuthDTO);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
+	export class AuthorizationDTO {
+	    saved: boolean;
+	    connection?: ConnectionDTO;
+	    verification?: VerificationDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new AuthorizationDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.saved = source["saved"];
+	        this.connection = this.convertValues(source["connection"], ConnectionDTO);
+	        this.verification = this.convertValues(source["verification"], VerificationDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class LogFilterDTO {
 	    connectionId: string;
 	    runId: string;
@@ -750,54 +908,7 @@ export namespace services {
 	        this.maxBytes = source["maxBytes"];
 	    }
 	}
-	export class VerificationDTO {
-	    runId: string;
-	    status: string;
-	    code: string;
-	    summary: string;
-	    advice: string;
-	    identity: string;
-	    httpStatus: number;
-	    durationMs: number;
-	    checkedAt: string;
-	    exchanges: connlog.Exchange[];
 	
-	    static createFrom(source: any = {}) {
-	        return new VerificationDTO(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.runId = source["runId"];
-	        this.status = source["status"];
-	        this.code = source["code"];
-	        this.summary = source["summary"];
-	        this.advice = source["advice"];
-	        this.identity = source["identity"];
-	        this.httpStatus = source["httpStatus"];
-	        this.durationMs = source["durationMs"];
-	        this.checkedAt = source["checkedAt"];
-	        this.exchanges = this.convertValues(source["exchanges"], connlog.Exchange);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 	export class SaveResultDTO {
 	    saved: boolean;
 	    connection?: ConnectionDTO;

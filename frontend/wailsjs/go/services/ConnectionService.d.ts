@@ -4,6 +4,8 @@ import {services} from '../models';
 import {connlog} from '../models';
 import {connections} from '../models';
 
+export function CancelAuthorization(arg1:string):Promise<void>;
+
 export function CancelRun(arg1:string):Promise<void>;
 
 export function DeleteConnection(arg1:string):Promise<void>;
@@ -14,10 +16,14 @@ export function LastRun(arg1:string):Promise<Array<connlog.Exchange>>;
 
 export function ListConnections():Promise<Array<services.ConnectionDTO>>;
 
+export function ReauthorizeConnection(arg1:string,arg2:string):Promise<services.AuthorizationDTO>;
+
 export function RetestConnection(arg1:string,arg2:string):Promise<services.VerificationDTO>;
 
 export function RevealSecret(arg1:string,arg2:string):Promise<string>;
 
 export function SaveConnection(arg1:connections.Draft,arg2:boolean,arg3:string):Promise<services.SaveResultDTO>;
+
+export function StartAuthorization(arg1:connections.Draft,arg2:string):Promise<services.AuthorizationDTO>;
 
 export function TestConnection(arg1:connections.Draft,arg2:string):Promise<services.VerificationDTO>;
