@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -488,6 +489,11 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	if _, err := oauth.TransportWithCA(http.DefaultTransport, r.settings[catalog.KeyTokenCA]); err != nil {
 		return fail(err)
 	}
+	// A name taken by another connection would only be refused when saving,
+	// after the minutes in the browser: refuse it now.
+	if err := m.checkNameFree(ctx, workspaceID, d.ID, r); err != nil {
+		return fail(err)
+	}
 
 	if flowID == "" {
 		flowID = newID()
@@ -597,6 +603,28 @@ func (m *Manager) saveAuthorized(ctx context.Context, workspaceID, id string, d 
 		}
 	}
 	return m.persist(ctx, workspaceID, id, existing, fresh, status)
+}
+
+// checkNameFree refuses a name and environment another connection of the
+// same connector already has, in the store's words.
+func (m *Manager) checkNameFree(ctx context.Context, workspaceID, id string, r resolved) error {
+	list, err := m.Store.ListConnections(ctx, workspaceID)
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		if c.ID != id && c.ConnectorID == r.connector.ID &&
+			strings.EqualFold(c.Name, r.draft.Name) && strings.EqualFold(c.Environment, r.draft.Environment) {
+			where := "without an environment"
+			if r.draft.Environment != "" {
+				where = fmt.Sprintf("in %q", r.draft.Environment)
+			}
+			e := apperr.New(apperr.Conflict, "A connection named %q already exists for this connector %s. Choose another name or environment.", r.draft.Name, where)
+			e.Field = "name"
+			return e
+		}
+	}
+	return nil
 }
 
 func canceled() error {

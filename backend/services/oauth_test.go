@@ -84,6 +84,12 @@ func (b *testBrowser) open(raw string) error {
 	return nil
 }
 
+func (b *testBrowser) count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.opened)
+}
+
 type oauthEnv struct {
 	*env
 	p       *oauthtest.Server
@@ -547,6 +553,9 @@ func TestAuthorizationFailuresSaveNothing(t *testing.T) {
 			code: apperr.Validation, message: "connects in the browser only with OAuth 2.0 authorization code"},
 		{name: "bad extra parameter", draft: func(d *ConnectionDraft) { d.Settings["authParams"] = "state=mine" },
 			code: apperr.Validation, message: "Patchbay sets state itself"},
+		{name: "name taken by another connection", draft: func(d *ConnectionDraft) {
+			d.ID, d.Name, d.Environment = "", "Existing", "sandbox"
+		}, code: apperr.Conflict, message: `A connection named "Existing" already exists`},
 		{name: "private key pasted as the CA", draft: func(d *ConnectionDraft) {
 			d.Settings["tokenCa"] = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----"
 		}, code: apperr.Validation, message: "holds a private key"},
@@ -567,7 +576,11 @@ func TestAuthorizationFailuresSaveNothing(t *testing.T) {
 					tc.draft(&d)
 				}
 				flow := fmt.Sprintf("flow-%s-%v", strings.ReplaceAll(tc.name, " ", "-"), onExisting)
+				opened := o.browser.count()
 				res, err := svc.StartAuthorization(d, flow)
+				if tc.code == apperr.Validation || tc.code == apperr.Conflict {
+					require.Equal(t, opened, o.browser.count(), "bad input is refused before the browser opens")
+				}
 				if tc.code != "" {
 					require.Equal(t, tc.code, uiCode(t, err), err)
 					require.Contains(t, uiMessage(t, err), tc.message)
