@@ -320,6 +320,87 @@ func TestBaseURLFromTokenAndConnectedAs(t *testing.T) {
 	test := res.Verification.Exchanges[len(res.Verification.Exchanges)-1]
 	require.True(t, strings.HasPrefix(test.URL, o.p.URL+"/userinfo"), "the test went to the instance URL: %s", test.URL)
 	require.Empty(t, res.Connection.BaseURL, "the connection's own base URL is untouched")
+
+	// The token set is larger than one keychain entry; it round-trips whole.
+	id := res.Connection.ID
+	var extra map[string]string
+	require.NoError(t, json.Unmarshal([]byte(o.reveal(t, id, "tokenExtra")), &extra))
+	require.Equal(t, strings.Repeat("s1g", 1500), extra["signature"])
+	require.Equal(t, o.p.URL, extra["instance_url"])
+	o.restart(t)
+	v, err := o.b.Connections.RetestConnection(id, "")
+	require.NoError(t, err)
+	require.Equal(t, "connected", v.Status, "the stored instance URL is used again: %s", v.Summary)
+
+	// The run exports as HAR, the browser's authorization included.
+	har, err := o.b.Logs.ExportHARData(HARScope{RunID: res.Verification.RunID})
+	require.NoError(t, err)
+	require.Contains(t, har, o.p.AuthorizeURL)
+	require.NotContains(t, har, appSecret)
+}
+
+// The built-in definitions produce the authorization requests their
+// providers document. The browser never goes (real providers are not
+// reachable from tests); the flow is canceled once the link is known.
+func TestBuiltinAuthorizationRequests(t *testing.T) {
+	o := newOAuthEnv(t, oauthtest.Options{}, nil)
+	o.browser.hold = true
+	cases := []struct {
+		connector string
+		settings  map[string]string
+		endpoint  string
+		want      map[string]string
+		redirect  string
+	}{
+		{"google", map[string]string{"clientId": "123-abc.apps.googleusercontent.com"}, "https://accounts.google.com/o/oauth2/v2/auth",
+			map[string]string{"scope": "openid email profile", "access_type": "offline", "prompt": "consent"}, `^http://127\.0\.0\.1:\d+/callback$`},
+		{"microsoft-entra", map[string]string{"clientId": "00000000-1111-2222-3333-444444444444", "tenant": "contoso.onmicrosoft.com"},
+			"https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize",
+			map[string]string{"scope": "openid profile offline_access User.Read"}, `^http://localhost:\d+/callback$`},
+		{"salesforce", map[string]string{"clientId": "3MVG9", "loginHost": "test.salesforce.com"}, "https://test.salesforce.com/services/oauth2/authorize",
+			map[string]string{"scope": "api refresh_token openid"}, `^http://localhost:1717/OauthRedirect$`},
+		{"slack", map[string]string{"clientId": "123.456", "scopes": "users:read chat:write"}, "https://slack.com/oauth/v2/authorize",
+			map[string]string{"scope": "users:read,chat:write"}, `^http://127\.0\.0\.1:53682/callback$`},
+		{"dropbox", map[string]string{"clientId": "appkey"}, "https://www.dropbox.com/oauth2/authorize",
+			map[string]string{"token_access_type": "offline", "scope": "account_info.read"}, `^http://localhost:53682/callback$`},
+		{"github", map[string]string{"clientId": "Ov23li"}, "https://github.com/login/oauth/authorize",
+			map[string]string{"scope": "read:user"}, `^http://127\.0\.0\.1:\d+/callback$`},
+		{"zendesk", map[string]string{"clientId": "patchbay", "subdomain": "acme"}, "https://acme.zendesk.com/oauth/authorizations/new",
+			map[string]string{"scope": "read"}, `^http://localhost:53682/callback$`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.connector, func(t *testing.T) {
+			d := ConnectionDraft{ConnectorID: tc.connector, Name: "Builtin " + tc.connector, AuthType: string(catalog.AuthOAuth2Code), Settings: tc.settings}
+			flow := "flow-builtin-" + tc.connector
+			done := make(chan error, 1)
+			go func() {
+				_, err := o.b.Connections.StartAuthorization(d, flow)
+				done <- err
+			}()
+			require.Eventually(t, func() bool { return len(o.progress(t, flow)) > 0 }, 10*time.Second, 10*time.Millisecond)
+			first := o.progress(t, flow)[0]
+			o.b.Connections.CancelAuthorization(flow)
+			err := <-done
+			require.Equal(t, apperr.Canceled, uiCode(t, err), "%v", err)
+
+			require.Equal(t, "listening", first.Stage, first.Message)
+			u, err := url.Parse(first.AuthorizeURL)
+			require.NoError(t, err)
+			require.Equal(t, tc.endpoint, u.Scheme+"://"+u.Host+u.Path)
+			q := u.Query()
+			for k, v := range tc.want {
+				require.Equal(t, v, q.Get(k), k)
+			}
+			require.Equal(t, tc.settings["clientId"], q.Get("client_id"))
+			require.Equal(t, "code", q.Get("response_type"))
+			require.Equal(t, "S256", q.Get("code_challenge_method"))
+			require.Regexp(t, tc.redirect, q.Get("redirect_uri"))
+			require.Equal(t, first.RedirectURI, q.Get("redirect_uri"))
+		})
+	}
+	list, err := o.b.Connections.ListConnections()
+	require.NoError(t, err)
+	require.Empty(t, list)
 }
 
 // startWithInstanceURL serves a provider whose token answers name its own
@@ -330,8 +411,10 @@ func startWithInstanceURL(t *testing.T) *oauthtest.Server {
 	require.NoError(t, err)
 	base := "http://" + l.Addr().String()
 	p := oauthtest.New(oauthtest.Options{
-		Clients:    []oauthtest.Client{{ID: appID, Secret: appSecret, Auth: "body"}},
-		TokenExtra: map[string]string{"instance_url": base},
+		Clients: []oauthtest.Client{{ID: appID, Secret: appSecret, Auth: "body"}},
+		// A large extra makes the token set bigger than one keychain entry
+		// may be on Windows or macOS (2000 bytes here): the vault splits it.
+		TokenExtra: map[string]string{"instance_url": base, "signature": strings.Repeat("s1g", 1500)},
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

@@ -600,7 +600,7 @@ func credentialWords(m catalog.AuthMethod) string {
 	case catalog.AuthBearer:
 		return "token"
 	case catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
-		return "OAuth app and its scopes"
+		return "access token"
 	}
 	return "credentials"
 }
