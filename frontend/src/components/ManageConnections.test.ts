@@ -1,6 +1,7 @@
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { closeTopLayer } from '../lib/layers';
 import { appData } from '../lib/stores/connections.svelte';
 import type { ConnectionDTO, Connector } from '../lib/types';
 import ManageConnections from './ManageConnections.svelte';
@@ -66,12 +67,25 @@ afterEach(() => {
   appData.connectors = [];
 });
 
+/** Group headings and rows in the order they are on screen. */
+function listOrder(): string[] {
+  return Array.from(
+    document.querySelectorAll<HTMLElement>('[data-testid="connection-group"], [data-testid^="connection-row-"]'),
+  ).map((el) => (el.dataset.group !== undefined ? `group:${el.dataset.group}` : el.dataset.testid!.replace('connection-row-', '')));
+}
+
+function many(n: number): ConnectionDTO[] {
+  return Array.from({ length: n }, (_, i) =>
+    conn(`t${i}`, `Tenant ${String(i).padStart(4, '0')} API`, i % 2 ? 'Sandbox' : 'Production', i % 10 === 3 ? 'disconnected' : 'unverified'),
+  );
+}
+
 describe('ManageConnections', () => {
-  it('lists each connection with its environment, status and identity', () => {
+  it('lists each connection under its environment, with its status and identity', () => {
     render(ManageConnections, { props: { connector, onclose: () => {} } });
+    expect(listOrder()).toEqual(['group:Production', 'c1', 'group:Sandbox', 'c2']);
     const main = screen.getByTestId('connection-row-c1');
     expect(main.textContent).toContain('Main');
-    expect(main.textContent).toContain('Production');
     expect(main.textContent).toContain('octocat');
     expect(main.querySelector('[data-testid=status-badge]')?.getAttribute('data-status')).toBe('connected');
     const bot = screen.getByTestId('connection-row-c2');
@@ -111,5 +125,91 @@ describe('ManageConnections', () => {
     expect(screen.queryByTestId('confirm-delete')).toBeNull();
     expect(deleteConnection).not.toHaveBeenCalled();
     expect(screen.getByTestId('connection-row-c2')).toBeTruthy();
+  });
+});
+
+describe('ManageConnections with 1,000 connections', () => {
+  beforeEach(() => {
+    appData.connections = many(1000);
+  });
+
+  it('keeps a bounded number of rows in the DOM, at the top and scrolled to the end', async () => {
+    render(ManageConnections, { props: { connector, onclose: () => {} } });
+    expect(screen.getByTestId('connections-count').textContent).toBe(`${(1000).toLocaleString()} connections`);
+    const rows = () => document.querySelectorAll('[data-testid^="connection-row-"]').length;
+    expect(rows()).toBeGreaterThan(5);
+    expect(rows()).toBeLessThan(40);
+    expect(screen.getByTestId('connection-row-t0')).toBeTruthy();
+
+    // Scroll to the end: the last rows replace the first ones, still bounded.
+    const viewport = screen.getByTestId('connections-list');
+    viewport.scrollTop = 2 * 32 + 1000 * 56 - 400; // jsdom has no layout: the list assumes an 800 px view
+    await fireEvent.scroll(viewport);
+    expect(screen.getByTestId('connection-row-t999')).toBeTruthy();
+    expect(screen.queryByTestId('connection-row-t0')).toBeNull();
+    expect(rows()).toBeLessThan(40);
+    // The Sandbox heading is pinned above the rows it heads.
+    expect(document.querySelector('.pinned')?.textContent).toContain('Sandbox');
+  });
+
+  it('filters by name, environment and status word, with a count', async () => {
+    const user = userEvent.setup();
+    render(ManageConnections, { props: { connector, onclose: () => {} } });
+    const filter = screen.getByTestId('filter-connections');
+    await waitFor(() => expect(document.activeElement).toBe(filter));
+
+    await user.type(filter, 'Tenant 0999');
+    expect(screen.getByTestId('connections-count').textContent).toBe(`1 of ${(1000).toLocaleString()}`);
+    expect(listOrder()).toEqual(['group:Sandbox', 't999']);
+
+    await user.clear(filter);
+    await user.type(filter, 'production disconnected');
+    // i % 10 === 3 is odd, so every disconnected one is in Sandbox.
+    expect(screen.getByTestId('no-matches').textContent).toContain('No GitHub connections match “production disconnected”.');
+    expect(screen.getByTestId('connections-count').textContent).toBe(`0 of ${(1000).toLocaleString()}`);
+
+    await user.clear(filter);
+    await user.type(filter, 'disconnected');
+    expect(screen.getByTestId('connections-count').textContent).toBe(`100 of ${(1000).toLocaleString()}`);
+    const shown = listOrder();
+    expect(shown[0]).toBe('group:Sandbox');
+    expect(shown.slice(1).every((id) => Number(id.slice(1)) % 10 === 3)).toBe(true);
+
+    await user.click(screen.getByRole('button', { name: 'Clear filter' }));
+    expect(screen.getByTestId('connections-count').textContent).toBe(`${(1000).toLocaleString()} connections`);
+  });
+
+  it('Esc clears the filter first and closes the panel only when it is empty', async () => {
+    const user = userEvent.setup();
+    const onclose = vi.fn();
+    const onkey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') closeTopLayer(); // what App does
+    };
+    window.addEventListener('keydown', onkey);
+    try {
+      render(ManageConnections, { props: { connector, onclose } });
+      await user.type(screen.getByTestId('filter-connections'), '0999');
+      await user.keyboard('{Escape}');
+      expect((screen.getByTestId('filter-connections') as HTMLInputElement).value).toBe('');
+      expect(onclose).not.toHaveBeenCalled();
+      await user.keyboard('{Escape}');
+      expect(onclose).toHaveBeenCalledOnce();
+    } finally {
+      window.removeEventListener('keydown', onkey);
+    }
+  });
+
+  it('reaches the row actions from the filter by keyboard', async () => {
+    const user = userEvent.setup();
+    render(ManageConnections, { props: { connector, onclose: () => {} } });
+    await user.type(screen.getByTestId('filter-connections'), 'Tenant 0998');
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(screen.getByTestId('retest-t998'));
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId('edit-t998'));
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId('log-t998'));
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId('delete-t998'));
   });
 });

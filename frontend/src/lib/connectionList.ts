@@ -1,0 +1,90 @@
+// Manage Connections' list: a filter over name, environment, identity and
+// status word, and the environment groups the rows are shown in.
+
+import { normalizeStatus, STATUS_WORDS } from './status';
+import { timeSortKey } from './time';
+import type { ConnectionDTO } from './types';
+
+export interface ConnectionGroup {
+  /** Lowercased environment: "Production" and "production" are one group. */
+  key: string;
+  /** The environment as the first connection of the group spells it. */
+  label: string;
+  connections: ConnectionDTO[];
+}
+
+/** Lowercased words of a filter; every word must match. */
+export function filterWords(query: string): string[] {
+  return query.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Whether one connection matches every word. A word matches inside the
+ * name, environment or identity, or the start of the status word — so
+ * "connected" does not also find Disconnected ones.
+ */
+export function matchesWords(c: ConnectionDTO, words: string[]): boolean {
+  const text = `${c.name}\n${c.environment}\n${c.identity}`.toLowerCase();
+  const status = STATUS_WORDS[normalizeStatus(c.status)].toLowerCase();
+  return words.every((w) => text.includes(w) || status.startsWith(w));
+}
+
+export function filterConnections(list: ConnectionDTO[], query: string): ConnectionDTO[] {
+  const words = filterWords(query);
+  return words.length === 0 ? list : list.filter((c) => matchesWords(c, words));
+}
+
+/**
+ * Consecutive connections of one environment, in the order given (the
+ * store's order already keeps each environment together).
+ */
+export function groupByEnvironment(list: ConnectionDTO[]): ConnectionGroup[] {
+  const groups: ConnectionGroup[] = [];
+  const byKey = new Map<string, ConnectionGroup>();
+  for (const c of list) {
+    const env = c.environment.trim();
+    const key = env.toLowerCase();
+    let g = byKey.get(key);
+    if (!g) {
+      g = { key, label: env || 'No environment', connections: [] };
+      byKey.set(key, g);
+      groups.push(g);
+    }
+    g.connections.push(c);
+  }
+  return groups;
+}
+
+/** Disconnected and Unreachable connections need someone to look at them. */
+export function needsAttention(c: ConnectionDTO): boolean {
+  const s = normalizeStatus(c.status);
+  return s === 'disconnected' || s === 'unreachable';
+}
+
+function urgency(c: ConnectionDTO): number {
+  const s = normalizeStatus(c.status);
+  return s === 'disconnected' ? 0 : s === 'unreachable' ? 1 : 2;
+}
+
+
+/**
+ * The connection a card shows until the user picks one. Showing the first of
+ * 1,000 by name would say nothing; the card's badge should instead answer
+ * "is anything wrong here?": a Disconnected connection first, then an
+ * Unreachable one, else the most recently checked (the one someone worked on
+ * last). Equal candidates keep the list's order (Production first, by name),
+ * so the choice is stable while nothing changes.
+ */
+export function defaultShown(list: ConnectionDTO[]): ConnectionDTO | null {
+  let best: ConnectionDTO | null = null;
+  for (const c of list) {
+    if (!best) {
+      best = c;
+      continue;
+    }
+    const d = urgency(c) - urgency(best);
+    // Go's times carry up to nine fraction digits: compare padded keys ("" = never).
+    if (d < 0 || (d === 0 && timeSortKey(c.checkedAt) > timeSortKey(best.checkedAt))) best = c;
+  }
+  return best;
+}
