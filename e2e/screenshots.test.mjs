@@ -2,7 +2,9 @@
 // the Connectors page with eight connectors and a connection in every status
 // (light and dark), the editor showing a failed test's diagnosis, and the app
 // holding 1,000 connections. With PATCHBAY_SCREENSHOTS=docs the Connectors
-// page also becomes the README's docs/screenshot.png.
+// page also becomes the README's docs/screenshot.png. The editor's result
+// must come into view by itself and Manage Connections must keep its DOM
+// bounded with 1,000 connections: those are asserted, not only pictured.
 import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +38,30 @@ after(async () => {
   peer?.stop();
   home?.remove();
 });
+
+/** Waits for panels to finish sliding in, so a screenshot shows them settled. */
+async function settled(p) {
+  // Spinners run forever: only animations that end count.
+  await p.waitForFunction(() => document.getAnimations()
+    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity));
+}
+
+/** Fails unless the element is wholly inside the side panel's visible body. */
+async function assertInView(p, locator, what) {
+  const box = await locator.boundingBox();
+  assert.ok(box, `${what} is on the page`);
+  const body = await p.locator('[role="dialog"] > .body').first().boundingBox();
+  assert.ok(box.y >= body.y - 1 && box.y + box.height <= body.y + body.height + 1,
+    `${what} is in view without scrolling: ${JSON.stringify(box)} in ${JSON.stringify(body)}`);
+}
+
+/** The editor's aside card starts below the panel's header and ends inside the panel. */
+async function assertAsideWhole(p) {
+  const aside = await p.locator('aside.aside').boundingBox();
+  const body = await p.locator('[role="dialog"] > .body').first().boundingBox();
+  assert.ok(aside.y >= body.y + 8, `the aside's top edge is below the header: ${aside.y} vs ${body.y}`);
+  assert.ok(aside.y + aside.height <= body.y + body.height, 'the aside ends inside the panel');
+}
 
 /** Saves through the real bound API; verify=false saves as Unverified. */
 async function save(draft, verify) {
@@ -84,9 +110,11 @@ test('Connectors page with a connection in every status, and the editor with a d
   for (const id of ['github', 'stripe', 'sendgrid', 'airtable', 'http', 'zendesk', 'jira', 'shopify']) {
     await page.getByTestId(`connector-card-${id}`).waitFor();
   }
-  // Show the disconnected Stripe connection on its card.
+  // A card with a disconnected connection shows that one until the user picks
+  // another (it needs attention), not simply the first by name.
   const stripeSelect = page.getByTestId('connection-select-stripe');
   const options = await stripeSelect.locator('option').allInnerTexts();
+  assert.equal(await stripeSelect.evaluate((el) => el.selectedOptions[0].text), options.find((o) => o.includes('Production')));
   await stripeSelect.selectOption({ label: options.find((o) => o.includes('Production')) });
   await page.getByTestId('connector-card-stripe').getByTestId('status-badge').getByText('Disconnected').waitFor();
   const statuses = await page.getByTestId('status-badge').evaluateAll((els) => els.map((e) => e.dataset.status));
@@ -101,23 +129,62 @@ test('Connectors page with a connection in every status, and the editor with a d
   await shot(dark, 'shot-connectors-dark');
   await dark.close();
 
-  // The editor showing a failed test's diagnosis (Jira: unreachable).
+  // The editor showing a failed test's diagnosis (Jira: unreachable). The
+  // result comes into view by itself, under the buttons, and the aside's card
+  // is whole below the panel's header however far the form scrolled.
   await page.getByTestId('manage-jira').click();
   const editor = page.getByTestId('connection-editor');
   await editor.getByTestId('test-button').click();
   await editor.getByTestId('test-result').getByText('Unreachable').waitFor();
   assert.match(await editor.getByTestId('test-summary').innerText(), /refused|not listening|running/i);
-  await editor.getByTestId('test-result').scrollIntoViewIfNeeded();
+  await assertInView(page, editor.getByTestId('test-button'), 'the Test button');
+  await assertInView(page, editor.getByTestId('test-summary'), 'the diagnosis');
+  await assertInView(page, editor.getByTestId('test-advice'), 'the advice');
+  await assertAsideWhole(page);
   await shot(page, 'shot-editor-unreachable');
-  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape'); // nothing typed: closes at once
+  await editor.waitFor({ state: 'detached' });
 
-  // The Zendesk editor: credentials rejected.
+  // The Zendesk editor: credentials rejected, from Save (refused, not saved).
   await page.getByTestId('manage-zendesk').click();
-  await editor.getByTestId('test-button').click();
+  await editor.getByTestId('save-button').click();
   await editor.getByTestId('test-result').getByText('Disconnected').waitFor();
-  await editor.getByTestId('test-result').scrollIntoViewIfNeeded();
+  await assertInView(page, editor.getByTestId('save-blocked'), '"Not saved yet"');
+  await assertInView(page, editor.getByTestId('save-unverified-button'), 'Save without verifying');
+  await assertInView(page, editor.getByTestId('test-summary'), 'the diagnosis');
+  await assertAsideWhole(page);
+  await shot(page, 'shot-editor-save-refused');
+  await editor.getByTestId('test-button').click();
+  await editor.getByTestId('save-blocked').waitFor({ state: 'detached' });
+  await editor.getByTestId('test-result').getByText('Disconnected').waitFor();
+  await assertInView(page, editor.getByTestId('test-summary'), 'the diagnosis');
   await shot(page, 'shot-editor-disconnected');
+
+  // Typed changes: Esc asks first; Esc on the question keeps editing; Discard closes.
+  await editor.getByTestId('field-name').fill('Support desk (renamed)');
   await page.keyboard.press('Escape');
+  const discard = page.getByTestId('confirm-discard');
+  await discard.waitFor();
+  assert.match(await discard.innerText(), /Discard changes\?/);
+  await settled(page);
+  await shot(page, 'shot-editor-discard');
+  await page.keyboard.press('Escape');
+  await discard.waitFor({ state: 'detached' });
+  assert.equal(await editor.getByTestId('field-name').inputValue(), 'Support desk (renamed)', 'still editing');
+  await editor.getByTestId('cancel-editor').click();
+  await discard.getByTestId('confirm-button').click();
+  await editor.waitFor({ state: 'detached' });
+  assert.match(await page.getByTestId('connector-card-zendesk').innerText(), /Support desk/);
+  assert.doesNotMatch(await page.getByTestId('connector-card-zendesk').innerText(), /renamed/);
+
+  const darkEditor = await browser.newPage(app.url, { colorScheme: 'dark' });
+  await darkEditor.getByTestId('manage-jira').click();
+  await darkEditor.getByTestId('connection-editor').getByTestId('test-button').click();
+  await darkEditor.getByTestId('test-result').getByText('Unreachable').waitFor();
+  await assertInView(darkEditor, darkEditor.getByTestId('test-summary'), 'the diagnosis (dark)');
+  await assertAsideWhole(darkEditor);
+  await shot(darkEditor, 'shot-editor-unreachable-dark');
+  await darkEditor.close();
   assert.deepEqual(browser.errors, []);
 });
 
@@ -136,10 +203,57 @@ test('1,000 connections stay usable', async () => {
   assert.ok(list.length >= 1000);
   await page.reload();
   await page.getByTestId('connector-card-http').waitFor();
+  // The card shows the connection checked last, not the first of 1,001 by name.
+  assert.match(await page.getByTestId('connection-select-http').evaluate((el) => el.selectedOptions[0].text),
+    /Internal billing gateway/);
   await shot(page, 'shot-1000-connectors');
   await page.getByTestId('manage-connections-http').click();
-  await page.getByTestId('manage-connections').waitFor();
+  const manage = page.getByTestId('manage-connections');
+  await manage.waitFor();
+  const rows = manage.locator('[data-testid^="connection-row-"]');
+  const bounded = async (where) => {
+    const n = await rows.count();
+    assert.ok(n > 5 && n < 60, `${where}: ${n} rows in the DOM for 1,001 connections`);
+  };
+  await bounded('at the top');
+  await manage.getByTestId('connection-group').first().getByText('Production').waitFor();
+  await settled(page);
   await shot(page, 'shot-1000-manage');
+
+  // Scrolling keeps the DOM bounded; the group heading stays pinned.
+  const listEl = manage.getByTestId('connections-list');
+  await listEl.evaluate((el) => { el.scrollTop = el.scrollHeight * 0.75; });
+  await manage.getByText('Tenant 0501 API').waitFor();
+  await bounded('three quarters down');
+  assert.match(await manage.locator('.pinned').innerText(), /Sandbox/);
+  await shot(page, 'shot-1000-manage-scrolled');
+  await listEl.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await manage.getByText('Tenant 0999 API').waitFor();
+  await bounded('at the end');
+
+  // The filter finds one tenant among 1,001, and says how many it shows.
+  const filter = manage.getByTestId('filter-connections');
+  await filter.fill('Tenant 0999');
+  await manage.getByTestId('connections-count').getByText('1 of 1,001').waitFor();
+  assert.equal(await rows.count(), 1);
+  assert.match(await rows.first().innerText(), /Tenant 0999 API/);
+  // Its actions are a keyboard step away.
+  await filter.press('ArrowDown');
+  assert.match(await page.evaluate(() => document.activeElement?.dataset.testid ?? ''), /^retest-/);
+  await page.keyboard.press('Tab');
+  assert.match(await page.evaluate(() => document.activeElement?.dataset.testid ?? ''), /^edit-/);
+  await shot(page, 'shot-1000-manage-filtered');
+  await filter.fill('unverified sandbox');
+  await manage.getByTestId('connections-count').getByText('500 of 1,001').waitFor();
+
+  const dark = await browser.newPage(app.url, { colorScheme: 'dark' });
+  await dark.getByTestId('manage-connections-http').click();
+  await dark.getByTestId('manage-connections').waitFor();
+  await dark.getByTestId('connections-list').evaluate((el) => { el.scrollTop = 32 + 501 * 56 - 300; });
+  await dark.getByTestId('manage-connections').getByText('Tenant 0001 API').waitFor();
+  await settled(dark);
+  await shot(dark, 'shot-1000-manage-dark');
+  await dark.close();
   console.log(`# saved 1,000 connections in ${Date.now() - started} ms`);
   assert.deepEqual(browser.errors, []);
 });

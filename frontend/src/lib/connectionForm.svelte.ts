@@ -63,6 +63,8 @@ export class ConnectionFormState {
   showAllErrors = $state(false);
   /** Errors Go reported for a field; cleared when that field changes. */
   serverErrors: Record<string, string> = $state({});
+  /** The non-secret inputs as the form opened, to tell whether anything changed. */
+  readonly #initial: string;
 
   constructor(connector: Connector, connection: ConnectionDTO | null = null) {
     this.connector = connector;
@@ -86,6 +88,38 @@ export class ConnectionFormState {
       values[f.key] = isSecret(f) ? '' : (settings[f.key] ?? f.default ?? defaultFor(f));
     }
     this.values = values;
+    this.#initial = this.#snapshot();
+  }
+
+  /** Every non-secret input; secrets count through typedSecrets and clearedSecrets. */
+  #snapshot(): string {
+    const plain = this.allFields
+      .filter((f) => !isSecret(f))
+      .map((f) => [f.key, this.values[f.key] ?? '']);
+    return JSON.stringify([this.name, this.environment, this.authType, this.baseUrl, this.timeout, plain]);
+  }
+
+  /**
+   * Whether closing would lose something the user did: a changed input, a
+   * typed secret or a secret marked for removal. Revealing a saved secret is
+   * not a change, and typing a value back to what it was is none either.
+   */
+  get dirty(): boolean {
+    if (this.allFields.some((f) => isSecret(f) && this.isSecretTyped(f.key))) return true;
+    if (Object.values(this.clearedSecrets).some(Boolean)) return true;
+    return this.#snapshot() !== this.#initial;
+  }
+
+  /** Definition fields of the connector and of every auth method, each key once. */
+  get allFields(): Field[] {
+    const seen = new Set<string>();
+    const out: Field[] = [];
+    for (const f of [...this.connectorFields, ...this.authMethods.flatMap((m) => m.fields ?? [])]) {
+      if (seen.has(f.key)) continue;
+      seen.add(f.key);
+      out.push(f);
+    }
+    return out;
   }
 
   get isNew(): boolean {

@@ -30,6 +30,12 @@ class UiState {
   selected: Record<string, string> = $state({});
   toasts: Toast[] = $state([]);
   private nextToast = 1;
+  /**
+   * Set by an open connection editor. Given what leaving it would do, it
+   * returns true when it has unsaved changes and asks first (running `leave`
+   * only if the user discards them); false lets the caller go on.
+   */
+  editorLeaveGuard: ((leave: () => void) => boolean) | null = null;
 
   openEditor(connectorId: string, connectionId: string | null = null): void {
     this.pickerOpen = false;
@@ -49,10 +55,14 @@ class UiState {
    * exchange (a run's first) selected when given.
    */
   showLog(connectionId: string, exchangeId = ''): void {
-    void logView.openFor(connectionId, exchangeId);
-    this.editor = null;
-    this.manage = null;
-    this.page = 'log';
+    const go = (): void => {
+      void logView.openFor(connectionId, exchangeId);
+      this.editor = null;
+      this.manage = null;
+      this.page = 'log';
+    };
+    if (this.editor && this.editorLeaveGuard?.(go)) return;
+    go();
   }
 
   toast(kind: Toast['kind'], text: string, ms = 4000): void {
