@@ -3,6 +3,7 @@
 // Debian's Chromium through playwright-core.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -39,18 +40,87 @@ export async function startPeer(key) {
   return { url, stop: () => proc.kill() };
 }
 
+/**
+ * Starts the OAuth 2.0 provider (e2e/oauthpeer: authorization code with PKCE,
+ * refresh with rotation, /userinfo) on 127.0.0.1; resolves to {url, stop}.
+ * A given port lets a test restart it at the same address: a restarted
+ * provider has forgotten every token it issued, as if they were revoked.
+ */
+export async function startOAuthPeer({ port = 0, accessTtl = '1h' } = {}) {
+  const proc = spawn(join(root, 'build/bin/e2e-oauthpeer'), ['-port', String(port), '-access-ttl', accessTtl],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((ok, fail) => {
+    proc.stdout.once('data', (b) => ok(b.toString().trim().split('\n')[0]));
+    proc.once('exit', (code) => fail(new Error(`oauthpeer exited with ${code}`)));
+  });
+  return {
+    url,
+    /** POSTs to one of the peer's /control endpoints. */
+    async control(path) {
+      const res = await fetch(`${url}/control/${path}`, { method: 'POST' });
+      if (!res.ok) throw new Error(`oauthpeer /control/${path}: ${res.status}`);
+    },
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill();
+      await exited;
+    },
+  };
+}
+
+/**
+ * The system browser for the app's OAuth sign-ins: an endpoint on 127.0.0.1
+ * that e2e/open-url.mjs (the app's PATCHBAY_BROWSER) posts each URL to.
+ * env() is what the app needs to use it; nextUrl() resolves with the next
+ * URL the app opened.
+ */
+export async function startBrowserHook() {
+  const urls = [];
+  const waiters = [];
+  const server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      res.writeHead(204).end();
+      const waiter = waiters.shift();
+      if (waiter) waiter(body);
+      else urls.push(body);
+    });
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const hook = `http://127.0.0.1:${server.address().port}/open`;
+  return {
+    env: () => ({ PATCHBAY_BROWSER: join(root, 'e2e/open-url.mjs'), PATCHBAY_E2E_OPENER: hook }),
+    /** The next URL the app asked the browser to open. */
+    nextUrl(timeoutMs = 15_000) {
+      if (urls.length > 0) return Promise.resolve(urls.shift());
+      return new Promise((ok, fail) => {
+        const timer = setTimeout(() => fail(new Error(`the app opened no browser within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push((u) => { clearTimeout(timer); ok(u); });
+      });
+    },
+    /** URLs opened that no test took. */
+    pending: () => [...urls],
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
 /** A private data home for one test run. */
 export function newHome() {
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-e2e-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Starts the real app on a data home; resolves when it serves the UI. */
-export async function startApp(home) {
+/**
+ * Starts the real app on a data home; resolves when it serves the UI. env
+ * adds to its environment (e.g. PATCHBAY_BROWSER from startBrowserHook).
+ */
+export async function startApp(home, { env = {} } = {}) {
   const port = await freePort();
   const proc = spawn(join(root, 'build/bin/patchbay-dev'),
     ['-assetdir', join(root, 'frontend/dist'), '-devserver', `127.0.0.1:${port}`, '-loglevel', 'Warning'],
-    { env: { ...process.env, PATCHBAY_HOME: home, GTK_USE_PORTAL: '0', NO_AT_BRIDGE: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    { env: { ...process.env, PATCHBAY_HOME: home, GTK_USE_PORTAL: '0', NO_AT_BRIDGE: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (b) => { output += b; });
   proc.stderr.on('data', (b) => { output += b; });
@@ -102,6 +172,16 @@ export async function launchBrowser() {
       });
       await page.goto(url);
       await page.waitForFunction(() => window.go?.services?.ConnectionService !== undefined, null, { timeout: 15_000 });
+      return page;
+    },
+    /**
+     * A plain tab, as the system browser opens a link (no Wails bindings
+     * to wait for): the OAuth provider's sign-in page.
+     */
+    async openTab(url, { colorScheme = 'light', width = 1000, height = 700 } = {}) {
+      const page = await browser.newPage({ viewport: { width, height }, colorScheme });
+      page.on('pageerror', (e) => errors.push(`${url}: ${e.message}`));
+      await page.goto(url);
       return page;
     },
     close: () => browser.close(),

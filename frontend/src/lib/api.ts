@@ -10,6 +10,7 @@ import { services } from '../../wailsjs/go/models';
 import * as runtime from '../../wailsjs/runtime/runtime';
 import type {
   AppInfoDTO,
+  AuthorizationDTO,
   ConnectionDraft,
   ConnectionDTO,
   Connector,
@@ -20,6 +21,7 @@ import type {
   HARScope,
   LogFilter,
   LogSettings,
+  OAuthProgressEvent,
   SaveResultDTO,
   VerificationDTO,
 } from './types';
@@ -176,6 +178,31 @@ export function deleteConnection(id: string): Promise<void> {
   return call(() => connectionService.DeleteConnection(id));
 }
 
+// OAuth 2.0 in the system browser. Each call blocks in Go until the browser
+// comes back, the flow times out or CancelAuthorization(flowId) stops it;
+// oauth:progress and verify:exchange events carry flowId meanwhile.
+
+/** Connect: authorizes a draft (new or edited), then tests and saves it. */
+export function startAuthorization(draft: ConnectionDraft, flowId: string): Promise<AuthorizationDTO> {
+  return call(async () => {
+    const r: AuthorizationDTO = await connectionService.StartAuthorization(draft, flowId);
+    return r;
+  });
+}
+
+/** Re-authorize: signs a saved connection in again; only its tokens change. */
+export function reauthorizeConnection(id: string, flowId: string): Promise<AuthorizationDTO> {
+  return call(async () => {
+    const r: AuthorizationDTO = await connectionService.ReauthorizeConnection(id, flowId);
+    return r;
+  });
+}
+
+/** Stops a running authorization; its pending call rejects with "canceled". */
+export function cancelAuthorization(flowId: string): Promise<void> {
+  return call(() => connectionService.CancelAuthorization(flowId));
+}
+
 /** The one way a stored secret reaches the UI: the user asked to see it. */
 export function revealSecret(id: string, field: string): Promise<string> {
   return call(() => connectionService.RevealSecret(id, field));
@@ -269,6 +296,28 @@ export function onLogExchange(cb: (summary: ExchangeSummary) => void): () => voi
   if (!hasRuntime()) return () => {};
   return runtime.EventsOn('log:exchange', (payload: unknown) => {
     if (isExchangeSummary(payload)) cb(payload);
+  });
+}
+
+function isOAuthProgress(v: unknown): v is OAuthProgressEvent {
+  if (v === null || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.flowId === 'string' && typeof o.stage === 'string';
+}
+
+/** Calls back with each stage of a browser authorization (oauth:progress). */
+export function onOAuthProgress(cb: (event: OAuthProgressEvent) => void): () => void {
+  if (!hasRuntime()) return () => {};
+  return runtime.EventsOn('oauth:progress', (payload: unknown) => {
+    if (isOAuthProgress(payload)) {
+      cb({
+        flowId: payload.flowId,
+        stage: payload.stage,
+        authorizeUrl: typeof payload.authorizeUrl === 'string' ? payload.authorizeUrl : '',
+        redirectUri: typeof payload.redirectUri === 'string' ? payload.redirectUri : '',
+        message: typeof payload.message === 'string' ? payload.message : '',
+      });
+    }
   });
 }
 

@@ -6,7 +6,7 @@ export type ConnectionStatus = 'connected' | 'disconnected' | 'unreachable' | 'u
 /** A badge can also show a check in progress. */
 export type BadgeStatus = ConnectionStatus | 'checking';
 
-export type AuthType = 'none' | 'apiKey' | 'basic' | 'bearer';
+export type AuthType = 'none' | 'apiKey' | 'basic' | 'bearer' | 'oauth2AuthorizationCode' | 'oauth2ClientCredentials';
 
 export type FieldType = 'text' | 'password' | 'url' | 'number' | 'select' | 'textarea' | 'boolean';
 
@@ -96,6 +96,21 @@ export interface ConnectionDTO {
   checkedAt: string;
   createdAt: string;
   updatedAt: string;
+  /** OAuth 2.0 connections only: what the token grants, never the token. */
+  oauth?: OAuthDTO | null;
+}
+
+/** An OAuth connection's token facts (backend/services/dto.go OAuthDTO). */
+export interface OAuthDTO {
+  /** An access token is stored. */
+  authorized: boolean;
+  grantedScopes: string[] | null;
+  /** RFC 3339; "" when the token does not expire. */
+  expiresAt: string;
+  /** A refresh token is stored. */
+  refreshable: boolean;
+  /** RFC 3339: when the token was last obtained. */
+  authorizedAt: string;
 }
 
 export interface ConnectionDraft {
@@ -200,6 +215,30 @@ export interface SaveResultDTO {
   saved: boolean;
   connection?: ConnectionDTO | null;
   verification?: VerificationDTO | null;
+}
+
+/**
+ * The outcome of a browser authorization. saved: the connection is stored with
+ * its tokens (its status is what the test request earned); not saved: the
+ * token endpoint refused or failed and verification says why.
+ */
+export interface AuthorizationDTO {
+  saved: boolean;
+  connection?: ConnectionDTO | null;
+  verification?: VerificationDTO | null;
+}
+
+export type OAuthStage = 'listening' | 'browser_opened' | 'callback' | 'exchanging' | 'done' | 'failed';
+
+/** One stage of a running browser authorization (oauth:progress). */
+export interface OAuthProgressEvent {
+  flowId: string;
+  stage: string;
+  /** The sign-in link (no secret: its PKCE challenge and state are single-use). */
+  authorizeUrl: string;
+  /** Where the browser comes back: the loopback listener. */
+  redirectUri: string;
+  message: string;
 }
 
 export interface AppInfoDTO {
