@@ -189,6 +189,7 @@ func readBounded(file string) ([]byte, error) {
 // the catalog's copy through the one they were given.
 func clone(c Connector) Connector {
 	c.Fields = cloneFields(c.Fields)
+	c.Advanced = cloneFields(c.Advanced)
 	c.Setup = slices.Clone(c.Setup)
 	c.Auth = slices.Clone(c.Auth)
 	for i := range c.Auth {

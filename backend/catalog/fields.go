@@ -35,6 +35,14 @@ const (
 	KeyRedirectPort     = "redirectPort"
 	KeyRedirectPath     = "redirectPath"
 	KeyTokenCA          = "tokenCa"
+
+	// Connection-level HTTP options (AdvancedFields): settings, except the
+	// client key, which is a secret.
+	KeyTrustedCA         = "trustedCa"
+	KeyClientCertificate = "clientCertificate"
+	KeyClientKey         = "clientKey"
+	KeyFollowRedirects   = "followRedirects"
+	KeyStreamResponse    = "streamResponse"
 )
 
 // OAuth token keys. They are not form fields: the token endpoint fills them,
@@ -293,6 +301,39 @@ var standardKeys = []string{
 	KeyBearerHeader, KeyBearerPrefix, KeyToken,
 	KeyAuthorizationURL, KeyTokenURL, KeyClientID, KeyClientSecret, KeyScopes, KeyAuthParams,
 	KeyClientAuth, KeyAudience, KeyAudienceParam, KeyRedirectHost, KeyRedirectPort, KeyRedirectPath, KeyTokenCA,
+	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse,
+}
+
+// AdvancedFields are the connection-level HTTP options every connector
+// offers, shown apart from the connector's own fields and its auth method's.
+// The request timeout is the connection's own timeoutSeconds input.
+func AdvancedFields() []Field {
+	return []Field{
+		{
+			Key: KeyTrustedCA, Label: "Trusted CA certificates", Type: FieldTextArea,
+			Placeholder: "-----BEGIN CERTIFICATE-----",
+			Help: "Optional: the PEM certificate of the private or company CA that signed the API's certificate (several may follow one another). " +
+				"They are trusted in addition to this computer's CAs, for this connection only; certificate checks are never switched off.",
+		},
+		{
+			Key: KeyClientCertificate, Label: "Client certificate (mutual TLS)", Type: FieldTextArea,
+			Placeholder: "-----BEGIN CERTIFICATE-----",
+			Help:        "Optional: the PEM certificate this connection presents when the server asks for one (mutual TLS), followed by any intermediate certificates.",
+		},
+		{
+			Key: KeyClientKey, Label: "Client certificate key", Type: FieldPassword, Secret: true,
+			Placeholder: "-----BEGIN PRIVATE KEY-----",
+			Help:        "The PEM private key of the client certificate, unencrypted. It is kept in the keychain.",
+		},
+		{
+			Key: KeyFollowRedirects, Label: "Follow redirects", Type: FieldBoolean, Default: "true",
+			Help: "Follow 3xx redirects (up to 10). Credentials are never sent on to another host, scheme or port.",
+		},
+		{
+			Key: KeyStreamResponse, Label: "Stream the response", Type: FieldBoolean, Default: "false",
+			Help: "For a streaming or server-sent-events test endpoint: the answer is recorded chunk by chunk as it arrives, and the test stops listening after a few seconds.",
+		},
+	}
 }
 
 func firstNonEmpty(values ...string) string {

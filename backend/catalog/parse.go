@@ -108,6 +108,7 @@ func fillDerived(c *Connector) {
 	for i := range c.Auth {
 		c.Auth[i].Fields = StandardFields(c.Auth[i])
 	}
+	c.Advanced = AdvancedFields()
 	// The front end iterates these; JSON null would break it.
 	if c.Fields == nil {
 		c.Fields = []Field{}

@@ -22,7 +22,11 @@ type Connector struct {
 	Fields []Field `json:"fields"`
 	// Auth lists accepted methods; the first is the default.
 	Auth []AuthMethod `json:"auth"`
-	Test TestRequest  `json:"test"`
+	// Advanced is filled by the loader: the connection-level HTTP options
+	// every connector offers (trusted CA, client certificate for mutual
+	// TLS, follow redirects, stream the response); see AdvancedFields.
+	Advanced []Field     `json:"advanced"`
+	Test     TestRequest `json:"test"`
 	// Setup is a numbered list of steps shown beside the form.
 	Setup []string `json:"setup"`
 	// Builtin is set by the loader, never read from a file.

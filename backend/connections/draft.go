@@ -49,9 +49,11 @@ type resolved struct {
 	secrets   map[string]string
 }
 
-// fieldsOf lists every field the editor shows for a connector and auth method.
+// fieldsOf lists every field the editor shows for a connector and auth
+// method, the connection-level HTTP options included.
 func fieldsOf(c catalog.Connector, m catalog.AuthMethod) []catalog.Field {
-	return append(slices.Clone(c.Fields), m.Fields...)
+	fields := append(slices.Clone(c.Fields), m.Fields...)
+	return append(fields, c.Advanced...)
 }
 
 // authMethod finds the connector's method of the given type; "" means the default.
@@ -127,6 +129,11 @@ func normalize(c catalog.Connector, d Draft, stored map[string]string) (resolved
 		}
 	}
 	if _, err := verify.ResolveBaseURL(c, d.BaseURL, r.settings); err != nil {
+		return resolved{}, err
+	}
+	// A pasted CA or client certificate is checked on every save: a broken
+	// one would only show up as a TLS failure later.
+	if err := tlsOptions(r).Check(); err != nil {
 		return resolved{}, err
 	}
 	if m.Type.IsOAuth2() {

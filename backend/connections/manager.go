@@ -42,6 +42,9 @@ type Deps struct {
 	OpenBrowser func(url string) error
 	// FlowTimeout bounds the wait for the browser (0: oauth.DefaultFlowTimeout).
 	FlowTimeout time.Duration
+	// OnChunk receives each chunk of a streamed test response as it
+	// arrives (connections with "Stream the response" on); nil: none.
+	OnChunk connlog.ChunkFunc
 }
 
 // Manager creates, verifies, saves and deletes connections.
@@ -344,17 +347,31 @@ func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, 
 	}()
 
 	run := m.newRunLog(ctx, workspaceID, connectionID, runID, onExchange)
+	base, err := m.apiTransport(*r)
+	if err != nil {
+		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}, tokenOutcome{}
+	}
+	if t, ok := base.(*http.Transport); ok && base != m.Transport {
+		defer t.CloseIdleConnections() // made for this run: let its connections go
+	}
 	headers, params := auth.Redactions(r.method, r.settings, r.secrets)
+	rec := run.recorder(connlog.KindTest, base, connlog.Redaction{
+		HeaderNames: headers, QueryParams: params, Values: slices.Collect(maps.Values(r.secrets)),
+	})
+	if streamResponse(*r) {
+		rec = rec.Streaming(m.OnChunk)
+	}
 	in := verify.Input{
-		Connector: r.connector,
-		AuthType:  r.method.Type,
-		BaseURL:   r.draft.BaseURL,
-		Settings:  r.settings,
-		Secrets:   r.secrets,
-		Timeout:   time.Duration(r.draft.TimeoutSeconds) * time.Second,
-		Transport: run.recorder(connlog.KindTest, m.Transport, connlog.Redaction{
-			HeaderNames: headers, QueryParams: params, Values: slices.Collect(maps.Values(r.secrets)),
-		}),
+		Connector:     r.connector,
+		AuthType:      r.method.Type,
+		BaseURL:       r.draft.BaseURL,
+		Settings:      r.settings,
+		Secrets:       r.secrets,
+		Timeout:       time.Duration(r.draft.TimeoutSeconds) * time.Second,
+		Transport:     rec,
+		NoRedirects:   !followRedirects(*r),
+		Stream:        streamResponse(*r),
+		HasClientCert: r.settings[catalog.KeyClientCertificate] != "",
 	}
 	var steps *tokenSteps
 	if r.method.Type.IsOAuth2() {

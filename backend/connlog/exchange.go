@@ -132,11 +132,38 @@ type Exchange struct {
 	Reused     bool     `json:"reused"`
 	TLS        *TLSInfo `json:"tls,omitempty"`
 
+	// Chunks is the response body as it arrived, one entry per read, for a
+	// Recorder that streams (a connection with "Stream the response" on):
+	// server-sent events and chunked answers show their timing. At most
+	// MaxChunks entries and BodyCap bytes of data; ResponseBody still holds
+	// the body whole. Empty for ordinary exchanges.
+	Chunks []Chunk `json:"chunks,omitempty"`
+	// ChunksTruncated says more chunks arrived than were kept.
+	ChunksTruncated bool `json:"chunksTruncated,omitempty"`
+
 	// RedirectOf is the ID of the exchange whose redirect led here.
 	RedirectOf string `json:"redirectOf"`
 	ErrorClass string `json:"errorClass"`
 	Error      string `json:"error"`
 }
+
+// MaxChunks bounds how many chunks of one streamed response are kept.
+const MaxChunks = 1000
+
+// Chunk is one piece of a streamed response body, as the caller read it.
+type Chunk struct {
+	// OffsetMs is when the piece arrived, from the start of the exchange.
+	OffsetMs float64 `json:"offsetMs"`
+	Size     int     `json:"size"`
+	// Data is the piece as text (redacted), or the hex of its first bytes
+	// when it is binary; "" once BodyCap bytes of chunk data are kept.
+	Data string `json:"data"`
+}
+
+// ChunkFunc receives each chunk of a streamed response as it arrives,
+// already redacted by value, with the exchange it belongs to (whose record
+// follows when the body ends).
+type ChunkFunc func(meta Meta, exchangeID string, c Chunk)
 
 // newID returns a 32-hex-digit identifier that sorts by creation time (its
 // first half is the time in nanoseconds) and is unique by its random half.

@@ -38,6 +38,9 @@ type Recorder struct {
 	meta   Meta
 	redact *Redactor
 	sink   func(Exchange)
+
+	chunks  bool      // record the response body chunk by chunk
+	onChunk ChunkFunc // may be nil
 }
 
 // NewRecorder wraps next (http.DefaultTransport when nil). r may be nil for
@@ -55,6 +58,16 @@ func NewRecorder(next http.RoundTripper, meta Meta, r *Redactor, sink func(Excha
 		sink = func(Exchange) {}
 	}
 	return &Recorder{next: next, meta: meta, redact: r, sink: sink}
+}
+
+// Streaming returns a copy of r that also records each response body chunk
+// by chunk (Exchange.Chunks) and hands every chunk, redacted by value, to
+// onChunk (which may be nil) as it arrives: for streaming and
+// server-sent-events endpoints, whose answer is its timing.
+func (r *Recorder) Streaming(onChunk ChunkFunc) *Recorder {
+	cp := *r
+	cp.chunks, cp.onChunk = true, onChunk
+	return &cp
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -103,7 +116,7 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		a.finish(time.Now(), nil, nil)
 		return resp, nil
 	}
-	body := &recordedBody{a: a, rc: resp.Body}
+	body := &recordedBody{a: a, rc: resp.Body, contentType: resp.Header.Get("Content-Type")}
 	if resp.ContentLength > 0 && resp.ContentLength <= BodyCap {
 		body.buf = make([]byte, 0, resp.ContentLength)
 	}
@@ -271,6 +284,9 @@ func (a *attempt) finish(end time.Time, err error, body *recordedBody) {
 				ex.ResponseBodySize = respCL
 			}
 		}
+		if body != nil {
+			ex.Chunks, ex.ChunksTruncated = body.chunkList()
+		}
 		if err != nil {
 			ex.ErrorClass = Classify(err)
 			ex.Error = err.Error()
@@ -423,24 +439,37 @@ func isBinary(data []byte, contentType string) bool {
 // recordedBody tees the response body into the record while the caller
 // reads it. Read and Close may come from different goroutines.
 type recordedBody struct {
-	a  *attempt
-	rc io.ReadCloser
+	a           *attempt
+	rc          io.ReadCloser
+	contentType string
 
-	mu  sync.Mutex
-	buf []byte
-	n   int64
-	eof bool
+	mu         sync.Mutex
+	buf        []byte
+	n          int64
+	eof        bool
+	chunks     []Chunk
+	chunkBytes int  // data kept in chunks, at most BodyCap
+	moreChunks bool // chunks arrived after MaxChunks
 }
 
 func (b *recordedBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	if n > 0 {
+		var chunk *Chunk
 		b.mu.Lock()
 		b.n += int64(n)
 		if room := BodyCap - len(b.buf); room > 0 {
 			b.buf = append(b.buf, p[:min(n, room)]...)
 		}
+		if b.a.rec.chunks {
+			chunk = b.addChunk(p[:n])
+		}
 		b.mu.Unlock()
+		if chunk != nil && b.a.rec.onChunk != nil {
+			c := *chunk
+			c.Data = b.a.rec.redact.Text(c.Data)
+			b.a.rec.onChunk(b.a.rec.meta, b.a.id, c)
+		}
 	}
 	switch {
 	case err == io.EOF:
@@ -452,6 +481,31 @@ func (b *recordedBody) Read(p []byte) (int, error) {
 		b.a.finish(time.Now(), err, b)
 	}
 	return n, err
+}
+
+// addChunk records one read of a streamed body; the caller holds b.mu.
+func (b *recordedBody) addChunk(p []byte) *Chunk {
+	if len(b.chunks) >= MaxChunks {
+		b.moreChunks = true
+		return nil
+	}
+	c := Chunk{OffsetMs: span(b.a.start, time.Now(), time.Time{}), Size: len(p)}
+	if room := BodyCap - b.chunkBytes; room > 0 {
+		data := p[:min(len(p), room)]
+		c.Data, _ = bodyText(data, b.contentType)
+		b.chunkBytes += len(data)
+	}
+	b.chunks = append(b.chunks, c)
+	return &b.chunks[len(b.chunks)-1]
+}
+
+func (b *recordedBody) chunkList() ([]Chunk, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.chunks) == 0 {
+		return nil, false
+	}
+	return append([]Chunk(nil), b.chunks...), b.moreChunks
 }
 
 func (b *recordedBody) Close() error {

@@ -137,6 +137,14 @@ func (r *Redactor) Exchange(ex Exchange) Exchange {
 	ex.ResponseBody = apply(ex.ResponseBody)
 	ex.StatusText = apply(ex.StatusText)
 	ex.Error = apply(ex.Error)
+	if len(ex.Chunks) > 0 {
+		chunks := make([]Chunk, len(ex.Chunks))
+		for i, c := range ex.Chunks {
+			c.Data = apply(c.Data)
+			chunks[i] = c
+		}
+		ex.Chunks = chunks
+	}
 	if ex.TLS != nil {
 		t := *ex.TLS
 		t.VerifyError = apply(t.VerifyError)

@@ -12,10 +12,7 @@
 package oauth
 
 import (
-	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -23,8 +20,8 @@ import (
 
 	"golang.org/x/oauth2"
 
-	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
+	"patchbay/backend/tlsconf"
 )
 
 // Client authentication styles at the token endpoint.
@@ -116,40 +113,15 @@ func SplitScopes(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' })
 }
 
+// tokenCAField is the trusted CA field of the token endpoint, as errors
+// name it.
+var tokenCAField = tlsconf.Field{Key: catalog.KeyTokenCA, Label: "The trusted CA for the token endpoint"}
+
 // ParseCA reads the trusted CA field: one or more PEM certificates. Anything
 // else is refused with a message that says what to paste; a private key is
 // refused outright, because the field is stored as a plain setting.
 func ParseCA(pemText string) ([]*x509.Certificate, error) {
-	rest := []byte(strings.TrimSpace(pemText))
-	var certs []*x509.Certificate
-	for len(rest) > 0 {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			if len(certs) == 0 {
-				return nil, apperr.Invalid(catalog.KeyTokenCA, "The trusted CA is not a PEM certificate: paste the whole text from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----.")
-			}
-			return nil, apperr.Invalid(catalog.KeyTokenCA, "The trusted CA has text after its last certificate that is not a PEM block; remove it.")
-		}
-		if block.Type != "CERTIFICATE" {
-			if strings.Contains(block.Type, "PRIVATE KEY") {
-				return nil, apperr.Invalid(catalog.KeyTokenCA, "The trusted CA field holds a private key. Paste only the CA's certificate: a private key must never leave its server.")
-			}
-			return nil, apperr.Invalid(catalog.KeyTokenCA, "The trusted CA holds a %q block; it needs CERTIFICATE blocks only.", block.Type)
-		}
-		cert, err := x509.ParseCertificate(block.Bytes)
-		if err != nil {
-			e := apperr.Wrap(apperr.Validation, err, "The trusted CA's certificate cannot be read (%v); copy it again from its source.", err)
-			e.Field = catalog.KeyTokenCA
-			return nil, e
-		}
-		certs = append(certs, cert)
-		rest = []byte(strings.TrimSpace(string(rest)))
-	}
-	if len(certs) == 0 {
-		return nil, apperr.Invalid(catalog.KeyTokenCA, "The trusted CA is empty.")
-	}
-	return certs, nil
+	return tlsconf.ParseCertificates(tokenCAField, pemText)
 }
 
 // TransportWithCA returns base with the CAs of pemText trusted in addition to
@@ -159,28 +131,5 @@ func TransportWithCA(base http.RoundTripper, pemText string) (http.RoundTripper,
 	if strings.TrimSpace(pemText) == "" {
 		return base, nil
 	}
-	certs, err := ParseCA(pemText)
-	if err != nil {
-		return nil, err
-	}
-	if base == nil {
-		base = http.DefaultTransport
-	}
-	t, ok := base.(*http.Transport)
-	if !ok {
-		return nil, errors.New("oauth: a trusted CA needs an *http.Transport to add it to")
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	for _, c := range certs {
-		pool.AddCert(c)
-	}
-	t = t.Clone()
-	if t.TLSClientConfig == nil {
-		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	t.TLSClientConfig.RootCAs = pool
-	return t, nil
+	return tlsconf.Transport(base, tlsconf.Options{CA: pemText, CAField: tokenCAField})
 }

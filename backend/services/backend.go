@@ -108,6 +108,9 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 		Logger:      logger,
 		OpenBrowser: o.OpenBrowser,
 		FlowTimeout: o.FlowTimeout,
+		OnChunk: func(meta connlog.Meta, exchangeID string, c connlog.Chunk) {
+			o.Emit(ctx, EventChunk, ChunkEvent{RunID: meta.RunID, ExchangeID: exchangeID, Chunk: c})
+		},
 	})
 	b.Connectors.start(ctx, cat, paths.Connectors, o.PickFile)
 	b.Connections.start(ctx, b.Manager, ws.ID, o.Emit)

@@ -13,6 +13,7 @@ import (
 	"patchbay/backend/connections"
 	"patchbay/backend/connlog"
 	"patchbay/backend/store"
+	"patchbay/backend/tlsconf"
 )
 
 // ConnectionDraft is the editor's draft; see connections.Draft.
@@ -120,6 +121,27 @@ func (s *ConnectionService) LastRun(connectionID string) ([]connlog.Exchange, er
 		return nil, toUI(err)
 	}
 	return nonNil(list), nil
+}
+
+// InspectCertificates reads pasted PEM text (a trusted CA, a client
+// certificate) and describes each certificate: subject, issuer, validity.
+// Text that is not PEM certificates is a validation error that says what to
+// paste; a private key is refused.
+func (s *ConnectionService) InspectCertificates(pemText string) ([]CertInfoDTO, error) {
+	certs, err := tlsconf.ParseCertificates(tlsconf.Field{Label: "The text"}, pemText)
+	if err != nil {
+		return nil, toUI(err)
+	}
+	infos := tlsconf.Describe(certs, time.Now())
+	out := make([]CertInfoDTO, len(infos))
+	for i, c := range infos {
+		out[i] = CertInfoDTO{
+			Subject: c.Subject, Issuer: c.Issuer, DNSNames: nonNil(c.DNSNames), IPAddresses: nonNil(c.IPAddresses),
+			NotBefore: rfc3339(&c.NotBefore), NotAfter: rfc3339(&c.NotAfter), IsCA: c.IsCA, SelfSigned: c.SelfSigned,
+			Expired: c.Expired, NotYetValid: c.NotYetValid, SHA256: c.SHA256,
+		}
+	}
+	return out, nil
 }
 
 func (s *ConnectionService) streamTo(runID string) connections.ExchangeFunc {

@@ -75,3 +75,28 @@ type AppInfoDTO struct {
 
 // ConnectorDTO is a catalog entry; the catalog type is already UI-shaped.
 type ConnectorDTO = catalog.Connector
+
+// CertInfoDTO describes one certificate of a pasted PEM text (trusted CA,
+// client certificate) so the form can show what was pasted.
+type CertInfoDTO struct {
+	Subject     string   `json:"subject"`
+	Issuer      string   `json:"issuer"`
+	DNSNames    []string `json:"dnsNames"`
+	IPAddresses []string `json:"ipAddresses"`
+	NotBefore   string   `json:"notBefore"` // RFC 3339
+	NotAfter    string   `json:"notAfter"`  // RFC 3339: the expiry
+	IsCA        bool     `json:"isCa"`
+	SelfSigned  bool     `json:"selfSigned"`
+	Expired     bool     `json:"expired"`
+	NotYetValid bool     `json:"notYetValid"`
+	SHA256      string   `json:"sha256"` // fingerprint of the DER certificate, hex
+}
+
+// ChunkEvent streams one chunk of a streamed test response as it arrives
+// (connections with "Stream the response" on). The exchange it belongs to
+// follows as a verify:exchange event when the body ends.
+type ChunkEvent struct {
+	RunID      string        `json:"runId"`
+	ExchangeID string        `json:"exchangeId"`
+	Chunk      connlog.Chunk `json:"chunk"`
+}

@@ -7,6 +7,7 @@ const (
 	EventExchange           = "verify:exchange"     // payload: ExchangeEvent
 	EventConnectionsChanged = "connections:changed" // no payload
 	EventOAuthProgress      = "oauth:progress"      // payload: OAuthProgressEvent
+	EventChunk              = "verify:chunk"        // payload: ChunkEvent
 )
 
 // Emitter sends an event to the front end. app.go passes the Wails runtime's

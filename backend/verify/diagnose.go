@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"patchbay/backend/catalog"
 )
 
 // diagnose explains a request that got no HTTP answer. parent is the caller's
@@ -91,9 +93,22 @@ func diagnoseTLS(err error, host string) (Result, bool) {
 	if errors.As(err, &unknownCA) {
 		return Result{Status: Unreachable, Code: CodeUnknownCA,
 			Summary: fmt.Sprintf("The certificate of %s is signed by an authority this computer does not trust.", host),
-			Advice: "If this is a private or company server, add the server's CA as a trusted CA. " +
-				"Patchbay cannot yet store a CA per connection (that comes in a later version), so for now add it to this computer's trusted certificates. " +
-				"Certificate checks are never switched off."}, true
+			Advice: "If this is a private or company server, paste its CA's certificate (PEM) into Trusted CA certificates: " +
+				"it is trusted for this connection only, in addition to this computer's CAs. Certificate checks are never switched off.",
+			Field: catalog.KeyTrustedCA}, true
+	}
+	// The server's refusal of the client certificate arrives as a TLS alert
+	// from the other side: during the handshake with TLS 1.2, at the first
+	// read with TLS 1.3.
+	if msg := err.Error(); strings.Contains(msg, "remote error: tls: ") {
+		for _, alert := range []string{"certificate required", "bad certificate", "unknown certificate authority", "certificate unknown", "certificate expired", "certificate revoked", "unsupported certificate", "access denied"} {
+			if strings.Contains(msg, "remote error: tls: "+alert) {
+				return Result{Status: Disconnected, Code: CodeClientCertificate,
+					Summary: fmt.Sprintf("%s requires a client certificate (mutual TLS), and this connection presents none (the server said: %s).", host, alert),
+					Advice:  "Paste the client certificate and its private key that the server's operator issued for this connection into Client certificate and Client certificate key. The server must trust the CA that signed it.",
+					Field:   catalog.KeyClientCertificate}, true
+			}
+		}
 	}
 	var hostErr x509.HostnameError
 	if errors.As(err, &hostErr) {

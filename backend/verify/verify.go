@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"patchbay/backend/apperr"
@@ -62,6 +63,11 @@ const (
 	CodeRedirectLoop       = "redirect_loop"
 	CodeNetwork            = "network" // other transport failures (reset, unreachable network, ...)
 	CodeCanceled           = "canceled"
+	// CodeRedirect is a 3xx answer while following redirects is off.
+	CodeRedirect = "redirect"
+	// CodeClientCertificate: the server asked for a client certificate
+	// (mutual TLS) and there was none, or it refused the one presented.
+	CodeClientCertificate = "client_certificate"
 	// OAuth: never authorized; the authorization is gone (invalid_grant, or
 	// an expired token without a refresh token): sign in again; the token
 	// endpoint refused for another reason (invalid_scope, ...).
@@ -95,6 +101,11 @@ const maxRedirects = 10
 // maxBody caps how much of the answer is read for rules and identity.
 const maxBody = 1 << 20
 
+// DefaultStreamWindow is how long a streamed answer (Input.Stream) is
+// listened to after its headers arrived, when Input.StreamWindow is not set:
+// a server-sent-events endpoint may never end on its own.
+const DefaultStreamWindow = 3 * time.Second
+
 // Input is one verification request.
 type Input struct {
 	Connector catalog.Connector
@@ -106,6 +117,17 @@ type Input struct {
 	Settings, Secrets map[string]string
 	Timeout           time.Duration     // <=0 → DefaultTimeout
 	Transport         http.RoundTripper // nil → a clone of http.DefaultTransport
+	// NoRedirects answers a 3xx as it is instead of following it (the
+	// connection's "Follow redirects" off).
+	NoRedirects bool
+	// Stream reads the answer as a stream: until it ends or StreamWindow
+	// (<=0 → DefaultStreamWindow) after its headers, whichever is first, and
+	// judges what arrived. The Transport's Recorder keeps the chunks.
+	Stream       bool
+	StreamWindow time.Duration
+	// HasClientCert says the Transport presents a client certificate, so a
+	// refused handshake blames that certificate rather than its absence.
+	HasClientCert bool
 	// Token runs the token steps of the oauth2 methods (a client credentials
 	// request, a refresh) and returns the access token to send. It is called
 	// once before the test request with retry false, and at most once more
@@ -246,6 +268,16 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 	}
 	hdrs, params := auth.Redactions(m, settings, secrets)
 	client := &http.Client{Transport: tr, CheckRedirect: checkRedirect(hdrs, params)}
+	if in.NoRedirects {
+		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	send := func(ctx context.Context, client *http.Client, req *http.Request, timeout time.Duration) (*http.Response, []byte, *Result) {
+		resp, body, failed := sendOnce(ctx, client, req, timeout, in)
+		if failed != nil && in.HasClientCert && failed.Code == CodeClientCertificate {
+			failed.Summary = strings.Replace(failed.Summary, "requires a client certificate (mutual TLS), and this connection presents none", "did not accept this connection's client certificate", 1)
+		}
+		return resp, body, failed
+	}
 
 	resp, body, failed := send(ctx, client, req, timeout)
 	if failed != nil {
@@ -277,22 +309,53 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 	return r
 }
 
-// send makes the request and reads the answer (up to maxBody), closing its
-// body so the exchange is recorded before the next one starts.
-func send(parent context.Context, client *http.Client, req *http.Request, timeout time.Duration) (*http.Response, []byte, *Result) {
+// sendOnce makes the request and reads the answer (up to maxBody), closing
+// its body so the exchange is recorded before the next one starts. A
+// streamed answer is read until it ends or its window closes.
+func sendOnce(parent context.Context, client *http.Client, req *http.Request, timeout time.Duration, in Input) (*http.Response, []byte, *Result) {
 	resp, err := client.Do(req)
 	if err != nil {
 		r := diagnose(parent, err, req.URL, timeout)
 		return nil, nil, &r
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	var body []byte
+	if in.Stream {
+		body, err = readStream(resp.Body, in.StreamWindow)
+	} else {
+		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	}
 	if err != nil {
 		r := diagnose(parent, err, resp.Request.URL, timeout)
 		r.HTTPStatus = resp.StatusCode
 		return nil, nil, &r
 	}
 	return resp, body, nil
+}
+
+// readStream reads a streamed body until it ends, maxBody is read, or window
+// (<=0 → DefaultStreamWindow) passes; then it closes the body. Closing it at
+// the window is not a failure: the stream was heard.
+func readStream(body io.ReadCloser, window time.Duration) ([]byte, error) {
+	if window <= 0 {
+		window = DefaultStreamWindow
+	}
+	var mu sync.Mutex
+	closed := false
+	timer := time.AfterFunc(window, func() {
+		mu.Lock()
+		closed = true
+		mu.Unlock()
+		_ = body.Close()
+	})
+	defer timer.Stop()
+	data, err := io.ReadAll(io.LimitReader(body, maxBody))
+	mu.Lock()
+	defer mu.Unlock()
+	if err != nil && closed {
+		return data, nil
+	}
+	return data, err
 }
 
 func withAccessToken(secrets map[string]string, token string) map[string]string {
@@ -393,6 +456,10 @@ func buildRequest(ctx context.Context, c catalog.Connector, m catalog.AuthMethod
 	}
 	return req, nil
 }
+
+// InvalidConfig is the Result of a run that could not start because a
+// setting is unusable: nothing was sent.
+func InvalidConfig(err error) Result { return invalidConfig(err) }
 
 func invalidConfig(err error) Result {
 	ae := apperr.From(err)
@@ -552,6 +619,11 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 		r = Result{Status: Unreachable, Code: CodeRateLimited,
 			Summary: fmt.Sprintf("%s is limiting requests (%s).", name, line),
 			Advice:  advice}
+	case code >= 300 && code < 400 && resp.Header.Get("Location") != "":
+		r = Result{Status: Unreachable, Code: CodeRedirect,
+			Summary: fmt.Sprintf("%s answered with a redirect (%s) to %s, and following redirects is off for this connection.", name, line, redirectTarget(u, resp.Header.Get("Location"))),
+			Advice:  "Turn on Follow redirects, or use the address it points to in the base URL or test path.",
+			Field:   catalog.KeyFollowRedirects}
 	case code >= 500:
 		r = Result{Status: Unreachable, Code: CodeServerError,
 			Summary: fmt.Sprintf("%s had a server error (%s).", name, line),
@@ -568,6 +640,20 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 		r.Advice = fmt.Sprintf("%s said: “%s”. %s", name, said, r.Advice)
 	}
 	return r
+}
+
+// redirectTarget shows where a redirect points, without its query (which
+// may carry a secret) : scheme, host and path.
+func redirectTarget(from *url.URL, location string) string {
+	to, err := from.Parse(location)
+	if err != nil {
+		return "an address that is not a valid URL"
+	}
+	path := to.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	return to.Scheme + "://" + to.Host + path
 }
 
 // failureMessage finds the definition's own words for a status: the exact

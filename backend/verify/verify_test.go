@@ -351,8 +351,9 @@ func TestRunNetworkFailures(t *testing.T) {
 		require.Equal(t, verify.Unreachable, r.Status)
 		require.Equal(t, verify.CodeUnknownCA, r.Code, "%+v", r)
 		require.Contains(t, r.Summary, "127.0.0.1")
-		require.Contains(t, r.Advice, "add the server's CA as a trusted CA")
-		require.Contains(t, r.Advice, "later version")
+		require.Contains(t, r.Advice, "paste its CA's certificate (PEM) into Trusted CA certificates")
+		require.Contains(t, r.Advice, "never switched off")
+		require.Equal(t, catalog.KeyTrustedCA, r.Field, "the form points at the trusted CA field")
 		requireClean(t, r)
 	})
 

@@ -239,6 +239,7 @@ export namespace catalog {
 	    baseUrl: string;
 	    fields: Field[];
 	    auth: AuthMethod[];
+	    advanced: Field[];
 	    test: TestRequest;
 	    setup: string[];
 	    builtin: boolean;
@@ -259,6 +260,7 @@ export namespace catalog {
 	        this.baseUrl = source["baseUrl"];
 	        this.fields = this.convertValues(source["fields"], Field);
 	        this.auth = this.convertValues(source["auth"], AuthMethod);
+	        this.advanced = this.convertValues(source["advanced"], Field);
 	        this.test = this.convertValues(source["test"], TestRequest);
 	        this.setup = source["setup"];
 	        this.builtin = source["builtin"];
@@ -373,6 +375,22 @@ export namespace connlog {
 		    return a;
 		}
 	}
+	export class Chunk {
+	    offsetMs: number;
+	    size: number;
+	    data: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Chunk(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.offsetMs = source["offsetMs"];
+	        this.size = source["size"];
+	        this.data = source["data"];
+	    }
+	}
 	export class TLSInfo {
 	    version: string;
 	    cipherSuite: string;
@@ -480,6 +498,8 @@ export namespace connlog {
 	    remoteAddr: string;
 	    reused: boolean;
 	    tls?: TLSInfo;
+	    chunks?: Chunk[];
+	    chunksTruncated?: boolean;
 	    redirectOf: string;
 	    errorClass: string;
 	    error: string;
@@ -517,6 +537,8 @@ export namespace connlog {
 	        this.remoteAddr = source["remoteAddr"];
 	        this.reused = source["reused"];
 	        this.tls = this.convertValues(source["tls"], TLSInfo);
+	        this.chunks = this.convertValues(source["chunks"], Chunk);
+	        this.chunksTruncated = source["chunksTruncated"];
 	        this.redirectOf = source["redirectOf"];
 	        this.errorClass = source["errorClass"];
 	        this.error = source["error"];
@@ -797,6 +819,38 @@ export namespace services {
 		    }
 		    return a;
 		}
+	}
+	export class CertInfoDTO {
+	    subject: string;
+	    issuer: string;
+	    dnsNames: string[];
+	    ipAddresses: string[];
+	    notBefore: string;
+	    notAfter: string;
+	    isCa: boolean;
+	    selfSigned: boolean;
+	    expired: boolean;
+	    notYetValid: boolean;
+	    sha256: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new CertInfoDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.subject = source["subject"];
+	        this.issuer = source["issuer"];
+	        this.dnsNames = source["dnsNames"];
+	        this.ipAddresses = source["ipAddresses"];
+	        this.notBefore = source["notBefore"];
+	        this.notAfter = source["notAfter"];
+	        this.isCa = source["isCa"];
+	        this.selfSigned = source["selfSigned"];
+	        this.expired = source["expired"];
+	        this.notYetValid = source["notYetValid"];
+	        this.sha256 = source["sha256"];
+	    }
 	}
 	
 	export class LogFilterDTO {

@@ -12,6 +12,8 @@ export function DeleteConnection(arg1:string):Promise<void>;
 
 export function GetConnection(arg1:string):Promise<services.ConnectionDTO>;
 
+export function InspectCertificates(arg1:string):Promise<Array<services.CertInfoDTO>>;
+
 export function LastRun(arg1:string):Promise<Array<connlog.Exchange>>;
 
 export function ListConnections():Promise<Array<services.ConnectionDTO>>;

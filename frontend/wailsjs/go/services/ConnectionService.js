@@ -18,6 +18,10 @@ export function GetConnection(arg1) {
   return window['go']['services']['ConnectionService']['GetConnection'](arg1);
 }
 
+export function InspectCertificates(arg1) {
+  return window['go']['services']['ConnectionService']['InspectCertificates'](arg1);
+}
+
 export function LastRun(arg1) {
   return window['go']['services']['ConnectionService']['LastRun'](arg1);
 }
