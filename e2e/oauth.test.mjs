@@ -11,6 +11,7 @@
 // Connect from the card. Screenshots land in e2e/artifacts/oauth-*.png.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer } from './harness.mjs';
@@ -40,8 +41,11 @@ after(async () => {
   home?.remove();
 });
 
-/** Waits for panels to finish sliding in, so a screenshot shows them settled. */
+/** Waits for panels to finish sliding in (and clears toasts), so a screenshot shows the screen settled. */
 async function settled(p) {
+  for (const close of await p.getByTestId('toast').getByRole('button', { name: 'Dismiss' }).all()) {
+    await close.click().catch(() => {}); // it may have gone by itself
+  }
   await p.waitForFunction(() => document.getAnimations()
     .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity));
 }
@@ -145,6 +149,7 @@ test('Connect signs in in the browser, tests and saves: the card turns Connected
   assert.match(await facts.getAttribute('title'), /Granted scopes: openid profile email/);
   connectionId = await card.getByTestId('connection-select-oauth2-http').inputValue();
   assert.match(connectionId, /^[0-9a-f]{32}$/);
+  await settled(page);
   await shot(page, 'oauth-04-card-connected');
 });
 
@@ -161,6 +166,7 @@ test('a revoked authorization asks to Re-authorize on the card; signing in again
   assert.match(await card.innerText(), /Re-authorize/);
   const action = card.getByTestId(`oauth-action-${connectionId}`);
   assert.equal(await action.getAttribute('data-action'), 'reauthorize');
+  await settled(page);
   await shot(page, 'oauth-05-card-reauthorize');
 
   // Manage Connections offers it on the row too.
@@ -182,7 +188,7 @@ test('a revoked authorization asks to Re-authorize on the card; signing in again
   assert.equal(await card.getByTestId('connection-select-oauth2-http').inputValue(), connectionId, 'the same connection');
   assert.match(await card.innerText(), /1 connection\b/);
   await page.getByTestId('toast').filter({ hasText: /“Ada at the provider” is connected/ }).first().waitFor();
-  await shot(page, 'oauth-07-card-reauthorized');
+  await shot(page, 'oauth-07-card-reauthorized'); // with its toast
 });
 
 test('a denied sign-in says so in place and saves nothing', async () => {
@@ -211,6 +217,53 @@ test('a denied sign-in says so in place and saves nothing', async () => {
     assert.ok(!options.some((o) => o.includes('Denied attempt')), `nothing saved: ${options}`);
   } finally {
     await peer.control('deny?code=');
+  }
+});
+
+test('a fixed redirect port in use and a token endpoint answering HTML are explained in place; nothing is saved', async () => {
+  const busy = createServer();
+  await new Promise((ok) => busy.listen(0, '127.0.0.1', ok));
+  const port = busy.address().port;
+  try {
+    const editor = await newConnection('Port trouble');
+    await editor.getByTestId('field-redirectPort').fill(String(port));
+    assert.equal(await editor.getByTestId('oauth-redirect-preview').innerText(), `http://127.0.0.1:${port}/callback`);
+    await editor.getByTestId('connect-button').click();
+    const error = editor.getByTestId('oauth-error');
+    await error.waitFor();
+    assert.equal(await error.getAttribute('data-code'), 'validation');
+    assert.match(await error.innerText(), /Check “Redirect port”/);
+    assert.match(await editor.getByTestId('error-redirectPort').innerText(), new RegExp(`Port ${port} .*already in use`));
+    assert.deepEqual(hook.pending(), [], 'no browser was opened');
+    await editor.getByTestId('oauth-error-field').click();
+    assert.equal(await editor.getByTestId('field-redirectPort').evaluate((el) => el === document.activeElement), true);
+    await editor.getByTestId('field-redirectPort').scrollIntoViewIfNeeded();
+    await settled(page);
+    await shot(page, 'oauth-13-port-in-use');
+
+    // Any free port again; the provider's token endpoint now answers a login page.
+    await editor.getByTestId('field-redirectPort').fill('');
+    await peer.control('token-mode?mode=html');
+    await editor.getByTestId('connect-button').click();
+    const tab = await approveInBrowser();
+    await tab.close();
+    const result = editor.getByTestId('oauth-result');
+    await result.waitFor({ timeout: 15_000 });
+    assert.equal(await result.getAttribute('data-saved'), 'false');
+    assert.match(await editor.getByTestId('test-summary').innerText(), /HTML|web page/i);
+    await editor.getByTestId('oauth-not-saved').waitFor();
+    await result.scrollIntoViewIfNeeded();
+    await settled(page);
+    await shot(page, 'oauth-14-token-endpoint-html');
+
+    await editor.getByTestId('oauth-cancel-editor').click();
+    await page.getByTestId('confirm-discard').getByTestId('confirm-button').click();
+    await editor.waitFor({ state: 'detached' });
+    const options = await page.getByTestId('connection-select-oauth2-http').locator('option').allInnerTexts();
+    assert.ok(!options.some((o) => o.includes('Port trouble')), `nothing saved: ${options}`);
+  } finally {
+    await peer.control('token-mode?mode=');
+    await new Promise((ok) => busy.close(ok));
   }
 });
 
@@ -262,6 +315,7 @@ test('Save without connecting, then Connect from the card', async () => {
   await select.selectOption(id);
   const connect = card.getByTestId(`oauth-action-${id}`);
   assert.equal(await connect.getAttribute('data-action'), 'connect');
+  await settled(page);
   await shot(page, 'oauth-11-card-connect');
 
   await connect.click();
