@@ -7,6 +7,8 @@
 //
 //	apiKey: apiKeyIn ("header"|"query"), apiKeyName (settings), apiKey (secret)
 //	basic:  username (setting), password (secret, optional)
+//	digest: username (setting), password (secret): nothing is set up front;
+//	        Transport answers the server's Digest challenge (RFC 7616)
 //	bearer: bearerHeader, bearerPrefix (settings), token (secret)
 //	oauth2: accessToken (secret, filled by the token endpoint), sent as
 //	        "Authorization: Bearer" (RFC 6750) whatever token_type says:
@@ -28,10 +30,12 @@ package auth
 import (
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
+	"patchbay/backend/digest"
 )
 
 // Apply sets the credentials of method m on req. It never logs or returns a
@@ -73,6 +77,13 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
 		req.Header.Set("Authorization", "Basic "+cred)
 		return nil
+	case catalog.AuthDigest:
+		// The challenge round trip happens in Transport; only the user name
+		// can be checked before it.
+		if hasControl(settings[catalog.KeyUsername]) {
+			return apperr.Invalid(catalog.KeyUsername, "The user name contains a line break or control character; type it again without one.")
+		}
+		return nil
 	case catalog.AuthBearer:
 		header, prefix, err := bearerPlacement(m, settings)
 		if err != nil {
@@ -106,6 +117,19 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 	}
 }
 
+// Transport wraps next with what a method does per request rather than once
+// up front: Digest answers the server's challenge, for origin only (the
+// scheme, host and port of the test request). Other methods return next:
+// Apply has set their credentials on the request already.
+func Transport(m catalog.AuthMethod, settings, secrets map[string]string, origin *url.URL, next http.RoundTripper) http.RoundTripper {
+	switch m.Type {
+	case catalog.AuthDigest:
+		return &digest.Transport{Next: next, Origin: origin, Credentials: digest.Credentials{
+			Username: settings[catalog.KeyUsername], Password: secrets[catalog.KeyPassword]}}
+	}
+	return next
+}
+
 // Redactions names the request headers and query parameters that carry
 // secrets when m is applied with these settings, so a recorder can mask them.
 // Invalid placements yield what Apply would have used up to the error, which is
@@ -121,7 +145,7 @@ func Redactions(m catalog.AuthMethod, settings, secrets map[string]string) (head
 			return nil, []string{name}
 		}
 		return []string{http.CanonicalHeaderKey(name)}, nil
-	case catalog.AuthBasic, catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
+	case catalog.AuthBasic, catalog.AuthDigest, catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
 		return []string{"Authorization"}, nil
 	case catalog.AuthBearer:
 		header, _, err := bearerPlacement(m, settings)
@@ -150,6 +174,9 @@ func MissingCredentials(m catalog.AuthMethod, settings, secrets map[string]strin
 		need(secrets, catalog.KeyAPIKey)
 	case catalog.AuthBasic:
 		need(settings, catalog.KeyUsername)
+	case catalog.AuthDigest:
+		need(settings, catalog.KeyUsername)
+		need(secrets, catalog.KeyPassword)
 	case catalog.AuthBearer:
 		need(secrets, catalog.KeyToken)
 	case catalog.AuthOAuth2Code:

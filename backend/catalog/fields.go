@@ -123,6 +123,14 @@ func StandardFields(m AuthMethod) []Field {
 				Help: "Leave empty if the API uses only a username.",
 			},
 		)
+	case AuthDigest:
+		fields = append(fields,
+			Field{Key: KeyUsername, Label: "Username", Type: FieldText, Required: true},
+			Field{
+				Key: KeyPassword, Label: "Password", Type: FieldPassword, Secret: true, Required: true,
+				Help: "Sent only as a Digest hash answering the server's challenge (RFC 7616), never as it is.",
+			},
+		)
 	case AuthBearer:
 		if m.Configurable {
 			fields = append(fields,

@@ -77,6 +77,9 @@ const (
 	AuthAPIKey AuthType = "apiKey"
 	AuthBasic  AuthType = "basic"
 	AuthBearer AuthType = "bearer"
+	// AuthDigest is HTTP Digest (RFC 7616): the password never travels, the
+	// server's challenge is answered with a hash of it.
+	AuthDigest AuthType = "digest"
 	// AuthOAuth2Code is OAuth 2.0 authorization code with PKCE, authorized in
 	// the system browser through a loopback redirect (RFC 8252).
 	AuthOAuth2Code AuthType = "oauth2AuthorizationCode"

@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mccutchen/go-httpbin/v2/httpbin"
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
@@ -137,4 +139,37 @@ func TestStreamResponseEmitsChunks(t *testing.T) {
 	require.Contains(t, all, `"runId":"run-sse","exchangeId":"`+v.Exchanges[0].ID)
 	require.Contains(t, all, `data: tick 1\n\n`)
 	require.Less(t, chunkAt, strings.Index(all, EventExchange), "the first chunk comes before the exchange")
+}
+
+// Digest through the bound services against go-httpbin: a wrong password is
+// disconnected/unauthorized, the right one saves; the run's log holds the
+// challenge (401) and the answer (200) with the Authorization redacted.
+func TestDigestConnection(t *testing.T) {
+	e := newEnv(t)
+	svc := e.b.Connections
+	bin := httptest.NewServer(httpbin.New())
+	t.Cleanup(bin.Close)
+	d := ConnectionDraft{ConnectorID: "http", Name: "Digest", AuthType: "digest", BaseURL: bin.URL,
+		Settings: map[string]string{"testPath": "/digest-auth/auth/ada/digest-pw-77/SHA-256", "username": "ada"},
+		Secrets:  map[string]string{"password": "wrong-pw-00"}}
+	v, err := svc.TestConnection(d, "")
+	require.NoError(t, err)
+	require.Equal(t, "unauthorized", v.Code, v.Summary)
+	require.Len(t, v.Exchanges, 2)
+
+	d.Secrets["password"] = "digest-pw-77"
+	res, err := svc.SaveConnection(d, true, "")
+	require.NoError(t, err)
+	require.True(t, res.Saved, "%+v", res.Verification)
+	last, err := svc.LastRun(res.Connection.ID)
+	require.NoError(t, err)
+	require.Len(t, last, 2)
+	require.Equal(t, []int{401, 200}, []int{last[0].Status, last[1].Status})
+	var auth string
+	for _, h := range last[1].RequestHeaders {
+		if h.Name == "Authorization" {
+			auth = h.Value
+		}
+	}
+	require.True(t, strings.HasPrefix(auth, "Digest [redacted "), auth)
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/mccutchen/go-httpbin/v2/httpbin"
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/catalog"
@@ -176,4 +178,47 @@ func TestRunStreamedResponse(t *testing.T) {
 	r = verify.New(nil).Run(context.Background(), verify.Input{Connector: c, Secrets: map[string]string{"token": badToken},
 		Transport: rec, Stream: true, StreamWindow: 300 * time.Millisecond})
 	require.Equal(t, verify.CodeUnauthorized, r.Code, "%+v", r)
+}
+
+// Digest against go-httpbin's real digest peer: the right password
+// connects, a wrong one is rejected credentials, a server that wants Basic
+// is named as such, and the log gets the challenge and the answer.
+func TestRunDigest(t *testing.T) {
+	bin := httptest.NewServer(httpbin.New())
+	t.Cleanup(bin.Close)
+	m := catalog.AuthMethod{Type: catalog.AuthDigest}
+	v := verify.New(nil)
+	for _, alg := range []string{"MD5", "SHA-256"} {
+		c := connector("Bin", bin.URL, catalog.TestRequest{Path: "/digest-auth/auth/ada/" + basicPass + "/" + alg}, m)
+		var mu sync.Mutex
+		var got []connlog.Exchange
+		rec := connlog.NewRecorder(nil, connlog.Meta{RunID: "r", ConnectionID: "c"}, nil, func(e connlog.Exchange) {
+			mu.Lock()
+			got = append(got, e)
+			mu.Unlock()
+		})
+		r := v.Run(context.Background(), verify.Input{Connector: c, Transport: rec,
+			Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": basicPass}})
+		require.Equal(t, verify.Connected, r.Status, "%s: %+v", alg, r)
+		mu.Lock()
+		require.Len(t, got, 2, "the challenge and the answer are both logged")
+		require.Equal(t, 401, got[0].Status)
+		require.Equal(t, 200, got[1].Status)
+		mu.Unlock()
+
+		r = v.Run(context.Background(), verify.Input{Connector: c,
+			Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": wrongPass}})
+		require.Equal(t, verify.Disconnected, r.Status, "%+v", r)
+		require.Equal(t, verify.CodeUnauthorized, r.Code)
+		require.Contains(t, r.Summary, "rejected the user name and password")
+		requireClean(t, r)
+	}
+
+	c := connector("Bin", bin.URL, catalog.TestRequest{Path: "/basic-auth/ada/pw"}, m)
+	r := v.Run(context.Background(), verify.Input{Connector: c, Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": "pw"}})
+	require.Equal(t, verify.CodeUnauthorized, r.Code, "%+v", r)
+	require.Contains(t, r.Summary, "did not ask for Digest authentication")
+
+	r = v.Run(context.Background(), verify.Input{Connector: c, Settings: map[string]string{"username": "ada"}})
+	require.Equal(t, verify.CodeMissingCredentials, r.Code, "the password is required for Digest")
 }

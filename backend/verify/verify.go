@@ -29,6 +29,7 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth"
 	"patchbay/backend/catalog"
+	"patchbay/backend/digest"
 )
 
 // Status is the verdict on a connection.
@@ -267,7 +268,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 		return invalidConfig(err)
 	}
 	hdrs, params := auth.Redactions(m, settings, secrets)
-	client := &http.Client{Transport: tr, CheckRedirect: checkRedirect(hdrs, params)}
+	client := &http.Client{Transport: auth.Transport(m, settings, secrets, req.URL, tr), CheckRedirect: checkRedirect(hdrs, params)}
 	if in.NoRedirects {
 		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
@@ -599,6 +600,18 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 		} else {
 			r.Advice = "The API did not accept a fresh token: check that the client is allowed to call it (scopes, audience or resource)."
 		}
+	case code == http.StatusUnauthorized && m.Type == catalog.AuthDigest:
+		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+			Summary: fmt.Sprintf("%s rejected the user name and password (%s).", name, line),
+			Advice:  "Check the user name and password: the Digest answer to the server's challenge did not match. Enter them again, then test."}
+		if _, err := digest.Pick(resp.Header.Values("WWW-Authenticate")); errors.Is(err, digest.ErrNoChallenge) {
+			r.Summary = fmt.Sprintf("%s did not ask for Digest authentication (%s without a Digest challenge).", name, line)
+			r.Advice = "The API uses another scheme: check its WWW-Authenticate header in the connection log and choose that method (for example Username and password for Basic)."
+		} else if err != nil {
+			r.Status = Unreachable
+			r.Summary = fmt.Sprintf("%s asked for Digest authentication Patchbay cannot answer: %s.", name, err.Error())
+			r.Advice = "Nothing is wrong with the credentials; the server's Digest options are not supported."
+		}
 	case code == http.StatusUnauthorized:
 		r = Result{Status: Disconnected, Code: CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the credentials (%s).", name, line),
@@ -681,7 +694,7 @@ func credentialWords(m catalog.AuthMethod) string {
 	switch m.Type {
 	case catalog.AuthAPIKey:
 		return "API key"
-	case catalog.AuthBasic:
+	case catalog.AuthBasic, catalog.AuthDigest:
 		return "user name and password"
 	case catalog.AuthBearer:
 		return "token"
