@@ -324,6 +324,17 @@ test('Save without connecting, then Connect from the card', async () => {
   await badge(card).getByText('Connected').waitFor({ timeout: 15_000 });
   assert.equal(await select.inputValue(), id);
   assert.match(await card.innerText(), /2 connections\b/);
+
+  // Manage Connections lists what each token grants.
+  await card.getByTestId('manage-connections-oauth2-http').click();
+  const manage = page.getByTestId('manage-connections');
+  await manage.waitFor();
+  const row = manage.getByTestId(`connection-row-${id}`);
+  assert.match(await row.getByTestId('oauth-facts').innerText(), /3 scopes/);
+  await settled(page);
+  await shot(page, 'oauth-15-manage-connected');
+  await page.keyboard.press('Escape');
+  await manage.waitFor({ state: 'detached' });
 });
 
 test('a connector with an identity template says who is connected', async () => {
