@@ -28,6 +28,14 @@ step "Front end: type check, unit tests, build"
 step "Go tests (real SQLite, Secret Service, HTTP peers)"
 scripts/with-keyring.sh go test -count=1 ./...
 
+step "Go fuzz tests, bounded (seed corpora in testdata/fuzz, then ${FUZZTIME:-10s} of new inputs each)"
+# Each target runs alone (go test -fuzz takes one); a failure writes the input
+# to the package's testdata/fuzz, where it becomes a seed to commit.
+for target in $(scripts/fuzz-targets.sh); do
+	pkg="${target%%:*}" fn="${target##*:}"
+	go test -run '^$' -fuzz "^${fn}\$" -fuzztime "${FUZZTIME:-10s}" "$pkg"
+done
+
 step "End to end (real app under Xvfb, headless Chromium)"
 scripts/e2e.sh
 

@@ -19,7 +19,11 @@ const (
 	KeychainUnavailable Code = "keychain_unavailable"
 	VerificationFailed  Code = "verification_failed"
 	Canceled            Code = "canceled"
-	Internal            Code = "internal"
+	// MissingParameters: the connection refers to {{parameters}} whose
+	// values are not known; Names lists them. The UI asks for them and sends
+	// them again in the draft's parameters.
+	MissingParameters Code = "missing_parameters"
+	Internal          Code = "internal"
 )
 
 // Error is a coded error. Field names the offending input when there is one,
@@ -28,7 +32,10 @@ type Error struct {
 	Code    Code   `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
-	cause   error
+	// Names lists the names an error is about when there are several, such
+	// as the parameters a missing_parameters error asks for.
+	Names []string `json:"names,omitempty"`
+	cause error
 }
 
 func (e *Error) Error() string { return e.Message }

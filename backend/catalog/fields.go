@@ -43,6 +43,10 @@ const (
 	KeyClientKey         = "clientKey"
 	KeyFollowRedirects   = "followRedirects"
 	KeyStreamResponse    = "streamResponse"
+
+	// KeyAccount is the account chosen for connectors that declare an
+	// accounts request; values refer to it as {{account}}.
+	KeyAccount = "account"
 )
 
 // OAuth token keys. They are not form fields: the token endpoint fills them,
@@ -309,7 +313,7 @@ var standardKeys = []string{
 	KeyBearerHeader, KeyBearerPrefix, KeyToken,
 	KeyAuthorizationURL, KeyTokenURL, KeyClientID, KeyClientSecret, KeyScopes, KeyAuthParams,
 	KeyClientAuth, KeyAudience, KeyAudienceParam, KeyRedirectHost, KeyRedirectPort, KeyRedirectPath, KeyTokenCA,
-	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse,
+	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse, KeyAccount,
 }
 
 // AdvancedFields are the connection-level HTTP options every connector

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"patchbay/backend/tmpl"
 )
 
 // The checks below are about meaning; the JSON Schema has already vouched for
@@ -432,24 +434,26 @@ func (k *checker) checkRule(path string, r Rule) {
 }
 
 // checkTemplate checks every {{key}} in s names a declared, non-secret field
-// (a secret in a URL or test header would end up in logs) and that braces are
-// balanced. It reports whether s was fine.
+// (a secret in a URL or test header would end up in logs) and that the
+// references are well formed (package tmpl's syntax, filters included). It
+// reports whether s was fine.
 func (k *checker) checkTemplate(path, s string) bool {
+	refs, err := tmpl.Parse(s)
+	if err != nil {
+		k.add(path, "%s", err.Error())
+		return false
+	}
 	ok := true
-	for _, m := range templateRE.FindAllStringSubmatch(s, -1) {
-		f, declared := k.fields[m[1]]
+	for _, r := range refs {
+		f, declared := k.fields[r.Name]
 		switch {
 		case !declared:
 			ok = false
-			k.add(path, "{{%s}} does not name a field; declared fields: %s", m[1], k.declared())
+			k.add(path, "{{%s}} does not name a field; declared fields: %s", r.Name, k.declared())
 		case f.Secret:
 			ok = false
-			k.add(path, "{{%s}} is a secret field; secrets may not go into URLs or test headers (use an auth method)", m[1])
+			k.add(path, "{{%s}} is a secret field; secrets may not go into URLs or test headers (use an auth method)", r.Name)
 		}
-	}
-	if rest := templateRE.ReplaceAllString(s, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "}}") {
-		ok = false
-		k.add(path, "has an unmatched {{ or }}")
 	}
 	return ok
 }
@@ -464,7 +468,17 @@ func (k *checker) declared() string {
 // fillTemplates replaces each {{key}} with a placeholder that is valid in a
 // host name and a path, so the rest of the URL can be parsed.
 func fillTemplates(s string) string {
-	return templateRE.ReplaceAllString(s, "x")
+	refs, err := tmpl.Parse(s)
+	if err != nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, r := range refs {
+		b.WriteString(s[last:r.Start] + "x")
+		last = r.End
+	}
+	return b.String() + s[last:]
 }
 
 func sortedKeys[V any](m map[string]V) []string {

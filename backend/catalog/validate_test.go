@@ -119,7 +119,7 @@ func TestParseRejectsBadDefinitions(t *testing.T) {
 			at(d, "test")["headers"] = map[string]any{"X-Region": "{{zone}}"}
 		}, field: "test.headers.X-Region", want: "{{zone}} does not name a field"},
 		{name: "unclosed template", change: func(d map[string]any) { d["baseUrl"] = "https://{{tenant.example.com" },
-			field: "baseUrl", want: "unmatched {{"},
+			field: "baseUrl", want: "has a {{ with no closing }}"},
 		{name: "secret field in URL", change: func(d map[string]any) {
 			d["fields"] = append(d["fields"].([]any), map[string]any{"key": "signing", "label": "Signing secret", "type": "password", "secret": true})
 			at(d, "test")["path"] = "/v1/{{signing}}"

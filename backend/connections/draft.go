@@ -1,6 +1,7 @@
 package connections
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
 	"patchbay/backend/oauth"
+	"patchbay/backend/tmpl"
 	"patchbay/backend/verify"
 )
 
@@ -31,6 +33,18 @@ type Draft struct {
 	Secrets        map[string]string `json:"secrets"`
 	ClearSecrets   []string          `json:"clearSecrets"`
 	TimeoutSeconds int               `json:"timeoutSeconds"`
+	// UserSecrets are the connection's own named secrets, referred to as
+	// {{name}} in any setting. nil keeps the stored ones untouched;
+	// otherwise it is the complete list, and an empty value keeps the
+	// stored value of that name. Kept in the keychain only.
+	UserSecrets map[string]string `json:"userSecrets"`
+	// Parameters are values for {{name}} references that are neither
+	// settings nor secrets: the editor asks for them when a test fails with
+	// missing_parameters and sends them again here.
+	Parameters map[string]string `json:"parameters"`
+	// RememberParameters keeps Parameters with the connection (as plain
+	// settings) when it is saved; otherwise they are forgotten.
+	RememberParameters bool `json:"rememberParameters"`
 }
 
 const (
@@ -46,7 +60,8 @@ type resolved struct {
 	method    catalog.AuthMethod
 	draft     Draft
 	settings  map[string]string
-	secrets   map[string]string
+	secrets   map[string]string // field secrets, tokens and user secrets ("secret:NAME")
+	params    map[string]string // parameter values: the draft's over the remembered ones
 }
 
 // fieldsOf lists every field the editor shows for a connector and auth
@@ -80,7 +95,7 @@ func authMethod(c catalog.Connector, authType string) (catalog.AuthMethod, error
 // the connection it edits, and returns what would be saved or tested.
 // A value typed into a secret field never lands in settings, even if the
 // front end put it there by mistake.
-func normalize(c catalog.Connector, d Draft, stored map[string]string) (resolved, error) {
+func normalize(c catalog.Connector, d Draft, stored, storedSettings map[string]string) (resolved, error) {
 	d.Name = strings.TrimSpace(d.Name)
 	d.Environment = strings.TrimSpace(d.Environment)
 	d.BaseURL = strings.TrimSpace(d.BaseURL)
@@ -128,7 +143,13 @@ func normalize(c catalog.Connector, d Draft, stored map[string]string) (resolved
 			return resolved{}, err
 		}
 	}
-	if _, err := verify.ResolveBaseURL(c, d.BaseURL, r.settings); err != nil {
+	if err := applyUserSecrets(&r, d, stored); err != nil {
+		return resolved{}, err
+	}
+	if err := applyParameters(&r, d, storedSettings); err != nil {
+		return resolved{}, err
+	}
+	if err := checkBaseURLShape(r); err != nil {
 		return resolved{}, err
 	}
 	// A pasted CA or client certificate is checked on every save: a broken
@@ -150,6 +171,39 @@ func normalize(c catalog.Connector, d Draft, stored map[string]string) (resolved
 		}
 	}
 	return r, nil
+}
+
+// checkBaseURLShape validates the base URL as saved, references and all:
+// each {{name}} the connection itself cannot fill yet (a secret, a
+// parameter) stands in as "x", so a missing scheme or a space is caught on
+// save without a secret ever reaching an error message.
+func checkBaseURLShape(r resolved) error {
+	settings := maps.Clone(r.settings)
+	fill := func(s string) string {
+		refs, err := tmpl.Parse(s)
+		if err != nil {
+			return s // the real expansion reports it
+		}
+		var b strings.Builder
+		last := 0
+		for _, ref := range refs {
+			b.WriteString(s[last:ref.Start])
+			last = ref.End
+			if v := r.settings[ref.Name]; v != "" && !tmpl.Has(v) {
+				b.WriteString(s[ref.Start:ref.End]) // a setting: left for ResolveBaseURL
+			} else {
+				b.WriteString("x")
+			}
+		}
+		return b.String() + s[last:]
+	}
+	for k, v := range settings {
+		if tmpl.Has(v) {
+			settings[k] = fill(v)
+		}
+	}
+	_, err := verify.ResolveBaseURL(r.connector, fill(r.draft.BaseURL), settings)
+	return err
 }
 
 func (r resolved) value(f catalog.Field) string {

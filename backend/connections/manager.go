@@ -106,7 +106,10 @@ func (m *Manager) Test(ctx context.Context, workspaceID string, d Draft, runID s
 	if err != nil {
 		return Verification{}, err
 	}
-	v, tokens := m.verify(ctx, workspaceID, m.connectionIDFor(ctx, d), &r, runID, onExchange)
+	v, tokens, err := m.verify(ctx, workspaceID, m.connectionIDFor(ctx, d), &r, runID, onExchange)
+	if err != nil {
+		return Verification{}, err
+	}
 	// A refresh may have rotated the refresh token, retiring the stored
 	// one: keep the new one even though the draft itself is not saved.
 	if existing != nil && tokens.refreshed {
@@ -118,17 +121,29 @@ func (m *Manager) Test(ctx context.Context, workspaceID string, d Draft, runID s
 }
 
 // Retest verifies a saved connection and records its new status.
-func (m *Manager) Retest(ctx context.Context, id, runID string, onExchange ExchangeFunc) (Verification, error) {
+// parameters give values for {{parameters}} the connection does not
+// remember (nil: none); without them a missing_parameters error asks.
+func (m *Manager) Retest(ctx context.Context, id, runID string, parameters map[string]string, onExchange ExchangeFunc) (Verification, error) {
 	defer m.lock(id)()
 	c, err := m.Store.GetConnection(ctx, id)
 	if err != nil {
 		return Verification{}, err
 	}
-	r, _, err := m.resolve(ctx, draftOf(c))
+	d := draftOf(c)
+	for k, v := range parameters {
+		if d.Parameters == nil {
+			d.Parameters = map[string]string{}
+		}
+		d.Parameters[k] = v
+	}
+	r, _, err := m.resolve(ctx, d)
 	if err != nil {
 		return Verification{}, err
 	}
-	v, tokens := m.verify(ctx, c.WorkspaceID, c.ID, &r, runID, onExchange)
+	v, tokens, err := m.verify(ctx, c.WorkspaceID, c.ID, &r, runID, onExchange)
+	if err != nil {
+		return Verification{}, err
+	}
 	if tokens.changed {
 		// The saved connection's own credentials got the token: keep it
 		// (a rotated refresh token must not be lost).
@@ -163,7 +178,10 @@ func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyF
 	status := store.Connection{Status: string(verify.Unverified), Diagnosis: "Saved without verifying."}
 	var v *Verification
 	if verifyFirst {
-		run, tokens := m.verify(ctx, workspaceID, id, &r, runID, onExchange)
+		run, tokens, err := m.verify(ctx, workspaceID, id, &r, runID, onExchange)
+		if err != nil {
+			return SaveResult{}, err
+		}
 		v = &run
 		if run.Status != verify.Connected {
 			if existing != nil && tokens.refreshed {
@@ -235,6 +253,9 @@ func (m *Manager) Authorize(ctx context.Context, connectionID string, req *http.
 	if err != nil {
 		return err
 	}
+	if r, err = r.expanded(); err != nil {
+		return err
+	}
 	return auth.Apply(req, r.method, r.settings, r.secrets)
 }
 
@@ -303,7 +324,11 @@ func (m *Manager) resolve(ctx context.Context, d Draft) (resolved, *store.Connec
 	if !ok {
 		return resolved{}, nil, apperr.New(apperr.NotFound, "Connector %q is not in the catalog; import its definition first.", d.ConnectorID)
 	}
-	r, err := normalize(connector, d, stored)
+	var storedSettings map[string]string
+	if existing != nil {
+		storedSettings = existing.Settings
+	}
+	r, err := normalize(connector, d, stored, storedSettings)
 	if err != nil {
 		return r, existing, err
 	}
@@ -328,10 +353,16 @@ func (m *Manager) secretsOf(ctx context.Context, c store.Connection) (map[string
 }
 
 // verify runs the connector's test with every exchange redacted, stored in
-// the connection log and streamed to onExchange. For OAuth methods it runs
-// the token steps first (and once more after a 401) and leaves the new
-// token in r, saying whether it changed.
-func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, r *resolved, runID string, onExchange ExchangeFunc) (Verification, tokenOutcome) {
+// the connection log and streamed to onExchange. The {{references}} of r
+// are expanded first (an error, such as missing parameters, means nothing
+// was sent). For OAuth methods it runs the token steps first (and once more
+// after a 401) and leaves the new token in r, saying whether it changed.
+func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, saved *resolved, runID string, onExchange ExchangeFunc) (Verification, tokenOutcome, error) {
+	x, err := saved.expanded()
+	if err != nil {
+		return Verification{}, tokenOutcome{}, err
+	}
+	r := &x
 	if runID == "" {
 		runID = newID()
 	}
@@ -349,7 +380,7 @@ func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, 
 	run := m.newRunLog(ctx, workspaceID, connectionID, runID, onExchange)
 	base, err := m.apiTransport(*r)
 	if err != nil {
-		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}, tokenOutcome{}
+		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}, tokenOutcome{}, nil
 	}
 	if t, ok := base.(*http.Transport); ok && base != m.Transport {
 		defer t.CloseIdleConnections() // made for this run: let its connections go
@@ -383,8 +414,9 @@ func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, 
 	var out tokenOutcome
 	if steps != nil {
 		out = steps.outcome()
+		adoptTokens(saved, *r)
 	}
-	return Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.list()}, out
+	return Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.list()}, out, nil
 }
 
 // runLog gathers the exchanges of one run (a verification or an
@@ -467,6 +499,10 @@ func (m *Manager) persist(ctx context.Context, workspaceID, id string, existing 
 	if err != nil {
 		return store.Connection{}, err
 	}
+	settings := maps.Clone(r.settings)
+	for name, v := range r.rememberedParameters() {
+		settings[paramPrefix+name] = v
+	}
 	c := store.Connection{
 		ID:             id,
 		WorkspaceID:    workspaceID,
@@ -475,7 +511,7 @@ func (m *Manager) persist(ctx context.Context, workspaceID, id string, existing 
 		Environment:    r.draft.Environment,
 		AuthType:       string(r.method.Type),
 		BaseURL:        r.draft.BaseURL,
-		Settings:       r.settings,
+		Settings:       settings,
 		SecretRef:      ref,
 		SecretFields:   slices.Sorted(maps.Keys(r.secrets)),
 		TimeoutSeconds: r.draft.TimeoutSeconds,
@@ -537,10 +573,14 @@ func (m *Manager) forgetRef(ctx context.Context, ref string) {
 	}
 }
 
+// draftOf is a saved connection as a draft that changes nothing: its user
+// secrets are kept (nil), its remembered parameters stay remembered.
 func draftOf(c store.Connection) Draft {
+	params := storedParameters(c.Settings)
 	return Draft{
 		ID: c.ID, ConnectorID: c.ConnectorID, Name: c.Name, Environment: c.Environment,
 		AuthType: c.AuthType, BaseURL: c.BaseURL, Settings: c.Settings, TimeoutSeconds: c.TimeoutSeconds,
+		Parameters: params, RememberParameters: len(params) > 0,
 	}
 }
 

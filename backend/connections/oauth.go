@@ -472,7 +472,13 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 		progress(oauth.Progress{Stage: oauth.StageFailed, Message: apperr.From(err).Message})
 		return AuthorizationResult{}, err
 	}
-	r, existing, err := m.resolve(ctx, d)
+	saved, existing, err := m.resolve(ctx, d)
+	if err != nil {
+		return fail(err)
+	}
+	// The flow sends the expanded values; what is saved keeps its
+	// {{references}} and adopts the tokens at the end.
+	r, err := saved.expanded()
 	if err != nil {
 		return fail(err)
 	}
@@ -545,10 +551,13 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 		progress(oauth.Progress{Stage: oauth.StageFailed, Message: result.Summary})
 		return AuthorizationResult{Verification: &v}, nil
 	}
-	setToken(&r, tok, m.Now())
+	setToken(&saved, tok, m.Now())
 
 	// The test request with the new token, logged in the same run.
-	v, _ := m.verify(ctx, workspaceID, id, &r, runID, onExchange)
+	v, _, err := m.verify(ctx, workspaceID, id, &saved, runID, onExchange)
+	if err != nil {
+		return fail(err)
+	}
 	v.Exchanges = append(run.list(), v.Exchanges...)
 	if ctx.Err() != nil {
 		// The app is closing or the person canceled: no partial save.
@@ -559,7 +568,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	if v.Code == verify.CodeCanceled {
 		status = store.Connection{Status: string(verify.Unverified), Diagnosis: "Authorized; the test was canceled."}
 	}
-	c, err := m.saveAuthorized(ctx, workspaceID, id, d, reauthorize, existing != nil, r, status)
+	c, err := m.saveAuthorized(ctx, workspaceID, id, d, reauthorize, existing != nil, saved, status)
 	if err != nil {
 		return fail(err)
 	}

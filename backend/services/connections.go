@@ -4,7 +4,6 @@ package services
 
 import (
 	"context"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -92,7 +91,19 @@ func (s *ConnectionService) SaveConnection(draft ConnectionDraft, verifyFirst bo
 }
 
 func (s *ConnectionService) RetestConnection(id, runID string) (VerificationDTO, error) {
-	v, err := s.manager.Retest(s.ctx, id, runID, s.streamTo(runID))
+	v, err := s.manager.Retest(s.ctx, id, runID, nil, s.streamTo(runID))
+	if err != nil {
+		return VerificationDTO{}, toUI(err)
+	}
+	s.changed()
+	return verificationDTO(v), nil
+}
+
+// RetestConnectionWithParameters is RetestConnection with values for the
+// {{parameters}} the saved connection does not remember: the answer to a
+// missing_parameters error from RetestConnection.
+func (s *ConnectionService) RetestConnectionWithParameters(id, runID string, parameters map[string]string) (VerificationDTO, error) {
+	v, err := s.manager.Retest(s.ctx, id, runID, parameters, s.streamTo(runID))
 	if err != nil {
 		return VerificationDTO{}, toUI(err)
 	}
@@ -165,7 +176,7 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 		}
 	}
 	// The facts are shown in OAuth; the form's settings stay the form's.
-	settings = maps.Clone(settings)
+	settings, params, secretFields := connections.SplitSettings(settings, c.SecretFields)
 	for _, k := range catalog.OAuthFactKeys {
 		delete(settings, k)
 	}
@@ -178,7 +189,7 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 		AuthType:       c.AuthType,
 		BaseURL:        c.BaseURL,
 		Settings:       settings,
-		SecretFields:   nonNil(c.SecretFields),
+		SecretFields:   nonNil(secretFields),
 		TimeoutSeconds: c.TimeoutSeconds,
 		Status:         c.Status,
 		Diagnosis:      c.Diagnosis,
@@ -187,6 +198,8 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 		CreatedAt:      rfc3339(&c.CreatedAt),
 		UpdatedAt:      rfc3339(&c.UpdatedAt),
 		OAuth:          oauthDTO,
+		UserSecrets:    nonNil(connections.UserSecretNames(c.SecretFields)),
+		Parameters:     params,
 	}
 }
 

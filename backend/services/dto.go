@@ -27,6 +27,11 @@ type ConnectionDTO struct {
 	// OAuth is set for OAuth 2.0 connections: what the token grants, never
 	// the token. Identity above is "connected as".
 	OAuth *OAuthDTO `json:"oauth,omitempty"`
+	// UserSecrets names the connection's own secrets (values stay in the
+	// keychain; RevealSecret(id, "secret:NAME") shows one).
+	UserSecrets []string `json:"userSecrets"`
+	// Parameters are the remembered {{parameter}} values (plain settings).
+	Parameters map[string]string `json:"parameters"`
 }
 
 // OAuthDTO describes an OAuth connection's token without revealing it.

@@ -9,40 +9,28 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
+	"patchbay/backend/tmpl"
 )
 
-// Expand replaces each {{key}} in template with settings[key] (trimmed).
-// Spaces inside the braces are allowed: {{ key }}. A key with no value, or a
-// blank one, is an error whose Field is that key, so a form can point at it.
-// Values are inserted as they are; the caller validates the result (a base URL
-// is parsed and checked afterwards), which is why secrets are never offered
-// here: templates only ever see non-secret settings.
+// Expand replaces each {{key}} with settings[key] (trimmed), using package
+// tmpl's syntax (spaces inside the braces, filters such as {{key | upper}}).
+// A key with no value, or a blank one, is an error whose Field is that key,
+// so a form can point at it. Values are inserted as they are and never
+// scanned again; the caller validates the result (a base URL is parsed and
+// checked afterwards). Connector templates only ever see non-secret settings.
 func Expand(template string, settings map[string]string) (string, error) {
-	var b strings.Builder
-	rest := template
-	for {
-		i := strings.Index(rest, "{{")
-		if i < 0 {
-			b.WriteString(rest)
-			return b.String(), nil
-		}
-		b.WriteString(rest[:i])
-		rest = rest[i+2:]
-		j := strings.Index(rest, "}}")
-		if j < 0 {
-			return "", apperr.Invalid("", "%q has a {{ with no closing }}.", template)
-		}
-		key := strings.TrimSpace(rest[:j])
-		rest = rest[j+2:]
-		if key == "" {
-			return "", apperr.Invalid("", "%q has an empty {{}}: put a setting's key between the braces.", template)
-		}
+	out, err := tmpl.Expand(template, func(key string) (string, bool, error) {
 		v := strings.TrimSpace(settings[key])
 		if v == "" {
-			return "", apperr.Invalid(key, "{{%s}} has no value: fill in %s.", key, key)
+			return "", false, apperr.Invalid(key, "{{%s}} has no value: fill in %s.", key, key)
 		}
-		b.WriteString(v)
+		return v, true, nil
+	})
+	var se *tmpl.SyntaxError
+	if errors.As(err, &se) {
+		return "", apperr.Invalid("", "%q %s.", template, se.Error())
 	}
+	return out, err
 }
 
 // ResolveBaseURL expands the connection's base URL (override, else the

@@ -306,6 +306,9 @@ export namespace connections {
 	    secrets: Record<string, string>;
 	    clearSecrets: string[];
 	    timeoutSeconds: number;
+	    userSecrets: Record<string, string>;
+	    parameters: Record<string, string>;
+	    rememberParameters: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Draft(source);
@@ -324,6 +327,9 @@ export namespace connections {
 	        this.secrets = source["secrets"];
 	        this.clearSecrets = source["clearSecrets"];
 	        this.timeoutSeconds = source["timeoutSeconds"];
+	        this.userSecrets = source["userSecrets"];
+	        this.parameters = source["parameters"];
+	        this.rememberParameters = source["rememberParameters"];
 	    }
 	}
 
@@ -742,6 +748,8 @@ export namespace services {
 	    createdAt: string;
 	    updatedAt: string;
 	    oauth?: OAuthDTO;
+	    userSecrets: string[];
+	    parameters: Record<string, string>;
 	
 	    static createFrom(source: any = {}) {
 	        return new ConnectionDTO(source);
@@ -766,6 +774,8 @@ export namespace services {
 	        this.createdAt = source["createdAt"];
 	        this.updatedAt = source["updatedAt"];
 	        this.oauth = this.convertValues(source["oauth"], OAuthDTO);
+	        this.userSecrets = source["userSecrets"];
+	        this.parameters = source["parameters"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

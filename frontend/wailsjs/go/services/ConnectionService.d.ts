@@ -22,6 +22,8 @@ export function ReauthorizeConnection(arg1:string,arg2:string):Promise<services.
 
 export function RetestConnection(arg1:string,arg2:string):Promise<services.VerificationDTO>;
 
+export function RetestConnectionWithParameters(arg1:string,arg2:string,arg3:Record<string, string>):Promise<services.VerificationDTO>;
+
 export function RevealSecret(arg1:string,arg2:string):Promise<string>;
 
 export function SaveConnection(arg1:connections.Draft,arg2:boolean,arg3:string):Promise<services.SaveResultDTO>;

@@ -38,6 +38,10 @@ export function RetestConnection(arg1, arg2) {
   return window['go']['services']['ConnectionService']['RetestConnection'](arg1, arg2);
 }
 
+export function RetestConnectionWithParameters(arg1, arg2, arg3) {
+  return window['go']['services']['ConnectionService']['RetestConnectionWithParameters'](arg1, arg2, arg3);
+}
+
 export function RevealSecret(arg1, arg2) {
   return window['go']['services']['ConnectionService']['RevealSecret'](arg1, arg2);
 }
