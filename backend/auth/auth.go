@@ -15,6 +15,9 @@
 //	        Slack's "bot" and Salesforce's "Bearer" both take it. clientId
 //	        (setting) and clientSecret (secret) are for the token endpoint,
 //	        which package oauth talks to.
+//	tokenRequest: accessToken (secret, fetched by the token request and
+//	        cached), sent in bearerHeader with bearerPrefix (settings, always
+//	        configurable: the token request's fields show them)
 //	none:   nothing
 //
 // apiKeyIn, apiKeyName, bearerHeader and bearerPrefix are read from settings
@@ -99,6 +102,24 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		}
 		req.Header.Set(header, value)
 		return nil
+	case catalog.AuthTokenRequest:
+		header, prefix, err := tokenPlacement(m, settings)
+		if err != nil {
+			return err
+		}
+		token := secrets[catalog.KeyAccessToken]
+		if strings.TrimSpace(token) == "" {
+			return apperr.Invalid(catalog.KeyAccessToken, "This connection has no token yet: test it to run the token request.")
+		}
+		if err := checkHeaderValue(catalog.KeyAccessToken, "token", token); err != nil {
+			return err
+		}
+		value := token
+		if prefix != "" {
+			value = prefix + " " + token
+		}
+		req.Header.Set(header, value)
+		return nil
 	case catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
 		token := secrets[catalog.KeyAccessToken]
 		if strings.TrimSpace(token) == "" {
@@ -149,6 +170,12 @@ func Redactions(m catalog.AuthMethod, settings, secrets map[string]string) (head
 		return []string{"Authorization"}, nil
 	case catalog.AuthBearer:
 		header, _, err := bearerPlacement(m, settings)
+		if err != nil {
+			return nil, nil
+		}
+		return []string{http.CanonicalHeaderKey(header)}, nil
+	case catalog.AuthTokenRequest:
+		header, _, err := tokenPlacement(m, settings)
 		if err != nil {
 			return nil, nil
 		}
@@ -229,6 +256,13 @@ func bearerPlacement(m catalog.AuthMethod, settings map[string]string) (header, 
 		return "", "", apperr.Invalid(catalog.KeyBearerPrefix, "The token prefix must be one word such as Bearer or Token, without spaces or line breaks.")
 	}
 	return header, prefix, nil
+}
+
+// tokenPlacement is bearerPlacement for a token request, whose header and
+// prefix fields are always shown, so always read.
+func tokenPlacement(m catalog.AuthMethod, settings map[string]string) (header, prefix string, err error) {
+	m.Configurable = true
+	return bearerPlacement(m, settings)
 }
 
 // configured reads a placement setting only for Configurable methods.

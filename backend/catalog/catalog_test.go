@@ -147,7 +147,7 @@ func TestBuiltinSpecifics(t *testing.T) {
 		require.True(t, m.Configurable, "%s", m.Type)
 		types = append(types, m.Type)
 	}
-	require.ElementsMatch(t, []catalog.AuthType{catalog.AuthNone, catalog.AuthAPIKey, catalog.AuthBasic, catalog.AuthDigest, catalog.AuthBearer}, types)
+	require.ElementsMatch(t, []catalog.AuthType{catalog.AuthNone, catalog.AuthAPIKey, catalog.AuthBasic, catalog.AuthDigest, catalog.AuthBearer, catalog.AuthTokenRequest}, types)
 }
 
 // The credential patterns catch the usual paste mistakes without refusing

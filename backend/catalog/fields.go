@@ -44,6 +44,18 @@ const (
 	KeyFollowRedirects   = "followRedirects"
 	KeyStreamResponse    = "streamResponse"
 
+	// Token request (AuthTokenRequest) settings; the token is sent with
+	// bearerHeader and bearerPrefix, and cached as accessToken.
+	KeyTokenMethod      = "tokenMethod"
+	KeyTokenBaseURL     = "tokenBaseUrl"
+	KeyTokenPath        = "tokenPath"
+	KeyTokenParams      = "tokenParams"
+	KeyTokenHeaders     = "tokenHeaders"
+	KeyTokenBodyType    = "tokenBodyType"
+	KeyTokenBody        = "tokenBody"
+	KeyTokenExpression  = "tokenExpression"
+	KeyExpiryExpression = "expiryExpression"
+
 	// KeyAccount is the account chosen for connectors that declare an
 	// accounts request; values refer to it as {{account}}.
 	KeyAccount = "account"
@@ -59,10 +71,13 @@ const (
 	KeyTokenExpiry   = "tokenExpiry"   // RFC 3339; absent when the token does not expire
 	KeyGrantedScopes = "grantedScopes" // space-separated
 	KeyTokenExtra    = "tokenExtra"    // JSON object of the token response's other string fields (instance_url, ...)
+	// KeyTokenSource is a hash of what a token request sent, so a cached
+	// token is used only while the request that got it is unchanged.
+	KeyTokenSource = "tokenSource"
 )
 
 // TokenKeys lists the keychain keys the token endpoint fills.
-var TokenKeys = []string{KeyAccessToken, KeyRefreshToken, KeyTokenType, KeyTokenExpiry, KeyGrantedScopes, KeyTokenExtra}
+var TokenKeys = []string{KeyAccessToken, KeyRefreshToken, KeyTokenType, KeyTokenExpiry, KeyGrantedScopes, KeyTokenExtra, KeyTokenSource}
 
 // OAuth facts: non-secret copies of what a token grants, kept in the
 // connection's settings so a list of connections can show them without
@@ -157,6 +172,8 @@ func StandardFields(m AuthMethod) []Field {
 		})
 	case AuthOAuth2Code, AuthOAuth2ClientCredentials:
 		fields = append(fields, oauthFields(m)...)
+	case AuthTokenRequest:
+		fields = append(fields, tokenRequestFields(m)...)
 	}
 	for i := range fields {
 		if o, ok := m.FieldOverrides[fields[i].Key]; ok {
@@ -276,6 +293,76 @@ func oauthFields(m AuthMethod) []Field {
 	return fields
 }
 
+// tokenRequestFields are the inputs of a token request method: the request
+// (with the definition's values as defaults), the two expressions that read
+// the answer, and the header and prefix the token is sent with.
+func tokenRequestFields(m AuthMethod) []Field {
+	t := TokenRequest{}
+	if m.TokenRequest != nil {
+		t = *m.TokenRequest
+	}
+	method := strings.ToUpper(firstNonEmpty(t.Method, "POST"))
+	bodyType := firstNonEmpty(t.BodyType, "form")
+	if method == "GET" && t.BodyType == "" {
+		bodyType = "none"
+	}
+	return []Field{
+		{
+			Key: KeyTokenMethod, Label: "Token request method", Type: FieldSelect, Required: true, Default: method,
+			Options: []Option{{Value: "POST", Label: "POST"}, {Value: "GET", Label: "GET"}, {Value: "PUT", Label: "PUT"}, {Value: "PATCH", Label: "PATCH"}},
+		},
+		{
+			Key: KeyTokenPath, Label: "Token request path", Type: FieldText, Required: true, Default: t.Path,
+			Placeholder: "/auth/login", Pattern: `^/`, PatternMessage: "Start the token request path with /, such as /auth/login.",
+			Help: "The login endpoint, joined to the base URL (or to the token base URL below). It may hold a ?query and {{references}}.",
+		},
+		{
+			Key: KeyTokenParams, Label: "URL parameters", Type: FieldTextArea, Default: t.Params, Placeholder: "grant_type=password",
+			Help: "Added to the token request's query string, one key=value per line. Values may be {{references}}.",
+		},
+		{
+			Key: KeyTokenHeaders, Label: "Headers", Type: FieldTextArea, Default: t.Headers, Placeholder: "X-Api-Version: 2",
+			Help: "Sent with the token request, one Name: value per line. Values may be {{references}}, such as X-Api-Key: {{apiKey}}.",
+		},
+		{
+			Key: KeyTokenBodyType, Label: "Body", Type: FieldSelect, Required: true, Default: bodyType,
+			Options: []Option{{Value: "form", Label: "Form (application/x-www-form-urlencoded)"}, {Value: "json", Label: "Raw JSON"}, {Value: "none", Label: "No body"}},
+		},
+		{
+			Key: KeyTokenBody, Label: "Body content", Type: FieldTextArea, Default: t.Body, Placeholder: "username={{user}}\npassword={{password}}",
+			Help: "Form: one key=value per line. JSON: the JSON text; references inside strings are JSON-escaped, so write \"{{password}}\" with the quotes. Keep passwords in the connection's secrets and refer to them as {{name}}.",
+		},
+		{
+			Key: KeyTokenExpression, Label: "Token expression", Type: FieldText, Required: true,
+			Default: firstNonEmpty(t.TokenExpression, "body['access_token']"), Placeholder: "body['access_token']",
+			Help: "JavaScript that picks the token out of the answer: body (the parsed JSON, or the text), headers (lower-case names), status, text. It runs in a sandbox for at most 100 ms.",
+		},
+		{
+			Key: KeyExpiryExpression, Label: "Expiry expression (seconds)", Type: FieldText,
+			Default: firstNonEmpty(t.ExpiryExpression, "body['expires_in']"), Placeholder: "body['expires_in']",
+			Help: "JavaScript that gives the token's lifetime in seconds. Leave empty, or let it give undefined, when the answer does not say: the token is then kept until the API answers 401.",
+		},
+		{
+			Key: KeyTokenBaseURL, Label: "Token base URL", Type: FieldURL, Placeholder: "https://auth.example.com",
+			Help: "Use a different server for the token request: its base URL. Leave empty to send it to the connection's base URL (with the connection's trusted CA and client certificate).",
+		},
+		{
+			Key: KeyTokenCA, Label: "Trusted CA for the token base URL", Type: FieldTextArea, Placeholder: "-----BEGIN CERTIFICATE-----",
+			Help: "Optional, with a token base URL: the PEM certificate of the private CA that signed the token server's certificate, trusted in addition to this computer's CAs.",
+		},
+		{
+			Key: KeyBearerHeader, Label: "Token header", Type: FieldText, Required: true,
+			Default: firstNonEmpty(m.Header, DefaultBearerHeader), Placeholder: DefaultBearerHeader,
+			Help: "The request header that carries the token on API requests.",
+		},
+		{
+			Key: KeyBearerPrefix, Label: "Token prefix", Type: FieldText,
+			Default: firstNonEmpty(m.Prefix, DefaultBearerPrefix), Placeholder: DefaultBearerPrefix,
+			Help: "The word before the token, such as Bearer or Token. Leave empty to send the token alone.",
+		},
+	}
+}
+
 // FormatParams renders parameters as sorted key=value lines, the format of
 // the extra authorization parameters field.
 func FormatParams(params map[string]string) string {
@@ -314,6 +401,8 @@ var standardKeys = []string{
 	KeyAuthorizationURL, KeyTokenURL, KeyClientID, KeyClientSecret, KeyScopes, KeyAuthParams,
 	KeyClientAuth, KeyAudience, KeyAudienceParam, KeyRedirectHost, KeyRedirectPort, KeyRedirectPath, KeyTokenCA,
 	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse, KeyAccount,
+	KeyTokenMethod, KeyTokenBaseURL, KeyTokenPath, KeyTokenParams, KeyTokenHeaders, KeyTokenBodyType, KeyTokenBody,
+	KeyTokenExpression, KeyExpiryExpression,
 }
 
 // AdvancedFields are the connection-level HTTP options every connector

@@ -77,6 +77,9 @@ const (
 	AuthAPIKey AuthType = "apiKey"
 	AuthBasic  AuthType = "basic"
 	AuthBearer AuthType = "bearer"
+	// AuthTokenRequest sends a bearer token the API's own token (login)
+	// request returns; see TokenRequest.
+	AuthTokenRequest AuthType = "tokenRequest"
 	// AuthDigest is HTTP Digest (RFC 7616): the password never travels, the
 	// server's challenge is answered with a hash of it.
 	AuthDigest AuthType = "digest"
@@ -87,6 +90,13 @@ const (
 	// no browser, a token request with the client's own credentials.
 	AuthOAuth2ClientCredentials AuthType = "oauth2ClientCredentials"
 )
+
+// UsesTokenStep reports whether t obtains a token before the test request
+// (and may obtain a new one after a 401): the OAuth 2.0 types and the token
+// request.
+func (t AuthType) UsesTokenStep() bool {
+	return t.IsOAuth2() || t == AuthTokenRequest
+}
 
 // IsOAuth2 reports whether t obtains its access token from an OAuth 2.0
 // token endpoint (and so is sent as a bearer token).
@@ -114,6 +124,9 @@ type AuthMethod struct {
 	// for the oauth2 types. Its values are the defaults of the method's
 	// standard fields, so a person can still adjust them per connection.
 	OAuth *OAuth `json:"oauth,omitempty"`
+	// TokenRequest is the default token request of a tokenRequest method
+	// (its values are the defaults of the method's standard fields).
+	TokenRequest *TokenRequest `json:"tokenRequest,omitempty"`
 	// Fields is filled by the loader: the standard fields with overrides and
 	// defaults applied, ready for the form generator.
 	Fields []Field `json:"fields"`
@@ -149,6 +162,21 @@ type OAuth struct {
 	RedirectHost string `json:"redirectHost,omitempty"`
 	RedirectPort int    `json:"redirectPort,omitempty"`
 	RedirectPath string `json:"redirectPath,omitempty"`
+}
+
+// TokenRequest describes a login request that returns a bearer token.
+// Path, Params, Headers and Body may hold {{references}}.
+type TokenRequest struct {
+	Method   string `json:"method,omitempty"`   // GET, POST (default), PUT, PATCH
+	Path     string `json:"path,omitempty"`     // joined to the base URL (or the token base URL)
+	Params   string `json:"params,omitempty"`   // key=value lines
+	Headers  string `json:"headers,omitempty"`  // "Name: value" lines
+	BodyType string `json:"bodyType,omitempty"` // none, form (default for POST) or json
+	Body     string `json:"body,omitempty"`     // form: key=value lines; json: the JSON text
+	// TokenExpression and ExpiryExpression are JavaScript expressions over
+	// the answer (body, headers, status, text).
+	TokenExpression  string `json:"tokenExpression,omitempty"`
+	ExpiryExpression string `json:"expiryExpression,omitempty"`
 }
 
 // FieldOverride changes how a standard auth field is presented.

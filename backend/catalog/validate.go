@@ -211,12 +211,25 @@ func (k *checker) checkAuth(path string, m AuthMethod) {
 			k.add(path+".name", "only applies to apiKey methods; remove it or set type to \"apiKey\"")
 		}
 	}
-	if m.Type != AuthBearer {
+	if m.Type != AuthBearer && m.Type != AuthTokenRequest {
 		if m.Header != "" {
-			k.add(path+".header", "only applies to bearer methods; remove it or set type to \"bearer\"")
+			k.add(path+".header", "only applies to bearer and tokenRequest methods; remove it or set type to \"bearer\"")
 		}
 		if m.Prefix != "" {
-			k.add(path+".prefix", "only applies to bearer methods; remove it or set type to \"bearer\"")
+			k.add(path+".prefix", "only applies to bearer and tokenRequest methods; remove it or set type to \"bearer\"")
+		}
+	}
+	if m.TokenRequest != nil && m.Type != AuthTokenRequest {
+		k.add(path+".tokenRequest", "only applies to tokenRequest methods; remove it or set type to \"tokenRequest\"")
+	}
+	if t := m.TokenRequest; t != nil && m.Type == AuthTokenRequest {
+		if t.Path != "" && !strings.HasPrefix(t.Path, "/") {
+			k.add(path+".tokenRequest.path", "must start with /, such as \"/auth/login\", got %q", t.Path)
+		}
+		for _, p := range [][2]string{{"path", t.Path}, {"params", t.Params}, {"headers", t.Headers}, {"body", t.Body}} {
+			if _, err := tmpl.Parse(p[1]); err != nil {
+				k.add(path+".tokenRequest."+p[0], "%s", err.Error())
+			}
 		}
 	}
 	if m.Type == AuthAPIKey && m.Name != "" {

@@ -9,7 +9,9 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
+	"patchbay/backend/jsexpr"
 	"patchbay/backend/oauth"
+	"patchbay/backend/tlsconf"
 	"patchbay/backend/tmpl"
 	"patchbay/backend/verify"
 )
@@ -156,6 +158,22 @@ func normalize(c catalog.Connector, d Draft, stored, storedSettings map[string]s
 	// one would only show up as a TLS failure later.
 	if err := tlsOptions(r).Check(); err != nil {
 		return resolved{}, err
+	}
+	if m.Type == catalog.AuthTokenRequest {
+		// Checked on every save, like OAuth's: a broken expression or CA
+		// would only surface at the next test.
+		for _, key := range []string{catalog.KeyTokenExpression, catalog.KeyExpiryExpression} {
+			if v := r.settings[key]; v != "" {
+				if err := jsexpr.Check(v); err != nil {
+					return resolved{}, apperr.Invalid(key, "%s", err.Error())
+				}
+			}
+		}
+		if ca := r.settings[catalog.KeyTokenCA]; ca != "" {
+			if _, err := tlsconf.ParseCertificates(tlsconf.Field{Key: catalog.KeyTokenCA, Label: "The trusted CA for the token base URL"}, ca); err != nil {
+				return resolved{}, err
+			}
+		}
 	}
 	if m.Type.IsOAuth2() {
 		// OAuth settings are checked on every save, verified or not: a

@@ -332,7 +332,7 @@ func (m *Manager) resolve(ctx context.Context, d Draft) (resolved, *store.Connec
 	if err != nil {
 		return r, existing, err
 	}
-	if existing != nil && r.method.Type.IsOAuth2() && existing.AuthType == string(r.method.Type) {
+	if existing != nil && r.method.Type.UsesTokenStep() && existing.AuthType == string(r.method.Type) {
 		carryTokens(&r, d, stored, existing.Settings)
 	}
 	return r, existing, nil
@@ -403,9 +403,10 @@ func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, 
 		NoRedirects:   !followRedirects(*r),
 		Stream:        streamResponse(*r),
 		HasClientCert: r.settings[catalog.KeyClientCertificate] != "",
+		Expanded:      true,
 	}
 	var steps *tokenSteps
-	if r.method.Type.IsOAuth2() {
+	if r.method.Type.UsesTokenStep() {
 		steps = m.newTokenSteps(r, run)
 		in.Token = steps.token
 	}

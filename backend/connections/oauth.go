@@ -280,6 +280,9 @@ func (k *tokenSteps) outcome() tokenOutcome {
 func (k *tokenSteps) token(ctx context.Context, retry bool) (verify.AccessToken, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.r.method.Type == catalog.AuthTokenRequest {
+		return k.tokenRequest(ctx, retry)
+	}
 	cfg, err := oauthConfig(*k.r)
 	if err != nil {
 		return verify.AccessToken{}, err

@@ -232,29 +232,7 @@ func (r resolved) expanded() (resolved, error) {
 			return s, nil
 		}
 		out, err := tmpl.Expand(s, func(name string) (string, bool, error) {
-			if v, ok := r.secrets[userSecretPrefix+name]; ok {
-				return v, true, nil
-			}
-			if f, ok := byKey[name]; ok {
-				raw := r.value(f)
-				switch {
-				case raw == "":
-					return "", false, apperr.Invalid(f.Key, "Fill in %s: {{%s}} in %s needs it.", f.Label, name, label)
-				case tmpl.Has(raw):
-					return "", false, apperr.Invalid(where, "{{%s}} in %s refers to %s, which holds a {{…}} reference itself; refer to the secret or parameter directly.", name, label, f.Label)
-				}
-				return raw, true, nil
-			}
-			if name == catalog.KeyAccount {
-				if v := r.settings[catalog.KeyAccount]; v != "" {
-					return v, true, nil
-				}
-				return "", false, apperr.Invalid(catalog.KeyAccount, "Choose an account first: {{account}} in %s needs it.", label)
-			}
-			if v, ok := r.params[name]; ok {
-				return v, true, nil
-			}
-			return "", false, nil
+			return r.resolveName(name, where, label, byKey, false)
 		})
 		var se *tmpl.SyntaxError
 		var ue *tmpl.UnknownError
@@ -288,14 +266,68 @@ func (r resolved) expanded() (resolved, error) {
 		if !ok {
 			continue
 		}
-		if m[f.Key], err = expand(f.Key, f.Label, f.Secret, v); err != nil {
+		out, err := expand(f.Key, f.Label, f.Secret, v)
+		if err != nil {
 			return resolved{}, err
+		}
+		if !expandedLater[f.Key] {
+			m[f.Key] = out
 		}
 	}
 	if len(missing) > 0 {
 		return resolved{}, missingParameters(missing)
 	}
 	return x, nil
+}
+
+// expandedLater are settings kept as written in the expanded copy (their
+// references are still checked there): the token request splits them into
+// parts first and fills each with lookup, so a value cannot break a line,
+// a form or a JSON string.
+var expandedLater = map[string]bool{
+	catalog.KeyTokenParams: true, catalog.KeyTokenHeaders: true, catalog.KeyTokenBody: true,
+}
+
+// resolveName finds the value of {{name}} in the value of the field where
+// (label in words): a user secret, a field's own value, the chosen account
+// or a parameter. ok false: nothing knows it (a parameter to ask for).
+// With final, the fields hold expanded values (the copy expanded returns):
+// a "{{" in one came from a value and is text, except in the settings kept
+// for later, which still hold their references.
+func (r resolved) resolveName(name, where, label string, byKey map[string]catalog.Field, final bool) (string, bool, error) {
+	if v, ok := r.secrets[userSecretPrefix+name]; ok {
+		return v, true, nil
+	}
+	if f, ok := byKey[name]; ok {
+		raw := r.value(f)
+		switch {
+		case raw == "":
+			return "", false, apperr.Invalid(f.Key, "Fill in %s: {{%s}} in %s needs it.", f.Label, name, label)
+		case tmpl.Has(raw) && (!final || expandedLater[f.Key]):
+			return "", false, apperr.Invalid(where, "{{%s}} in %s refers to %s, which holds a {{…}} reference itself; refer to the secret or parameter directly.", name, label, f.Label)
+		}
+		return raw, true, nil
+	}
+	if name == catalog.KeyAccount {
+		if v := r.settings[catalog.KeyAccount]; v != "" {
+			return v, true, nil
+		}
+		return "", false, apperr.Invalid(catalog.KeyAccount, "Choose an account first: {{account}} in %s needs it.", label)
+	}
+	if v, ok := r.params[name]; ok {
+		return v, true, nil
+	}
+	return "", false, nil
+}
+
+// lookup resolves {{name}} for the token request's parts (see
+// expandedLater). On an expanded copy, fields hold their final values.
+func (r resolved) lookup(name string) (string, bool, error) {
+	byKey := map[string]catalog.Field{}
+	for _, f := range fieldsOf(r.connector, r.method) {
+		byKey[f.Key] = f
+	}
+	return r.resolveName(name, catalog.KeyTokenBody, "the token request", byKey, true)
 }
 
 // missingParameters asks for the values of names.

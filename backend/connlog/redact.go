@@ -153,6 +153,41 @@ func (r *Redactor) Exchange(ex Exchange) Exchange {
 	return ex
 }
 
+// Values returns a copy of ex with every occurrence of the configured
+// values hidden, in any of their encodings, and nothing else changed: a
+// second pass over an exchange already redacted, for a secret learned only
+// after it was recorded (the token a token request's answer held).
+func (r *Redactor) Values(ex Exchange) Exchange {
+	apply := func(s string) string { return applyPatterns(r.values, s) }
+	ex.URL = apply(ex.URL)
+	ex.RequestHeaders = append([]Header(nil), ex.RequestHeaders...)
+	for i := range ex.RequestHeaders {
+		ex.RequestHeaders[i].Value = apply(ex.RequestHeaders[i].Value)
+	}
+	ex.ResponseHeaders = append([]Header(nil), ex.ResponseHeaders...)
+	for i := range ex.ResponseHeaders {
+		ex.ResponseHeaders[i].Value = apply(ex.ResponseHeaders[i].Value)
+	}
+	ex.RequestBody = apply(ex.RequestBody)
+	ex.ResponseBody = apply(ex.ResponseBody)
+	ex.StatusText = apply(ex.StatusText)
+	ex.Error = apply(ex.Error)
+	if len(ex.Chunks) > 0 {
+		chunks := make([]Chunk, len(ex.Chunks))
+		for i, c := range ex.Chunks {
+			c.Data = apply(c.Data)
+			chunks[i] = c
+		}
+		ex.Chunks = chunks
+	}
+	if ex.TLS != nil {
+		t := *ex.TLS
+		t.VerifyError = apply(t.VerifyError)
+		ex.TLS = &t
+	}
+	return ex
+}
+
 func (r *Redactor) secretField(norm string) bool {
 	return r.fields[norm] || hasSecretSuffix(norm)
 }

@@ -138,6 +138,22 @@ func (r Runner) Seconds(ctx context.Context, expr string, in Input) (seconds flo
 	return n, true, nil
 }
 
+// Check reports whether expr compiles as an expression, without running
+// it: for a setting checked on save.
+func Check(expr string) error {
+	expr = strings.TrimSpace(expr)
+	switch {
+	case expr == "":
+		return &Error{Kind: KindSyntax, Message: "The expression is empty: write one such as body['access_token']."}
+	case len(expr) > MaxExprBytes:
+		return &Error{Kind: KindTooLarge, Message: fmt.Sprintf("The expression is longer than %d KB.", MaxExprBytes>>10)}
+	}
+	if _, err := goja.Compile("expression", "(function(){ return (\n"+expr+"\n); })()", true); err != nil {
+		return &Error{Kind: KindSyntax, Message: fmt.Sprintf("The expression %s is not a JavaScript expression (%s).", quoteExpr(expr), syntaxWords(err))}
+	}
+	return nil
+}
+
 func export(v goja.Value) any {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return nil

@@ -166,7 +166,7 @@ func (s *ConnectionService) changed() { s.emit(s.ctx, EventConnectionsChanged) }
 func connectionDTO(c store.Connection) ConnectionDTO {
 	settings := nonNilMap(c.Settings)
 	var oauthDTO *OAuthDTO
-	if catalog.AuthType(c.AuthType).IsOAuth2() {
+	if catalog.AuthType(c.AuthType).UsesTokenStep() {
 		oauthDTO = &OAuthDTO{
 			Authorized:    slices.Contains(c.SecretFields, catalog.KeyAccessToken),
 			GrantedScopes: nonNil(strings.Fields(settings[catalog.KeyOAuthScopes])),
@@ -210,6 +210,7 @@ func verificationDTO(v connections.Verification) VerificationDTO {
 		Code:       v.Code,
 		Summary:    v.Summary,
 		Advice:     v.Advice,
+		Field:      v.Field,
 		Identity:   v.Identity,
 		HTTPStatus: v.HTTPStatus,
 		DurationMs: float64(v.Duration.Microseconds()) / 1000,

@@ -24,8 +24,9 @@ type ConnectionDTO struct {
 	CheckedAt      string            `json:"checkedAt"` // RFC 3339, "" when never checked
 	CreatedAt      string            `json:"createdAt"`
 	UpdatedAt      string            `json:"updatedAt"`
-	// OAuth is set for OAuth 2.0 connections: what the token grants, never
-	// the token. Identity above is "connected as".
+	// OAuth is set for OAuth 2.0 and token request connections: what the
+	// token grants and when it expires, never the token. Identity above is
+	// "connected as".
 	OAuth *OAuthDTO `json:"oauth,omitempty"`
 	// UserSecrets names the connection's own secrets (values stay in the
 	// keychain; RevealSecret(id, "secret:NAME") shows one).
@@ -45,11 +46,14 @@ type OAuthDTO struct {
 
 // VerificationDTO is the outcome of one test run and the exchanges it made.
 type VerificationDTO struct {
-	RunID      string             `json:"runId"`
-	Status     string             `json:"status"`
-	Code       string             `json:"code"`
-	Summary    string             `json:"summary"`
-	Advice     string             `json:"advice"`
+	RunID   string `json:"runId"`
+	Status  string `json:"status"`
+	Code    string `json:"code"`
+	Summary string `json:"summary"`
+	Advice  string `json:"advice"`
+	// Field names the setting to fix, when the diagnosis points at one
+	// (trustedCa, clientCertificate, tokenExpression, followRedirects, …).
+	Field      string             `json:"field,omitempty"`
 	Identity   string             `json:"identity"`
 	HTTPStatus int                `json:"httpStatus"`
 	DurationMs float64            `json:"durationMs"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
 	"patchbay/backend/oauth"
+	"patchbay/backend/tokenreq"
 )
 
 // TokenFailure explains a token step that failed outside a verification,
@@ -21,7 +23,7 @@ func TokenFailure(ctx context.Context, c catalog.Connector, m catalog.AuthMethod
 	if name == "" {
 		name = "The server"
 	}
-	return scrub(tokenFailure(ctx, name, m, err, DefaultTimeout), nil, secrets)
+	return scrub(tokenFailure(ctx, name, m, nil, err, DefaultTimeout), nil, secrets)
 }
 
 // notAuthorized is an authorization code connection without a token yet.
@@ -40,7 +42,11 @@ func notAuthorized(name string, m catalog.AuthMethod) Result {
 // that mean the authorization or the client is at fault are Disconnected;
 // a token endpoint that cannot be reached or answers nonsense is
 // Unreachable, as a test request would be.
-func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, err error, timeout time.Duration) Result {
+func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, settings map[string]string, err error, timeout time.Duration) Result {
+	var tre *tokenreq.Error
+	if errors.As(err, &tre) {
+		return tokenRequestFailure(parent, name, settings, tre, timeout)
+	}
 	switch {
 	case errors.Is(err, ErrNotAuthorized):
 		return notAuthorized(name, m)
@@ -135,4 +141,75 @@ func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, err
 	}
 	return Result{Status: Unreachable, Code: CodeHTTPError, Summary: te.Error(),
 		Advice: "Check the token URL.", Field: tokenURLField}
+}
+
+// CodeTokenExpression: the token request was answered, but its token or
+// expiry expression failed on the answer.
+const CodeTokenExpression = "token_expression"
+
+// tokenRequestFailure explains a token request (AuthTokenRequest) that
+// yielded no token. A refused login is the credentials' fault
+// (Disconnected); everything else is Unreachable, with the field to fix.
+func tokenRequestFailure(parent context.Context, name string, settings map[string]string, e *tokenreq.Error, timeout time.Duration) Result {
+	caField := catalog.KeyTrustedCA
+	if strings.TrimSpace(settings[catalog.KeyTokenBaseURL]) != "" {
+		caField = catalog.KeyTokenCA
+	}
+	line := statusLine(e.Status)
+	switch e.Kind {
+	case tokenreq.FailTransport:
+		u, perr := url.Parse(e.URL)
+		if perr != nil || u == nil {
+			u = &url.URL{}
+		}
+		r := diagnose(parent, e.Err, u, timeout)
+		if r.Code == CodeCanceled {
+			return r
+		}
+		r.Summary = "The token request failed: " + lowerFirst(r.Summary)
+		switch r.Code {
+		case CodeUnknownCA:
+			r.Field = caField
+			if caField == catalog.KeyTokenCA {
+				r.Advice = "If the token server uses a private or company CA, paste that CA's certificate (PEM) into Trusted CA for the token base URL; it is trusted for this connection only. Certificate checks are never switched off."
+			}
+		case CodeDNS, CodeRefused, CodeTimeout, CodeNetwork, CodeTLS:
+			r.Advice = strings.TrimSpace(r.Advice + " Check the token base URL and path.")
+			if r.Field == "" {
+				r.Field = catalog.KeyTokenPath
+			}
+		}
+		return r
+	case tokenreq.FailExpression:
+		return Result{Status: Unreachable, Code: CodeTokenExpression, Summary: e.Message,
+			Advice: "The token request was answered; fix the expression to match the answer (open the token request in the connection log to see it), then test again.",
+			Field:  e.Field}
+	case tokenreq.FailHTML:
+		return Result{Status: Unreachable, Code: CodeHTMLResponse, Summary: e.Message,
+			Advice: "That is a web page (a login page, a proxy, or the wrong address), not the login endpoint: check the token base URL and path.",
+			Field:  catalog.KeyTokenPath}
+	}
+	switch {
+	case e.Status == http.StatusUnauthorized || e.Status == http.StatusForbidden:
+		return Result{Status: Disconnected, Code: CodeTokenRejected,
+			Summary: fmt.Sprintf("%s's token endpoint rejected the credentials (%s).", name, line),
+			Advice:  "Check the values the token request sends — its body, headers and URL parameters, and the secrets they refer to — against the API's documentation.",
+			Field:   catalog.KeyTokenBody}
+	case e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed:
+		return Result{Status: Unreachable, Code: CodeNotFound,
+			Summary: fmt.Sprintf("The token endpoint %s answered %s.", e.URL, line),
+			Advice:  "Check the token request path and method (and the token base URL).",
+			Field:   catalog.KeyTokenPath}
+	case e.Status >= 500:
+		return Result{Status: Unreachable, Code: CodeServerError,
+			Summary: fmt.Sprintf("The token endpoint had a server error (%s).", line),
+			Advice:  fmt.Sprintf("The problem is on %s's side, not with the credentials: try again later.", name)}
+	case e.Status >= 300 && e.Status < 400:
+		return Result{Status: Unreachable, Code: CodeRedirect, Summary: e.Message,
+			Advice: "A login endpoint answers directly: use the address it redirects to as the token path (or token base URL).",
+			Field:  catalog.KeyTokenPath}
+	}
+	return Result{Status: Unreachable, Code: CodeHTTPError, Summary: e.Message,
+		Advice: "Check the token request's method, path, headers and body against the API's documentation.",
+		Field:  catalog.KeyTokenBody}
 }

@@ -38,7 +38,19 @@ func Expand(template string, settings map[string]string) (string, error) {
 // host. Errors are apperr validation errors: Field is "baseUrl", or the key of
 // the connector field the template needs when that field is empty.
 func ResolveBaseURL(c catalog.Connector, override string, settings map[string]string) (string, error) {
+	return resolveBaseURL(c, override, settings, false)
+}
+
+// resolveBaseURL is ResolveBaseURL; with literal, an override is final and
+// only checked (its references were filled in by the caller).
+func resolveBaseURL(c catalog.Connector, override string, settings map[string]string, literal bool) (string, error) {
 	raw := strings.TrimSpace(override)
+	if raw != "" && literal {
+		if err := checkBaseURL(raw); err != nil {
+			return "", err
+		}
+		return raw, nil
+	}
 	if raw == "" {
 		raw = strings.TrimSpace(c.BaseURL)
 	}

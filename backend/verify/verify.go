@@ -129,6 +129,11 @@ type Input struct {
 	// HasClientCert says the Transport presents a client certificate, so a
 	// refused handshake blames that certificate rather than its absence.
 	HasClientCert bool
+	// Expanded says BaseURL and Settings hold final values whose {{…}}
+	// references the caller has already filled in: BaseURL is not expanded
+	// again, so a "{{" that came from a value stays literal. (The
+	// connector's own templates are still filled from Settings.)
+	Expanded bool
 	// Token runs the token steps of the oauth2 methods (a client credentials
 	// request, a refresh) and returns the access token to send. It is called
 	// once before the test request with retry false, and at most once more
@@ -241,16 +246,16 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 	defer cancel()
 
 	secrets, base := in.Secrets, in.BaseURL
-	if m.Type.IsOAuth2() {
+	if m.Type.UsesTokenStep() {
 		// Settings first: a token request for a test that cannot be built
 		// would be wasted (and logged).
-		if _, err := buildRequest(tctx, c, m, base, settings, withAccessToken(secrets, "placeholder")); err != nil {
+		if _, err := buildRequest(tctx, in, c, m, base, settings, withAccessToken(secrets, "placeholder")); err != nil {
 			return invalidConfig(err)
 		}
 		if in.Token != nil {
 			tok, err := in.Token(tctx, false)
 			if err != nil {
-				return tokenFailure(ctx, name, m, err, timeout)
+				return tokenFailure(ctx, name, m, settings, err, timeout)
 			}
 			secrets = withAccessToken(secrets, tok.Value)
 			*tokens = append(*tokens, tok.Value)
@@ -263,7 +268,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 		}
 	}
 
-	req, err := buildRequest(tctx, c, m, base, settings, secrets)
+	req, err := buildRequest(tctx, in, c, m, base, settings, secrets)
 	if err != nil {
 		return invalidConfig(err)
 	}
@@ -286,10 +291,10 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 	}
 	// One refresh after a 401: the token may have been revoked or expired
 	// early. A second 401 is the verdict.
-	if resp.StatusCode == http.StatusUnauthorized && m.Type.IsOAuth2() && in.Token != nil {
+	if resp.StatusCode == http.StatusUnauthorized && m.Type.UsesTokenStep() && in.Token != nil {
 		tok, err := in.Token(tctx, true)
 		if err != nil {
-			return tokenFailure(ctx, name, m, err, timeout)
+			return tokenFailure(ctx, name, m, settings, err, timeout)
 		}
 		if tok.Value != "" {
 			secrets = withAccessToken(secrets, tok.Value)
@@ -297,7 +302,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 			if in.BaseURL == "" && tok.BaseURL != "" {
 				base = tok.BaseURL
 			}
-			if req, err = buildRequest(tctx, c, m, base, settings, secrets); err != nil {
+			if req, err = buildRequest(tctx, in, c, m, base, settings, secrets); err != nil {
 				return invalidConfig(err)
 			}
 			if resp, body, failed = send(ctx, client, req, timeout); failed != nil {
@@ -405,8 +410,8 @@ func effectiveSettings(c catalog.Connector, m catalog.AuthMethod, given map[stri
 	return out
 }
 
-func buildRequest(ctx context.Context, c catalog.Connector, m catalog.AuthMethod, override string, settings, secrets map[string]string) (*http.Request, error) {
-	base, err := ResolveBaseURL(c, override, settings)
+func buildRequest(ctx context.Context, in Input, c catalog.Connector, m catalog.AuthMethod, override string, settings, secrets map[string]string) (*http.Request, error) {
+	base, err := resolveBaseURL(c, override, settings, in.Expanded)
 	if err != nil {
 		return nil, err
 	}
@@ -591,6 +596,10 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 	cred := credentialWords(m)
 	var r Result
 	switch {
+	case code == http.StatusUnauthorized && m.Type == catalog.AuthTokenRequest:
+		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+			Summary: fmt.Sprintf("%s rejected the token the token request returned (%s).", name, line),
+			Advice:  "A fresh token was refused too: check that the token expression picks the right value, and the token header and prefix the API expects."}
 	case code == http.StatusUnauthorized && m.Type.IsOAuth2():
 		r = Result{Status: Disconnected, Code: CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the access token (%s).", name, line),
@@ -696,7 +705,7 @@ func credentialWords(m catalog.AuthMethod) string {
 		return "API key"
 	case catalog.AuthBasic, catalog.AuthDigest:
 		return "user name and password"
-	case catalog.AuthBearer:
+	case catalog.AuthBearer, catalog.AuthTokenRequest:
 		return "token"
 	case catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
 		return "access token"

@@ -64,6 +64,32 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	export class TokenRequest {
+	    method?: string;
+	    path?: string;
+	    params?: string;
+	    headers?: string;
+	    bodyType?: string;
+	    body?: string;
+	    tokenExpression?: string;
+	    expiryExpression?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TokenRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.params = source["params"];
+	        this.headers = source["headers"];
+	        this.bodyType = source["bodyType"];
+	        this.body = source["body"];
+	        this.tokenExpression = source["tokenExpression"];
+	        this.expiryExpression = source["expiryExpression"];
+	    }
+	}
 	export class OAuth {
 	    authorizationUrl?: string;
 	    tokenUrl?: string;
@@ -128,6 +154,7 @@ export namespace catalog {
 	    configurable?: boolean;
 	    fieldOverrides?: Record<string, FieldOverride>;
 	    oauth?: OAuth;
+	    tokenRequest?: TokenRequest;
 	    fields: Field[];
 	
 	    static createFrom(source: any = {}) {
@@ -145,6 +172,7 @@ export namespace catalog {
 	        this.configurable = source["configurable"];
 	        this.fieldOverrides = this.convertValues(source["fieldOverrides"], FieldOverride, true);
 	        this.oauth = this.convertValues(source["oauth"], OAuth);
+	        this.tokenRequest = this.convertValues(source["tokenRequest"], TokenRequest);
 	        this.fields = this.convertValues(source["fields"], Field);
 	    }
 	
@@ -284,6 +312,7 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	
 	
 	
 	
@@ -668,6 +697,7 @@ export namespace services {
 	    code: string;
 	    summary: string;
 	    advice: string;
+	    field?: string;
 	    identity: string;
 	    httpStatus: number;
 	    durationMs: number;
@@ -685,6 +715,7 @@ export namespace services {
 	        this.code = source["code"];
 	        this.summary = source["summary"];
 	        this.advice = source["advice"];
+	        this.field = source["field"];
 	        this.identity = source["identity"];
 	        this.httpStatus = source["httpStatus"];
 	        this.durationMs = source["durationMs"];

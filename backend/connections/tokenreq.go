@@ -1,0 +1,147 @@
+package connections
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"patchbay/backend/apperr"
+	"patchbay/backend/catalog"
+	"patchbay/backend/connlog"
+	"patchbay/backend/oauth"
+	"patchbay/backend/tlsconf"
+	"patchbay/backend/tokenreq"
+	"patchbay/backend/verify"
+)
+
+// tokenRequestConfig is the token request of a resolved (expanded)
+// connection: its URL is the token base URL, or else the connection's base
+// URL, joined with the token request path.
+func tokenRequestConfig(r resolved) (tokenreq.Config, error) {
+	s := r.settings
+	base := strings.TrimSpace(s[catalog.KeyTokenBaseURL])
+	if base == "" {
+		var err error
+		if base, err = verify.ResolveBaseURL(r.connector, r.draft.BaseURL, r.settings); err != nil {
+			return tokenreq.Config{}, err
+		}
+	} else if err := checkTokenBaseURL(base); err != nil {
+		return tokenreq.Config{}, err
+	}
+	path := strings.TrimSpace(s[catalog.KeyTokenPath])
+	if path == "" {
+		return tokenreq.Config{}, apperr.Invalid(catalog.KeyTokenPath, "Enter the token request path, such as /auth/login.")
+	}
+	if !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") {
+		return tokenreq.Config{}, apperr.Invalid(catalog.KeyTokenPath, "Start the token request path with a single /, such as /auth/login.")
+	}
+	return tokenreq.Config{
+		Method:     s[catalog.KeyTokenMethod],
+		URL:        strings.TrimRight(base, "/") + path,
+		Params:     s[catalog.KeyTokenParams],
+		Headers:    s[catalog.KeyTokenHeaders],
+		BodyType:   s[catalog.KeyTokenBodyType],
+		Body:       s[catalog.KeyTokenBody],
+		TokenExpr:  s[catalog.KeyTokenExpression],
+		ExpiryExpr: s[catalog.KeyExpiryExpression],
+		Lookup:     r.lookup,
+	}, nil
+}
+
+// checkTokenBaseURL wants an http(s) URL with a host and nothing that would
+// end up in the log by mistake (user info) or be dropped (a fragment).
+func checkTokenBaseURL(raw string) error {
+	if _, err := verify.ResolveBaseURL(catalog.Connector{}, raw, nil); err != nil {
+		e := apperr.From(err)
+		return apperr.Invalid(catalog.KeyTokenBaseURL, "Token base URL: %s", lowerFirst(e.Message))
+	}
+	return nil
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// tokenRequestTransport is what the token request travels on: with a token
+// base URL, the manager's transport trusting the token CA; without one, the
+// connection's own API transport (its trusted CA and client certificate).
+func (m *Manager) tokenRequestTransport(r resolved) (http.RoundTripper, error) {
+	if strings.TrimSpace(r.settings[catalog.KeyTokenBaseURL]) != "" {
+		return tlsconf.Transport(m.Transport, tlsconf.Options{
+			CA:      r.settings[catalog.KeyTokenCA],
+			CAField: tlsconf.Field{Key: catalog.KeyTokenCA, Label: "The trusted CA for the token base URL"},
+		})
+	}
+	return m.apiTransport(r)
+}
+
+// tokenRequest is the token step of AuthTokenRequest: the cached token
+// while it is fresh and was got by the same request, else a new one; after
+// a 401, a new one unless this run already fetched it.
+func (k *tokenSteps) tokenRequest(ctx context.Context, retry bool) (verify.AccessToken, error) {
+	cfg, err := tokenRequestConfig(*k.r)
+	if err != nil {
+		return verify.AccessToken{}, err
+	}
+	source, err := tokenreq.Fingerprint(ctx, cfg)
+	if err != nil {
+		return verify.AccessToken{}, err
+	}
+	t := storedToken(*k.r)
+	cached := t.AccessToken != "" && k.r.secrets[catalog.KeyTokenSource] == source
+	switch {
+	case retry && k.got:
+		return verify.AccessToken{}, nil // a token fetched just now was refused: another changes nothing
+	case !retry && cached && !t.ExpiresWithin(k.m.Now(), RefreshBefore):
+		return verify.AccessToken{Value: t.AccessToken}, nil
+	}
+	tok, err := k.m.fetchToken(ctx, k.run, *k.r, cfg)
+	if err != nil {
+		return verify.AccessToken{}, err
+	}
+	setToken(k.r, oauth.Token{AccessToken: tok.Value, Expiry: tok.Expiry}, k.m.Now())
+	k.r.secrets[catalog.KeyTokenSource] = source
+	k.got = true
+	k.out.changed = true
+	return verify.AccessToken{Value: tok.Value}, nil
+}
+
+// fetchToken sends the token request, recorded as kind "token". The
+// exchange is held until the token is known, so the record is redacted of
+// the token too, wherever the answer put it, before it is stored.
+func (m *Manager) fetchToken(ctx context.Context, run *runLog, r resolved, cfg tokenreq.Config) (tokenreq.Token, error) {
+	tr, err := m.tokenRequestTransport(r)
+	if err != nil {
+		return tokenreq.Token{}, err
+	}
+	if t, ok := tr.(*http.Transport); ok && tr != m.Transport {
+		defer t.CloseIdleConnections()
+	}
+	var mu sync.Mutex
+	var held []connlog.Exchange
+	meta := run.meta
+	meta.Kind = connlog.KindToken
+	rec := connlog.NewRecorder(tr, meta, connlog.NewRedactor(connlog.Redaction{
+		Values: slices.Collect(maps.Values(r.secrets)),
+	}), func(e connlog.Exchange) {
+		mu.Lock()
+		held = append(held, e)
+		mu.Unlock()
+	})
+	client := &http.Client{Transport: rec, Timeout: time.Duration(r.draft.TimeoutSeconds) * time.Second}
+	tok, err := tokenreq.Fetch(ctx, client, cfg, m.Now())
+	late := connlog.NewRedactor(connlog.Redaction{Values: []string{tok.Value}})
+	mu.Lock()
+	defer mu.Unlock()
+	for _, e := range held {
+		run.sink(late.Values(e))
+	}
+	return tok, err
+}
