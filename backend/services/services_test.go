@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/tlsconf/tlstest"
 	"patchbay/backend/vault"
 )
 
@@ -441,12 +442,29 @@ func TestSecretsNeverLeak(t *testing.T) {
 	e := newEnv(t)
 	svc := e.b.Connections
 	planted := "pb-PLANTED-" + strings.Repeat("x7", 12)
+	// What a token request's login answers with: planted in the answer
+	// under a name no redaction rule knows, so only its value can hide it.
+	plantedToken := "pb-TOKEN-" + strings.Repeat("q4", 12)
+	clientCA := tlstest.NewCA(t, "Leak test clients")
+	client := clientCA.Client(t, "leak-test")
+	keyLines := strings.Split(strings.TrimSpace(client.KeyPEM), "\n")
 
 	// A peer that checks the secret in every position and echoes the request.
 	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/login" {
+			var b struct{ Password string }
+			_ = json.NewDecoder(r.Body).Decode(&b)
+			w.Header().Set("Content-Type", "application/json")
+			if b.Password != planted {
+				w.WriteHeader(http.StatusUnauthorized)
+			}
+			_ = json.NewEncoder(w).Encode(map[string]any{"session": map[string]any{"handle": plantedToken}, "echo": b.Password})
+			return
+		}
 		_, pass, _ := r.BasicAuth()
 		ok := r.Header.Get("X-API-Key") == planted || r.URL.Query().Get("api_key") == planted ||
-			r.Header.Get("Authorization") == "Bearer "+planted || pass == planted
+			r.Header.Get("Authorization") == "Bearer "+planted || pass == planted ||
+			r.Header.Get("Authorization") == "Bearer "+plantedToken
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("X-Echo", r.Header.Get("Authorization")+r.Header.Get("X-API-Key"))
 		if !ok {
@@ -468,6 +486,17 @@ func TestSecretsNeverLeak(t *testing.T) {
 		// A front end mistake: the secret sent as a setting must still land in the keychain only.
 		{ConnectorID: "http", Name: "Misplaced", AuthType: "bearer", BaseURL: peer.URL,
 			Settings: map[string]string{"testPath": "/", "token": planted}},
+		// A user secret referred to from the token field, and a client key.
+		{ConnectorID: "http", Name: "User secret", AuthType: "bearer", BaseURL: peer.URL,
+			Settings:    map[string]string{"testPath": "/?via={{ region }}", "clientCertificate": client.CertPEM},
+			Secrets:     map[string]string{"token": "{{apiToken}}", "clientKey": client.KeyPEM},
+			UserSecrets: map[string]string{"apiToken": planted}, Parameters: map[string]string{"region": "eu"}, RememberParameters: true},
+		// A token request whose JSON body carries a user secret and whose
+		// answer carries the token.
+		{ConnectorID: "http", Name: "Token request", AuthType: "tokenRequest", BaseURL: peer.URL,
+			Settings: map[string]string{"testPath": "/", "tokenPath": "/login", "tokenBodyType": "json",
+				"tokenBody": `{"password": "{{pw}}"}`, "tokenExpression": "body.session.handle", "expiryExpression": ""},
+			UserSecrets: map[string]string{"pw": planted}},
 	}
 	var returned []any
 	for _, d := range drafts {
@@ -511,6 +540,11 @@ func TestSecretsNeverLeak(t *testing.T) {
 		url.QueryEscape(planted),
 		base64.StdEncoding.EncodeToString([]byte("ada:" + planted)),
 		base64.StdEncoding.EncodeToString([]byte(planted)),
+		plantedToken,
+		base64.StdEncoding.EncodeToString([]byte(plantedToken)),
+	}
+	for _, line := range keyLines[1 : len(keyLines)-1] {
+		forms = append(forms, line) // every line of the client key's body
 	}
 	search := func(where, text string) {
 		t.Helper()
