@@ -270,6 +270,18 @@ describe('OAuthConnect in the editor', () => {
     expect(draft.name).toBe('Ada at the provider 2');
   });
 
+  it('keeps the furthest stage when events arrive out of order', async () => {
+    const { user } = open();
+    await fillNew(user);
+    const { flowId } = await connect(user);
+    progress(flowId, 'browser_opened');
+    progress(flowId, 'listening', 'Waiting for the browser…');
+    flushSync();
+    expect(stage().dataset.stage).toBe('browser_opened');
+    expect(stage().textContent).toBe('Waiting for you to sign in in your browser…');
+    expect((screen.getByTestId('copy-signin-link') as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('says when the browser could not be opened and makes the link the thing to use', async () => {
     const { user } = open();
     await fillNew(user);

@@ -120,6 +120,29 @@ describe('bound calls', () => {
     expect((err as ApiError).field).toBe('token');
   });
 
+  it('a draft goes to Go without the fields the UI leaves out (nil user secrets keep the stored ones)', async () => {
+    const save = vi.fn((..._args: unknown[]) => Promise.resolve({ saved: true }));
+    fakeGo({ SaveConnection: save });
+    const draft: ConnectionDraft = {
+      id: 'c1',
+      draftKey: '',
+      connectorId: 'http',
+      name: 'Main',
+      environment: '',
+      authType: 'bearer',
+      baseUrl: '',
+      settings: { a: '1' },
+      secrets: {},
+      clearSecrets: [],
+      timeoutSeconds: 15,
+    };
+    await saveConnection(draft, true, 'run-2');
+    const sent = JSON.parse(JSON.stringify(save.mock.calls[0]?.[0])) as Record<string, unknown>;
+    expect(sent).toEqual({ ...draft });
+    expect('userSecrets' in sent).toBe(false);
+    expect(save.mock.calls[0]?.slice(1)).toEqual([true, 'run-2']);
+  });
+
   it('passes arguments through and returns the value', async () => {
     const reveal = vi.fn((id: unknown, field: unknown) => Promise.resolve(`${String(id)}/${String(field)}`));
     fakeGo({ RevealSecret: reveal });

@@ -6,7 +6,7 @@ import * as appService from '../../wailsjs/go/services/AppService';
 import * as connectionService from '../../wailsjs/go/services/ConnectionService';
 import * as connectorService from '../../wailsjs/go/services/ConnectorService';
 import * as logService from '../../wailsjs/go/services/LogService';
-import { services } from '../../wailsjs/go/models';
+import { connections, services } from '../../wailsjs/go/models';
 import * as runtime from '../../wailsjs/runtime/runtime';
 import type {
   AppInfoDTO,
@@ -109,6 +109,19 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 // The assignments below (generated type -> our type) are the compile-time
 // check that the Go DTOs and these shapes still agree.
 
+/**
+ * Our draft as Go's. Fields the UI leaves out stay out of the JSON, so Go
+ * sees nil where nil means "keep what is stored" (user secrets).
+ */
+function goDraft(d: ConnectionDraft): connections.Draft {
+  // Both ways: every field of ours is one of Go's with the same type, and
+  // Go's draft has every field ours has.
+  const ours: Partial<connections.Draft> = d;
+  const fits: connections.Draft extends ConnectionDraft ? true : never = true;
+  void fits;
+  return connections.Draft.createFrom(ours);
+}
+
 export function listConnectors(): Promise<Connector[]> {
   return call(async () => {
     const list: Connector[] | null = await connectorService.ListConnectors();
@@ -147,7 +160,7 @@ export function getConnection(id: string): Promise<ConnectionDTO> {
 
 export function testConnection(draft: ConnectionDraft, runId: string): Promise<VerificationDTO> {
   return call(async () => {
-    const v: VerificationDTO = await connectionService.TestConnection(draft, runId);
+    const v: VerificationDTO = await connectionService.TestConnection(goDraft(draft), runId);
     return v;
   });
 }
@@ -162,7 +175,7 @@ export function saveConnection(
   runId: string,
 ): Promise<SaveResultDTO> {
   return call(async () => {
-    const r: SaveResultDTO = await connectionService.SaveConnection(draft, verifyFirst, runId);
+    const r: SaveResultDTO = await connectionService.SaveConnection(goDraft(draft), verifyFirst, runId);
     return r;
   });
 }
@@ -185,7 +198,7 @@ export function deleteConnection(id: string): Promise<void> {
 /** Connect: authorizes a draft (new or edited), then tests and saves it. */
 export function startAuthorization(draft: ConnectionDraft, flowId: string): Promise<AuthorizationDTO> {
   return call(async () => {
-    const r: AuthorizationDTO = await connectionService.StartAuthorization(draft, flowId);
+    const r: AuthorizationDTO = await connectionService.StartAuthorization(goDraft(draft), flowId);
     return r;
   });
 }

@@ -9,6 +9,15 @@ import { LiveRun } from './liveRun.svelte';
 import { flowStep } from './oauth';
 import type { AuthorizationDTO, OAuthProgressEvent } from './types';
 
+const STAGE_ORDER = ['', 'listening', 'browser_opened', 'callback', 'exchanging', 'done'];
+
+/** Where a stage is in the flow; "failed" ends it like "done". */
+function stageRank(stage: string): number {
+  if (stage === 'failed') return STAGE_ORDER.length;
+  const i = STAGE_ORDER.indexOf(stage);
+  return i < 0 ? 0 : i;
+}
+
 export class OAuthFlow {
   readonly run = new LiveRun();
   /** The last stage Go reported ("" before the first event). */
@@ -90,9 +99,16 @@ export class OAuthFlow {
     if (ev.stage === 'listening') {
       // A second "listening" means the browser could not be opened: the
       // flow keeps waiting for the link to be opened by hand.
-      if (this.listeningSeen) this.browserFailed = true;
+      if (this.listeningSeen) {
+        this.browserFailed = true;
+        this.message = ev.message;
+      }
       this.listeningSeen = true;
     }
+    // Stages only move forward. Events can arrive out of order (Wails' dev
+    // server sends each on its own goroutine): a late "listening" must not
+    // undo "browser_opened".
+    if (stageRank(ev.stage) < stageRank(this.stage)) return;
     this.stage = ev.stage;
     this.message = ev.message;
   }

@@ -127,6 +127,15 @@ export interface ConnectionDraft {
   secrets: Record<string, string>;
   clearSecrets: string[];
   timeoutSeconds: number;
+  /**
+   * The connection's own named secrets ({{name}} in settings). Absent keeps
+   * the stored ones untouched; otherwise the complete list.
+   */
+  userSecrets?: Record<string, string>;
+  /** Values for {{name}} references that are neither settings nor secrets. */
+  parameters?: Record<string, string>;
+  /** Keep parameters with the connection when it is saved. */
+  rememberParameters?: boolean;
 }
 
 export interface Header {
