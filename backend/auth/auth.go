@@ -18,6 +18,9 @@
 //	tokenRequest: accessToken (secret, fetched by the token request and
 //	        cached), sent in bearerHeader with bearerPrefix (settings, always
 //	        configurable: the token request's fields show them)
+//	oauth1: consumerKey, signatureMethod, realm (settings), consumerSecret,
+//	        oauthToken, oauthTokenSecret, oauthPrivateKey (secrets): nothing
+//	        is set up front; Transport signs each request (RFC 5849)
 //	none:   nothing
 //
 // apiKeyIn, apiKeyName, bearerHeader and bearerPrefix are read from settings
@@ -39,6 +42,7 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
 	"patchbay/backend/digest"
+	"patchbay/backend/oauth1"
 )
 
 // Apply sets the credentials of method m on req. It never logs or returns a
@@ -80,6 +84,14 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
 		req.Header.Set("Authorization", "Basic "+cred)
 		return nil
+	case catalog.AuthOAuth1:
+		// Each request is signed in Transport (a signature covers the exact
+		// URL, so it cannot be made once up front); check what it needs.
+		c := oauth1Credentials(settings, secrets)
+		if strings.EqualFold(c.SignatureMethod, oauth1.Plaintext) && req.URL.Scheme != "https" && !loopback(req.URL.Hostname()) {
+			return apperr.Invalid(catalog.KeySignatureMethod, "PLAINTEXT sends the secrets as they are: use it only with an https:// base URL, or choose HMAC-SHA256.")
+		}
+		return c.Check()
 	case catalog.AuthDigest:
 		// The challenge round trip happens in Transport; only the user name
 		// can be checked before it.
@@ -142,13 +154,24 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 // up front: Digest answers the server's challenge, for origin only (the
 // scheme, host and port of the test request). Other methods return next:
 // Apply has set their credentials on the request already.
-func Transport(m catalog.AuthMethod, settings, secrets map[string]string, origin *url.URL, next http.RoundTripper) http.RoundTripper {
+func Transport(m catalog.AuthMethod, settings, secrets map[string]string, origin *url.URL, next http.RoundTripper) (http.RoundTripper, error) {
 	switch m.Type {
 	case catalog.AuthDigest:
 		return &digest.Transport{Next: next, Origin: origin, Credentials: digest.Credentials{
-			Username: settings[catalog.KeyUsername], Password: secrets[catalog.KeyPassword]}}
+			Username: settings[catalog.KeyUsername], Password: secrets[catalog.KeyPassword]}}, nil
+	case catalog.AuthOAuth1:
+		return oauth1.Transport(next, oauth1Credentials(settings, secrets), origin)
 	}
-	return next
+	return next, nil
+}
+
+func oauth1Credentials(settings, secrets map[string]string) oauth1.Credentials {
+	return oauth1.Credentials{
+		ConsumerKey: strings.TrimSpace(settings[catalog.KeyConsumerKey]), ConsumerSecret: secrets[catalog.KeyConsumerSecret],
+		Token: strings.TrimSpace(secrets[catalog.KeyOAuthToken]), TokenSecret: secrets[catalog.KeyOAuthTokenSecret],
+		Realm: strings.TrimSpace(settings[catalog.KeyRealm]), SignatureMethod: settings[catalog.KeySignatureMethod],
+		PrivateKey: secrets[catalog.KeyOAuthPrivateKey],
+	}
 }
 
 // Redactions names the request headers and query parameters that carry
@@ -166,7 +189,7 @@ func Redactions(m catalog.AuthMethod, settings, secrets map[string]string) (head
 			return nil, []string{name}
 		}
 		return []string{http.CanonicalHeaderKey(name)}, nil
-	case catalog.AuthBasic, catalog.AuthDigest, catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
+	case catalog.AuthBasic, catalog.AuthDigest, catalog.AuthOAuth1, catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
 		return []string{"Authorization"}, nil
 	case catalog.AuthBearer:
 		header, _, err := bearerPlacement(m, settings)
@@ -204,6 +227,13 @@ func MissingCredentials(m catalog.AuthMethod, settings, secrets map[string]strin
 	case catalog.AuthDigest:
 		need(settings, catalog.KeyUsername)
 		need(secrets, catalog.KeyPassword)
+	case catalog.AuthOAuth1:
+		need(settings, catalog.KeyConsumerKey)
+		if strings.EqualFold(settings[catalog.KeySignatureMethod], oauth1.RSASHA256) {
+			need(secrets, catalog.KeyOAuthPrivateKey)
+		} else {
+			need(secrets, catalog.KeyConsumerSecret)
+		}
 	case catalog.AuthBearer:
 		need(secrets, catalog.KeyToken)
 	case catalog.AuthOAuth2Code:
@@ -280,6 +310,10 @@ func firstNonBlank(values ...string) string {
 		}
 	}
 	return ""
+}
+
+func loopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }
 
 // ValidHeaderName reports whether s is an RFC 9110 token (tchar+), the only

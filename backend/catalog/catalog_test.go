@@ -30,7 +30,7 @@ func TestBuiltinsAreComplete(t *testing.T) {
 		ids[c.ID] = true
 	}
 	for _, id := range []string{"http", "github", "stripe", "zendesk", "jira", "shopify", "sendgrid", "airtable",
-		"google", "microsoft-entra", "salesforce", "slack", "hubspot", "dropbox", "oauth2-http"} {
+		"google", "microsoft-entra", "salesforce", "slack", "hubspot", "dropbox", "oauth2-http", "netsuite"} {
 		require.True(t, ids[id], "built-in %q is missing", id)
 	}
 	viewBox := regexp.MustCompile(`^<svg [^>]*viewBox="0 0 24 24"`)
@@ -147,7 +147,7 @@ func TestBuiltinSpecifics(t *testing.T) {
 		require.True(t, m.Configurable, "%s", m.Type)
 		types = append(types, m.Type)
 	}
-	require.ElementsMatch(t, []catalog.AuthType{catalog.AuthNone, catalog.AuthAPIKey, catalog.AuthBasic, catalog.AuthDigest, catalog.AuthBearer, catalog.AuthTokenRequest}, types)
+	require.ElementsMatch(t, []catalog.AuthType{catalog.AuthNone, catalog.AuthAPIKey, catalog.AuthBasic, catalog.AuthDigest, catalog.AuthBearer, catalog.AuthTokenRequest, catalog.AuthOAuth1}, types)
 }
 
 // The credential patterns catch the usual paste mistakes without refusing
@@ -356,4 +356,24 @@ func TestCatalogConcurrentUse(t *testing.T) {
 		<-done
 	}
 	require.Len(t, cat.List(), len(builtins(t).List())+4*20)
+}
+
+// NetSuite: one account ID gives the host (lower case, "-") and the OAuth
+// realm (upper case, "_"), whichever way the person types it.
+func TestNetSuiteAccountID(t *testing.T) {
+	c, ok := builtins(t).Get("netsuite")
+	require.True(t, ok)
+	require.Equal(t, catalog.AuthOAuth1, c.Auth[0].Type)
+	realm := fieldByKey(t, c.Auth[0].Fields, catalog.KeyRealm)
+	require.Equal(t, "{{accountId | upper | underscore}}", realm.Default)
+	require.Equal(t, "HMAC-SHA256", fieldByKey(t, c.Auth[0].Fields, catalog.KeySignatureMethod).Default)
+	require.True(t, fieldByKey(t, c.Auth[0].Fields, catalog.KeyOAuthToken).Required)
+	re := regexp.MustCompile(fieldByKey(t, c.Fields, "accountId").Pattern)
+	for _, id := range []string{"1234567", "1234567_SB1", "1234567-sb1", "TSTDRV1234567"} {
+		require.True(t, re.MatchString(id), id)
+	}
+	for _, id := range []string{"https://1234567.app.netsuite.com", "1234567.suitetalk.api.netsuite.com", ""} {
+		require.False(t, re.MatchString(id), id)
+	}
+	require.Equal(t, "https://{{accountId | lower | dash}}.suitetalk.api.netsuite.com", c.BaseURL)
 }

@@ -56,6 +56,16 @@ const (
 	KeyTokenExpression  = "tokenExpression"
 	KeyExpiryExpression = "expiryExpression"
 
+	// OAuth 1.0a (AuthOAuth1): the consumer key, realm and signature method
+	// are settings; the secrets, the token and the RSA key are secrets.
+	KeyConsumerKey      = "consumerKey"
+	KeyConsumerSecret   = "consumerSecret"
+	KeyOAuthToken       = "oauthToken"
+	KeyOAuthTokenSecret = "oauthTokenSecret"
+	KeySignatureMethod  = "signatureMethod"
+	KeyRealm            = "realm"
+	KeyOAuthPrivateKey  = "oauthPrivateKey"
+
 	// KeyAccount is the account chosen for connectors that declare an
 	// accounts request; values refer to it as {{account}}.
 	KeyAccount = "account"
@@ -174,6 +184,8 @@ func StandardFields(m AuthMethod) []Field {
 		fields = append(fields, oauthFields(m)...)
 	case AuthTokenRequest:
 		fields = append(fields, tokenRequestFields(m)...)
+	case AuthOAuth1:
+		fields = append(fields, oauth1Fields(m)...)
 	}
 	for i := range fields {
 		if o, ok := m.FieldOverrides[fields[i].Key]; ok {
@@ -293,6 +305,34 @@ func oauthFields(m AuthMethod) []Field {
 	return fields
 }
 
+// oauth1Fields are the inputs of an OAuth 1.0a method. The token and its
+// secret are secrets too: together they are a credential.
+func oauth1Fields(m AuthMethod) []Field {
+	o := OAuth1{}
+	if m.OAuth1 != nil {
+		o = *m.OAuth1
+	}
+	return []Field{
+		{Key: KeyConsumerKey, Label: "Consumer key", Type: FieldText, Required: true,
+			Help: "The client's (consumer's) key from the provider's integration or app settings."},
+		{Key: KeyConsumerSecret, Label: "Consumer secret", Type: FieldPassword, Secret: true,
+			Help: "The client's secret. Not used with RSA-SHA256, which signs with the private key below."},
+		{Key: KeyOAuthToken, Label: "Access token", Type: FieldPassword, Secret: true,
+			Help: "The token (token ID) issued to the user or role. Leave empty for two-legged OAuth without a token."},
+		{Key: KeyOAuthTokenSecret, Label: "Token secret", Type: FieldPassword, Secret: true,
+			Help: "The secret issued with the token."},
+		{Key: KeySignatureMethod, Label: "Signature method", Type: FieldSelect, Required: true,
+			Default: firstNonEmpty(o.SignatureMethod, "HMAC-SHA256"),
+			Options: []Option{{Value: "HMAC-SHA256", Label: "HMAC-SHA256"}, {Value: "HMAC-SHA1", Label: "HMAC-SHA1"},
+				{Value: "RSA-SHA256", Label: "RSA-SHA256 (private key)"}, {Value: "PLAINTEXT", Label: "PLAINTEXT (HTTPS only)"}},
+			Help: "How requests are signed (RFC 5849). Use what the provider documents; HMAC-SHA1 is being retired by many."},
+		{Key: KeyRealm, Label: "Realm", Type: FieldText, Default: o.Realm,
+			Help: "Sent as the realm of the Authorization header when the provider asks for one (NetSuite: the account ID)."},
+		{Key: KeyOAuthPrivateKey, Label: "RSA private key", Type: FieldPassword, Secret: true, Placeholder: "-----BEGIN PRIVATE KEY-----",
+			Help: "For RSA-SHA256 only: the PEM RSA private key whose public key (certificate) the provider has."},
+	}
+}
+
 // tokenRequestFields are the inputs of a token request method: the request
 // (with the definition's values as defaults), the two expressions that read
 // the answer, and the header and prefix the token is sent with.
@@ -403,6 +443,7 @@ var standardKeys = []string{
 	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse, KeyAccount,
 	KeyTokenMethod, KeyTokenBaseURL, KeyTokenPath, KeyTokenParams, KeyTokenHeaders, KeyTokenBodyType, KeyTokenBody,
 	KeyTokenExpression, KeyExpiryExpression,
+	KeyConsumerKey, KeyConsumerSecret, KeyOAuthToken, KeyOAuthTokenSecret, KeySignatureMethod, KeyRealm, KeyOAuthPrivateKey,
 }
 
 // AdvancedFields are the connection-level HTTP options every connector

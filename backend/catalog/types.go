@@ -80,6 +80,9 @@ const (
 	// AuthTokenRequest sends a bearer token the API's own token (login)
 	// request returns; see TokenRequest.
 	AuthTokenRequest AuthType = "tokenRequest"
+	// AuthOAuth1 signs each request with OAuth 1.0a (RFC 5849): NetSuite
+	// token-based authentication and other older APIs. See OAuth1.
+	AuthOAuth1 AuthType = "oauth1"
 	// AuthDigest is HTTP Digest (RFC 7616): the password never travels, the
 	// server's challenge is answered with a hash of it.
 	AuthDigest AuthType = "digest"
@@ -124,6 +127,8 @@ type AuthMethod struct {
 	// for the oauth2 types. Its values are the defaults of the method's
 	// standard fields, so a person can still adjust them per connection.
 	OAuth *OAuth `json:"oauth,omitempty"`
+	// OAuth1 holds the OAuth 1.0a defaults of an oauth1 method.
+	OAuth1 *OAuth1 `json:"oauth1,omitempty"`
 	// TokenRequest is the default token request of a tokenRequest method
 	// (its values are the defaults of the method's standard fields).
 	TokenRequest *TokenRequest `json:"tokenRequest,omitempty"`
@@ -162,6 +167,16 @@ type OAuth struct {
 	RedirectHost string `json:"redirectHost,omitempty"`
 	RedirectPort int    `json:"redirectPort,omitempty"`
 	RedirectPath string `json:"redirectPath,omitempty"`
+}
+
+// OAuth1 is what a connector knows about its OAuth 1.0a signing.
+type OAuth1 struct {
+	// SignatureMethod: HMAC-SHA256 (default), HMAC-SHA1, RSA-SHA256 or
+	// PLAINTEXT.
+	SignatureMethod string `json:"signatureMethod,omitempty"`
+	// Realm is the realm default; it may refer to the connector's fields
+	// with filters, such as NetSuite's "{{accountId | upper | underscore}}".
+	Realm string `json:"realm,omitempty"`
 }
 
 // TokenRequest describes a login request that returns a bearer token.

@@ -219,6 +219,13 @@ func (k *checker) checkAuth(path string, m AuthMethod) {
 			k.add(path+".prefix", "only applies to bearer and tokenRequest methods; remove it or set type to \"bearer\"")
 		}
 	}
+	if m.OAuth1 != nil {
+		if m.Type != AuthOAuth1 {
+			k.add(path+".oauth1", "only applies to oauth1 methods; remove it or set type to \"oauth1\"")
+		} else if m.OAuth1.Realm != "" {
+			k.checkTemplate(path+".oauth1.realm", m.OAuth1.Realm)
+		}
+	}
 	if m.TokenRequest != nil && m.Type != AuthTokenRequest {
 		k.add(path+".tokenRequest", "only applies to tokenRequest methods; remove it or set type to \"tokenRequest\"")
 	}

@@ -155,7 +155,7 @@ func TestParseRejectsBadDefinitions(t *testing.T) {
 		{name: "no auth methods", change: func(d map[string]any) { d["auth"] = []any{} },
 			field: "auth", want: "must list at least one entry"},
 		{name: "bad auth type", change: func(d map[string]any) { at(d, "auth", 1)["type"] = "oauth9" },
-			field: "auth[1].type", want: `must be one of "none", "apiKey", "basic", "digest", "bearer", "tokenRequest", "oauth2AuthorizationCode" or "oauth2ClientCredentials", got "oauth9"`},
+			field: "auth[1].type", want: `must be one of "none", "apiKey", "basic", "digest", "bearer", "tokenRequest", "oauth1", "oauth2AuthorizationCode" or "oauth2ClientCredentials", got "oauth9"`},
 		{name: "api key in a cookie", change: func(d map[string]any) { at(d, "auth", 0)["in"] = "cookie" },
 			field: "auth[0].in", want: `must be "header" or "query", got "cookie"`},
 		{name: "duplicate auth type", change: func(d map[string]any) {

@@ -11,6 +11,7 @@ import (
 	"patchbay/backend/catalog"
 	"patchbay/backend/jsexpr"
 	"patchbay/backend/oauth"
+	"patchbay/backend/oauth1"
 	"patchbay/backend/tlsconf"
 	"patchbay/backend/tmpl"
 	"patchbay/backend/verify"
@@ -158,6 +159,11 @@ func normalize(c catalog.Connector, d Draft, stored, storedSettings map[string]s
 	// one would only show up as a TLS failure later.
 	if err := tlsOptions(r).Check(); err != nil {
 		return resolved{}, err
+	}
+	if m.Type == catalog.AuthOAuth1 && strings.EqualFold(r.settings[catalog.KeySignatureMethod], oauth1.RSASHA256) && r.secrets[catalog.KeyOAuthPrivateKey] != "" {
+		if _, err := oauth1.ParsePrivateKey(r.secrets[catalog.KeyOAuthPrivateKey]); err != nil {
+			return resolved{}, err
+		}
 	}
 	if m.Type == catalog.AuthTokenRequest {
 		// Checked on every save, like OAuth's: a broken expression or CA

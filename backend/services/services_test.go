@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/oauth1/oauth1test"
 	"patchbay/backend/tlsconf/tlstest"
 	"patchbay/backend/vault"
 )
@@ -449,8 +450,18 @@ func TestSecretsNeverLeak(t *testing.T) {
 	client := clientCA.Client(t, "leak-test")
 	keyLines := strings.Split(strings.TrimSpace(client.KeyPEM), "\n")
 
+	// OAuth 1.0a with planted consumer and token secrets (and token ID).
+	signatures := &oauth1test.Verifier{ConsumerKey: "leak-ck", ConsumerSecret: planted, Token: "id-" + planted, TokenSecret: "ts-" + planted}
+
 	// A peer that checks the secret in every position and echoes the request.
 	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("Authorization"), "OAuth ") {
+			if err := signatures.Check(r); err != nil {
+				w.WriteHeader(http.StatusUnauthorized)
+			}
+			_ = json.NewEncoder(w).Encode(map[string]any{"headers": r.Header})
+			return
+		}
 		if r.URL.Path == "/login" {
 			var b struct{ Password string }
 			_ = json.NewDecoder(r.Body).Decode(&b)
@@ -497,6 +508,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 			Settings: map[string]string{"testPath": "/", "tokenPath": "/login", "tokenBodyType": "json",
 				"tokenBody": `{"password": "{{pw}}"}`, "tokenExpression": "body.session.handle", "expiryExpression": ""},
 			UserSecrets: map[string]string{"pw": planted}},
+		{ConnectorID: "http", Name: "OAuth 1", AuthType: "oauth1", BaseURL: peer.URL,
+			Settings: map[string]string{"testPath": "/", "consumerKey": "leak-ck", "signatureMethod": "HMAC-SHA256"},
+			Secrets:  map[string]string{"consumerSecret": planted, "oauthToken": "id-" + planted, "oauthTokenSecret": "ts-" + planted}},
 	}
 	var returned []any
 	for _, d := range drafts {

@@ -273,7 +273,11 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 		return invalidConfig(err)
 	}
 	hdrs, params := auth.Redactions(m, settings, secrets)
-	client := &http.Client{Transport: auth.Transport(m, settings, secrets, req.URL, tr), CheckRedirect: checkRedirect(hdrs, params)}
+	authTr, err := auth.Transport(m, settings, secrets, req.URL, tr)
+	if err != nil {
+		return invalidConfig(err)
+	}
+	client := &http.Client{Transport: authTr, CheckRedirect: checkRedirect(hdrs, params)}
 	if in.NoRedirects {
 		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
@@ -596,6 +600,11 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 	cred := credentialWords(m)
 	var r Result
 	switch {
+	case code == http.StatusUnauthorized && m.Type == catalog.AuthOAuth1:
+		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+			Summary: fmt.Sprintf("%s rejected the OAuth 1.0 signature (%s).", name, line),
+			Advice: "Check the consumer key and secret, the token and token secret, the realm and the signature method against the provider's settings. " +
+				"A signature also carries a timestamp: check that this computer's clock is right."}
 	case code == http.StatusUnauthorized && m.Type == catalog.AuthTokenRequest:
 		r = Result{Status: Disconnected, Code: CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the token the token request returned (%s).", name, line),
@@ -705,6 +714,8 @@ func credentialWords(m catalog.AuthMethod) string {
 		return "API key"
 	case catalog.AuthBasic, catalog.AuthDigest:
 		return "user name and password"
+	case catalog.AuthOAuth1:
+		return "consumer key, token and secrets"
 	case catalog.AuthBearer, catalog.AuthTokenRequest:
 		return "token"
 	case catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:

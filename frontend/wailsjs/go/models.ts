@@ -90,6 +90,20 @@ export namespace catalog {
 	        this.expiryExpression = source["expiryExpression"];
 	    }
 	}
+	export class OAuth1 {
+	    signatureMethod?: string;
+	    realm?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OAuth1(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.signatureMethod = source["signatureMethod"];
+	        this.realm = source["realm"];
+	    }
+	}
 	export class OAuth {
 	    authorizationUrl?: string;
 	    tokenUrl?: string;
@@ -154,6 +168,7 @@ export namespace catalog {
 	    configurable?: boolean;
 	    fieldOverrides?: Record<string, FieldOverride>;
 	    oauth?: OAuth;
+	    oauth1?: OAuth1;
 	    tokenRequest?: TokenRequest;
 	    fields: Field[];
 	
@@ -172,6 +187,7 @@ export namespace catalog {
 	        this.configurable = source["configurable"];
 	        this.fieldOverrides = this.convertValues(source["fieldOverrides"], FieldOverride, true);
 	        this.oauth = this.convertValues(source["oauth"], OAuth);
+	        this.oauth1 = this.convertValues(source["oauth1"], OAuth1);
 	        this.tokenRequest = this.convertValues(source["tokenRequest"], TokenRequest);
 	        this.fields = this.convertValues(source["fields"], Field);
 	    }
@@ -312,6 +328,7 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	
 	
 	
 	
