@@ -212,6 +212,12 @@ func clone(c Connector) Connector {
 			c.Auth[i].OAuth = &cp
 		}
 	}
+	if c.Accounts != nil {
+		a := *c.Accounts
+		a.Headers = maps.Clone(a.Headers)
+		a.Field.Options = slices.Clone(a.Field.Options)
+		c.Accounts = &a
+	}
 	c.Test.Headers = maps.Clone(c.Test.Headers)
 	c.Test.Failures = maps.Clone(c.Test.Failures)
 	c.Test.Rules = slices.Clone(c.Test.Rules)

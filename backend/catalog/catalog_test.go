@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
+	"patchbay/backend/jsexpr"
 )
 
 func builtins(t *testing.T) *catalog.Catalog {
@@ -30,7 +32,7 @@ func TestBuiltinsAreComplete(t *testing.T) {
 		ids[c.ID] = true
 	}
 	for _, id := range []string{"http", "github", "stripe", "zendesk", "jira", "shopify", "sendgrid", "airtable",
-		"google", "microsoft-entra", "salesforce", "slack", "hubspot", "dropbox", "oauth2-http", "netsuite"} {
+		"google", "microsoft-entra", "salesforce", "slack", "hubspot", "dropbox", "oauth2-http", "netsuite", "cloudflare"} {
 		require.True(t, ids[id], "built-in %q is missing", id)
 	}
 	viewBox := regexp.MustCompile(`^<svg [^>]*viewBox="0 0 24 24"`)
@@ -376,4 +378,67 @@ func TestNetSuiteAccountID(t *testing.T) {
 		require.False(t, re.MatchString(id), id)
 	}
 	require.Equal(t, "https://{{accountId | lower | dash}}.suitetalk.api.netsuite.com", c.BaseURL)
+}
+
+// Cloudflare is the account-based built-in: its accounts request maps the
+// answer of GET /accounts (the sample from Cloudflare's API reference) to
+// {id, name}, and its test request is scoped to the chosen account.
+func TestCloudflareAccounts(t *testing.T) {
+	c, ok := builtins(t).Get("cloudflare")
+	require.True(t, ok)
+	require.NotNil(t, c.Accounts)
+	require.Equal(t, "GET", c.Accounts.Method)
+	require.Equal(t, catalog.KeyAccount, c.Accounts.Field.Key)
+	require.Equal(t, "Cloudflare account", c.Accounts.Field.Label)
+	require.Equal(t, "/accounts/{{account}}", c.Test.Path)
+	sample := `{"errors":[],"messages":[],"success":true,"result_info":{"count":2,"page":1,"per_page":50,"total_count":2},
+		"result":[{"id":"023e105f4ecef8ad9ca31a8372d0c353","name":"Demo Account","type":"standard","settings":{"enforce_twofactor":true},
+		"created_on":"2014-03-01T12:21:02.0000Z"},{"id":"7c5dae5552338874e5053f2534d2767a","name":"Staging"}]}`
+	got, err := jsexpr.Runner{}.Eval(context.Background(), c.Accounts.Items, jsexpr.Input{Status: 200, Body: []byte(sample)})
+	require.NoError(t, err)
+	require.Equal(t, []any{
+		map[string]any{"id": "023e105f4ecef8ad9ca31a8372d0c353", "name": "Demo Account"},
+		map[string]any{"id": "7c5dae5552338874e5053f2534d2767a", "name": "Staging"},
+	}, got)
+}
+
+func TestAccountsDefinitionChecks(t *testing.T) {
+	base := func() map[string]any {
+		return map[string]any{
+			"id": "acct", "name": "Acct", "baseUrl": "https://api.example.com",
+			"auth":     []any{map[string]any{"type": "bearer"}},
+			"test":     map[string]any{"path": "/accounts/{{account}}"},
+			"accounts": map[string]any{"path": "/accounts", "items": "body.map(a => ({id: a.id, name: a.name}))"},
+		}
+	}
+	ok, err := json.Marshal(base())
+	require.NoError(t, err)
+	_, err = catalog.Parse(ok, "acct.json")
+	require.NoError(t, err, "{{account}} is declared by the accounts block")
+
+	tests := []struct {
+		name   string
+		change func(map[string]any)
+		field  string
+		want   string
+	}{
+		{"no accounts block, no {{account}}", func(d map[string]any) { delete(d, "accounts") }, "test.path", "{{account}} does not name a field"},
+		{"items that are not JavaScript", func(d map[string]any) { d["accounts"].(map[string]any)["items"] = "body[" }, "accounts.items", "not a JavaScript expression"},
+		{"the account in its own request", func(d map[string]any) { d["accounts"].(map[string]any)["path"] = "/accounts/{{account}}" }, "accounts.path", "cannot use {{account}}"},
+		{"an account-scoped base URL needs the list elsewhere", func(d map[string]any) { d["baseUrl"] = "https://api.example.com/{{account}}" }, "accounts.baseUrl", "is required when"},
+		{"a path without /", func(d map[string]any) { d["accounts"].(map[string]any)["path"] = "accounts" }, "accounts.path", "must start with a single /"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := base()
+			tc.change(d)
+			data, err := json.Marshal(d)
+			require.NoError(t, err)
+			_, err = catalog.Parse(data, "acct.json")
+			var ae *apperr.Error
+			require.ErrorAs(t, err, &ae)
+			require.Contains(t, ae.Message, tc.field+": ")
+			require.Contains(t, ae.Message, tc.want)
+		})
+	}
 }

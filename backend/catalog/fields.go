@@ -446,6 +446,15 @@ var standardKeys = []string{
 	KeyConsumerKey, KeyConsumerSecret, KeyOAuthToken, KeyOAuthTokenSecret, KeySignatureMethod, KeyRealm, KeyOAuthPrivateKey,
 }
 
+// AccountField is the setting that holds the chosen account's id. The
+// editor fills it from the list the accounts request returns.
+func AccountField(a Accounts) Field {
+	return Field{
+		Key: KeyAccount, Label: firstNonEmpty(a.Label, "Account"), Type: FieldText, Required: true,
+		Help: "Choose the account this connection works with; Patchbay lists the ones the credentials can reach. URLs and headers use it as {{account}}.",
+	}
+}
+
 // AdvancedFields are the connection-level HTTP options every connector
 // offers, shown apart from the connector's own fields and its auth method's.
 // The request timeout is the connection's own timeoutSeconds input.

@@ -109,6 +109,10 @@ func fillDerived(c *Connector) {
 		c.Auth[i].Fields = StandardFields(c.Auth[i])
 	}
 	c.Advanced = AdvancedFields()
+	if c.Accounts != nil {
+		c.Accounts.Method = strings.ToUpper(firstNonEmpty(c.Accounts.Method, "GET"))
+		c.Accounts.Field = AccountField(*c.Accounts)
+	}
 	// The front end iterates these; JSON null would break it.
 	if c.Fields == nil {
 		c.Fields = []Field{}

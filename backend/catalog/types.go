@@ -27,6 +27,10 @@ type Connector struct {
 	// TLS, follow redirects, stream the response); see AdvancedFields.
 	Advanced []Field     `json:"advanced"`
 	Test     TestRequest `json:"test"`
+	// Accounts, for account-based platforms, is the request that lists the
+	// accounts the credentials can reach; the one the person picks is the
+	// setting "account", which URLs and headers use as {{account}}.
+	Accounts *Accounts `json:"accounts,omitempty"`
 	// Setup is a numbered list of steps shown beside the form.
 	Setup []string `json:"setup"`
 	// Builtin is set by the loader, never read from a file.
@@ -204,6 +208,25 @@ type FieldOverride struct {
 	// Required, when set, overrides whether the field must be filled: Jira's
 	// and Zendesk's API token is the basic password, which is optional by default.
 	Required *bool `json:"required,omitempty"`
+}
+
+// Accounts describes how to list the accounts a connection can reach.
+type Accounts struct {
+	Method string `json:"method,omitempty"` // GET (default) or POST
+	// BaseURL, when the list lives on another host than the API (or the
+	// API's base URL itself names the account), is where Path is joined;
+	// empty means the connection's base URL. It may refer to fields.
+	BaseURL string            `json:"baseUrl,omitempty"`
+	Path    string            `json:"path"`
+	Headers map[string]string `json:"headers,omitempty"`
+	// Items is a JavaScript expression over the answer (body, headers,
+	// status, text) that gives a list of {id, name} objects, such as
+	// body.result.map(a => ({id: a.id, name: a.name})).
+	Items string `json:"items"`
+	// Label names the choice in the form: "Cloudflare account".
+	Label string `json:"label,omitempty"`
+	// Field is filled by the loader: the "account" setting's field.
+	Field Field `json:"field"`
 }
 
 // TestRequest is the dry request that proves a connection works, and the

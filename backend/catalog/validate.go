@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"patchbay/backend/jsexpr"
 	"patchbay/backend/tmpl"
 )
 
@@ -80,6 +81,10 @@ func check(c *Connector) []problem {
 	for i, f := range c.Fields {
 		k.checkField(fmt.Sprintf("fields[%d]", i), f)
 	}
+	if c.Accounts != nil {
+		// The chosen account is a field too: {{account}}.
+		k.fields[KeyAccount] = AccountField(*c.Accounts)
+	}
 	k.checkBaseURL(c.BaseURL)
 	if len(c.Auth) == 0 {
 		k.add("auth", "must list at least one auth method")
@@ -94,6 +99,9 @@ func check(c *Connector) []problem {
 		k.checkAuth(path, m)
 	}
 	k.checkTest(c.Test)
+	if c.Accounts != nil {
+		k.checkAccounts(c)
+	}
 	for i, s := range c.Setup {
 		if strings.TrimSpace(s) == "" {
 			k.add(fmt.Sprintf("setup[%d]", i), "must not be blank")
@@ -412,6 +420,44 @@ func (k *checker) checkTest(t TestRequest) {
 	}
 	if rest := templateRE.ReplaceAllString(t.Identity, ""); strings.Contains(rest, "{{") || strings.Contains(rest, "}}") {
 		k.add("test.identity", "has an unmatched {{ or }}")
+	}
+}
+
+// checkAccounts checks the accounts request: a path and headers over
+// declared fields, an https base URL when given, an items expression that
+// compiles, and a way to reach the list that does not need the account.
+func (k *checker) checkAccounts(c *Connector) {
+	a := c.Accounts
+	if a.BaseURL != "" {
+		k.checkOAuthURL("accounts.baseUrl", a.BaseURL, false)
+		if names, _ := tmpl.Names(a.BaseURL); slices.Contains(names, KeyAccount) {
+			k.add("accounts.baseUrl", "cannot use {{account}}: the accounts request is how the account is found")
+		}
+	} else if names, _ := tmpl.Names(c.BaseURL); slices.Contains(names, KeyAccount) {
+		k.add("accounts.baseUrl", "is required when the connector's baseUrl uses {{account}}: the accounts request runs before an account is chosen")
+	}
+	switch {
+	case !strings.HasPrefix(a.Path, "/") || strings.HasPrefix(a.Path, "//"):
+		k.add("accounts.path", "must start with a single /, such as \"/accounts\", got %q", a.Path)
+	case k.checkTemplate("accounts.path", a.Path):
+		if names, _ := tmpl.Names(a.Path); slices.Contains(names, KeyAccount) {
+			k.add("accounts.path", "cannot use {{account}}: the accounts request is how the account is found")
+		}
+	}
+	for _, name := range sortedKeys(a.Headers) {
+		hpath := "accounts.headers." + name
+		if !headerTokRE.MatchString(name) {
+			k.add(hpath, "%q is not a valid header name", name)
+			continue
+		}
+		if strings.ContainsAny(a.Headers[name], "\r\n") {
+			k.add(hpath, "must not contain a line break")
+			continue
+		}
+		k.checkTemplate(hpath, a.Headers[name])
+	}
+	if err := jsexpr.Check(a.Items); err != nil {
+		k.add("accounts.items", "%s", err.Error())
 	}
 }
 

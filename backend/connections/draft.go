@@ -65,12 +65,18 @@ type resolved struct {
 	settings  map[string]string
 	secrets   map[string]string // field secrets, tokens and user secrets ("secret:NAME")
 	params    map[string]string // parameter values: the draft's over the remembered ones
+	// listingAccounts: the accounts request is being made, so {{account}}
+	// may be unset.
+	listingAccounts bool
 }
 
 // fieldsOf lists every field the editor shows for a connector and auth
 // method, the connection-level HTTP options included.
 func fieldsOf(c catalog.Connector, m catalog.AuthMethod) []catalog.Field {
 	fields := append(slices.Clone(c.Fields), m.Fields...)
+	if c.Accounts != nil {
+		fields = append(fields, c.Accounts.Field)
+	}
 	return append(fields, c.Advanced...)
 }
 
@@ -141,6 +147,9 @@ func normalize(c catalog.Connector, d Draft, stored, storedSettings map[string]s
 			if v = strings.TrimSpace(v); v != "" {
 				r.settings[f.Key] = v
 			}
+		}
+		if f.Key == catalog.KeyAccount && c.Accounts != nil {
+			continue // chosen after the credentials work: not required to save or list
 		}
 		if err := checkField(f, r.value(f)); err != nil {
 			return resolved{}, err

@@ -358,6 +358,17 @@ func (m *Manager) secretsOf(ctx context.Context, c store.Connection) (map[string
 // was sent). For OAuth methods it runs the token steps first (and once more
 // after a 401) and leaves the new token in r, saying whether it changed.
 func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, saved *resolved, runID string, onExchange ExchangeFunc) (Verification, tokenOutcome, error) {
+	return m.verifyWith(ctx, workspaceID, connectionID, saved, runID, onExchange, verifyOptions{})
+}
+
+// verifyOptions change what verify's request is for: the accounts request
+// is a test request with another kind in the log and an answer to read.
+type verifyOptions struct {
+	kind     string // log kind of the request; "" = test
+	onAnswer func(status int, header http.Header, body []byte)
+}
+
+func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID string, saved *resolved, runID string, onExchange ExchangeFunc, opts verifyOptions) (Verification, tokenOutcome, error) {
 	x, err := saved.expanded()
 	if err != nil {
 		return Verification{}, tokenOutcome{}, err
@@ -386,7 +397,11 @@ func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, 
 		defer t.CloseIdleConnections() // made for this run: let its connections go
 	}
 	headers, params := auth.Redactions(r.method, r.settings, r.secrets)
-	rec := run.recorder(connlog.KindTest, base, connlog.Redaction{
+	kind := opts.kind
+	if kind == "" {
+		kind = connlog.KindTest
+	}
+	rec := run.recorder(kind, base, connlog.Redaction{
 		HeaderNames: headers, QueryParams: params, Values: slices.Collect(maps.Values(r.secrets)),
 	})
 	if streamResponse(*r) {
@@ -404,6 +419,7 @@ func (m *Manager) verify(ctx context.Context, workspaceID, connectionID string, 
 		Stream:        streamResponse(*r),
 		HasClientCert: r.settings[catalog.KeyClientCertificate] != "",
 		Expanded:      true,
+		OnAnswer:      opts.onAnswer,
 	}
 	var steps *tokenSteps
 	if r.method.Type.UsesTokenStep() {

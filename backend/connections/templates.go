@@ -312,6 +312,9 @@ func (r resolved) resolveName(name, where, label string, byKey map[string]catalo
 		if v := r.settings[catalog.KeyAccount]; v != "" {
 			return v, true, nil
 		}
+		if r.listingAccounts {
+			return "", true, nil // not used by the accounts request, which finds it
+		}
 		return "", false, apperr.Invalid(catalog.KeyAccount, "Choose an account first: {{account}} in %s needs it.", label)
 	}
 	if v, ok := r.params[name]; ok {

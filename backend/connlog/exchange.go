@@ -22,6 +22,7 @@ const (
 	KindOAuth    = "oauth"
 	KindRefresh  = "refresh"
 	KindDatabase = "database"
+	KindAccounts = "accounts" // the request that lists an account-based platform's accounts
 )
 
 // Error classes: what kind of failure, so the UI can diagnose without parsing

@@ -4,6 +4,8 @@ package services
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"time"
@@ -132,6 +134,27 @@ func (s *ConnectionService) LastRun(connectionID string) ([]connlog.Exchange, er
 		return nil, toUI(err)
 	}
 	return nonNil(list), nil
+}
+
+// ListAccounts lists the accounts a draft's credentials can reach, for
+// connectors that declare an accounts request (connector.accounts): the
+// person picks one and the editor puts its id in settings.account, which
+// the connection's URLs and headers use as {{account}}. It blocks like
+// TestConnection; the request is logged (kind "accounts") and streamed as
+// verify:exchange events (runId "accounts-…", exchange.kind "accounts").
+func (s *ConnectionService) ListAccounts(draft ConnectionDraft) ([]AccountDTO, error) {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	runID := "accounts-" + hex.EncodeToString(b[:])
+	list, _, err := s.manager.ListAccounts(s.ctx, s.workspace(), draft, runID, s.streamTo(runID))
+	if err != nil {
+		return nil, toUI(err)
+	}
+	out := make([]AccountDTO, len(list))
+	for i, a := range list {
+		out[i] = AccountDTO{ID: a.ID, Name: a.Name}
+	}
+	return out, nil
 }
 
 // InspectCertificates reads pasted PEM text (a trusted CA, a client

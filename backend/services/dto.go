@@ -109,3 +109,10 @@ type ChunkEvent struct {
 	ExchangeID string        `json:"exchangeId"`
 	Chunk      connlog.Chunk `json:"chunk"`
 }
+
+// AccountDTO is one account of an account-based platform, as ListAccounts
+// returns it: the id goes into the draft's settings as "account".
+type AccountDTO struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}

@@ -172,6 +172,9 @@ func findField(c catalog.Connector, m *catalog.AuthMethod, key string) (catalog.
 			}
 		}
 	}
+	if c.Accounts != nil && key == catalog.KeyAccount {
+		return c.Accounts.Field, true
+	}
 	return catalog.Field{}, false
 }
 

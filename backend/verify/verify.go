@@ -129,6 +129,10 @@ type Input struct {
 	// HasClientCert says the Transport presents a client certificate, so a
 	// refused handshake blames that certificate rather than its absence.
 	HasClientCert bool
+	// OnAnswer, when set, receives the final answer to the test request
+	// (status, headers, body up to 1 MiB) before it is judged: the accounts
+	// request reads its list from it.
+	OnAnswer func(status int, header http.Header, body []byte)
 	// Expanded says BaseURL and Settings hold final values whose {{…}}
 	// references the caller has already filled in: BaseURL is not expanded
 	// again, so a "{{" that came from a value stays literal. (The
@@ -313,6 +317,9 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 				return *failed
 			}
 		}
+	}
+	if in.OnAnswer != nil {
+		in.OnAnswer(resp.StatusCode, resp.Header, body)
 	}
 	r := judge(name, c, m, resp, body)
 	r.HTTPStatus = resp.StatusCode

@@ -64,6 +64,48 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	export class Accounts {
+	    method?: string;
+	    baseUrl?: string;
+	    path: string;
+	    headers?: Record<string, string>;
+	    items: string;
+	    label?: string;
+	    field: Field;
+	
+	    static createFrom(source: any = {}) {
+	        return new Accounts(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.method = source["method"];
+	        this.baseUrl = source["baseUrl"];
+	        this.path = source["path"];
+	        this.headers = source["headers"];
+	        this.items = source["items"];
+	        this.label = source["label"];
+	        this.field = this.convertValues(source["field"], Field);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class TokenRequest {
 	    method?: string;
 	    path?: string;
@@ -285,6 +327,7 @@ export namespace catalog {
 	    auth: AuthMethod[];
 	    advanced: Field[];
 	    test: TestRequest;
+	    accounts?: Accounts;
 	    setup: string[];
 	    builtin: boolean;
 	
@@ -306,6 +349,7 @@ export namespace catalog {
 	        this.auth = this.convertValues(source["auth"], AuthMethod);
 	        this.advanced = this.convertValues(source["advanced"], Field);
 	        this.test = this.convertValues(source["test"], TestRequest);
+	        this.accounts = this.convertValues(source["accounts"], Accounts);
 	        this.setup = source["setup"];
 	        this.builtin = source["builtin"];
 	    }
@@ -680,6 +724,20 @@ export namespace connlog {
 
 export namespace services {
 	
+	export class AccountDTO {
+	    id: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AccountDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	    }
+	}
 	export class AppInfoDTO {
 	    version: string;
 	    dataDir: string;

@@ -16,6 +16,8 @@ export function InspectCertificates(arg1:string):Promise<Array<services.CertInfo
 
 export function LastRun(arg1:string):Promise<Array<connlog.Exchange>>;
 
+export function ListAccounts(arg1:connections.Draft):Promise<Array<services.AccountDTO>>;
+
 export function ListConnections():Promise<Array<services.ConnectionDTO>>;
 
 export function ReauthorizeConnection(arg1:string,arg2:string):Promise<services.AuthorizationDTO>;

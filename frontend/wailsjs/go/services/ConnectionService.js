@@ -26,6 +26,10 @@ export function LastRun(arg1) {
   return window['go']['services']['ConnectionService']['LastRun'](arg1);
 }
 
+export function ListAccounts(arg1) {
+  return window['go']['services']['ConnectionService']['ListAccounts'](arg1);
+}
+
 export function ListConnections() {
   return window['go']['services']['ConnectionService']['ListConnections']();
 }
