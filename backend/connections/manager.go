@@ -256,7 +256,24 @@ func (m *Manager) Authorize(ctx context.Context, connectionID string, req *http.
 	if r, err = r.expanded(); err != nil {
 		return err
 	}
-	return auth.Apply(req, r.method, r.settings, r.secrets)
+	if err := auth.Apply(req, r.method, r.settings, r.secrets); err != nil {
+		return err
+	}
+	if r.method.Type == catalog.AuthOAuth1 {
+		// An OAuth 1.0 signature is made per request: sign this one now,
+		// through the same transport a test uses, without sending it.
+		tr, err := auth.Transport(r.method, r.settings, r.secrets, req.URL, roundTripFunc(func(signed *http.Request) (*http.Response, error) {
+			req.Header = signed.Header.Clone()
+			return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: signed}, nil
+		}))
+		if err != nil {
+			return err
+		}
+		if _, err := tr.RoundTrip(req); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // LastRun returns the exchanges of the connection's most recent verification.
@@ -631,3 +648,8 @@ func newID() string {
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
 }
+
+// roundTripFunc is a RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

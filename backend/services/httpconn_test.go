@@ -173,3 +173,42 @@ func TestDigestConnection(t *testing.T) {
 	}
 	require.True(t, strings.HasPrefix(auth, "Digest [redacted "), auth)
 }
+
+// The generic HTTP connection's own inputs: a documentation link and a
+// description are kept with it; a bad link or base URL gets a message
+// that says what to fix, naming the field.
+func TestHTTPConnectionFields(t *testing.T) {
+	e := newEnv(t)
+	svc := e.b.Connections
+	draft := func(base string, settings map[string]string) ConnectionDraft {
+		s := map[string]string{"testPath": "/"}
+		for k, v := range settings {
+			s[k] = v
+		}
+		return ConnectionDraft{ConnectorID: "http", Name: "Docs", AuthType: "none", BaseURL: base, Settings: s}
+	}
+	for _, tc := range []struct {
+		base     string
+		settings map[string]string
+		field    string
+		words    string
+	}{
+		{"https://api.example.com", map[string]string{"apiDocsUrl": "docs.example.com"}, "apiDocsUrl", "starting with https://"},
+		{"api.example.com", nil, "baseUrl", "write it with https://"},
+		{"ftp://api.example.com", nil, "baseUrl", "must start with https:// or http://"},
+		{"https://api.exa mple.com", nil, "baseUrl", "must not contain spaces"},
+		{"https://", nil, "baseUrl", "no host name"},
+		{"", nil, "baseUrl", "Enter the API's base URL"},
+	} {
+		_, err := svc.SaveConnection(draft(tc.base, tc.settings), false, "")
+		got := uiErr(t, err)
+		require.Equal(t, apperr.Validation, got.Code, tc.base)
+		require.Equal(t, tc.field, got.Field, got.Message)
+		require.Contains(t, got.Message, tc.words)
+	}
+	res, err := svc.SaveConnection(draft("https://api.example.com", map[string]string{
+		"apiDocsUrl": "https://developer.example.com/docs", "description": "Billing sync; owned by the finance team."}), false, "")
+	require.NoError(t, err)
+	require.Equal(t, "https://developer.example.com/docs", res.Connection.Settings["apiDocsUrl"])
+	require.Equal(t, "Billing sync; owned by the finance team.", res.Connection.Settings["description"])
+}

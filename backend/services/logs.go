@@ -220,7 +220,7 @@ func (s *LogService) withSecrets(ex connlog.Exchange) (connlog.Exchange, error) 
 		// that are spent (or rotated) once used: a copy could not be replayed,
 		// and applying the connection's access token would change what the
 		// request was.
-		return ex, apperr.New(apperr.Validation, "OAuth token requests are copied without secrets: their codes and refresh tokens are single-use. Copy it without secrets.")
+		return ex, apperr.New(apperr.Validation, "Token requests are copied without secrets: OAuth codes and refresh tokens are single-use, and a login request's secrets are in its body. Copy it without secrets.")
 	}
 	req, err := http.NewRequestWithContext(s.ctx, ex.Method, connlog.EscapedURL(ex.URL), nil)
 	if err != nil {
