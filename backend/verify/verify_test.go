@@ -539,6 +539,11 @@ func TestRunCrossHostRedirectDropsCredentials(t *testing.T) {
 		{"bearer", catalog.AuthMethod{Type: catalog.AuthBearer}, nil, map[string]string{"token": goodToken}},
 		{"bearer in custom header", catalog.AuthMethod{Type: catalog.AuthBearer, Header: "X-Session", Prefix: "Sess"}, nil, map[string]string{"token": goodToken}},
 		{"basic", catalog.AuthMethod{Type: catalog.AuthBasic}, map[string]string{"username": basicUser}, map[string]string{"password": basicPass}},
+		{"digest", catalog.AuthMethod{Type: catalog.AuthDigest}, map[string]string{"username": basicUser}, map[string]string{"password": basicPass}},
+		{"token request in a custom header", catalog.AuthMethod{Type: catalog.AuthTokenRequest},
+			map[string]string{"bearerHeader": "X-Session", "bearerPrefix": "Sess"}, map[string]string{"accessToken": goodToken}},
+		{"oauth 1.0a", catalog.AuthMethod{Type: catalog.AuthOAuth1}, map[string]string{"consumerKey": "ck-1"},
+			map[string]string{"consumerSecret": goodKey, "oauthToken": goodToken, "oauthTokenSecret": badKey}},
 	}
 	v := verify.New(nil)
 	for _, tc := range tests {
