@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"patchbay/backend/applog"
@@ -50,6 +51,7 @@ type Backend struct {
 	store   *store.Store
 	logFile io.Closer
 	stop    context.CancelFunc // ends what runs on the app's behalf (authorizations) at Close
+	bg      sync.WaitGroup     // background work (the orphan sweep) that uses the store
 }
 
 func NewBackend() *Backend {
@@ -118,7 +120,9 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 	b.App.start(ctx, paths, ws, v, warnings)
 	logger.Info("started", "version", Version, "dataDir", paths.Root)
 
+	b.bg.Add(1)
 	go func() {
+		defer b.bg.Done()
 		if _, err := b.Manager.SweepOrphans(ctx); err != nil {
 			logger.Warn("sweep orphaned keychain entries", "error", err)
 		}
@@ -136,6 +140,14 @@ func (b *Backend) Close() error {
 	if b.Manager != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		b.Manager.WaitAuthorizations(ctx)
+		// The sweep must not touch the database (or the data home) after it
+		// is closed: a test's temp dir would be written to while removed.
+		swept := make(chan struct{})
+		go func() { b.bg.Wait(); close(swept) }()
+		select {
+		case <-swept:
+		case <-ctx.Done():
+		}
 		cancel()
 	}
 	var errs []error
