@@ -43,6 +43,7 @@ const (
 	KeyClientKey         = "clientKey"
 	KeyFollowRedirects   = "followRedirects"
 	KeyStreamResponse    = "streamResponse"
+	KeyRequestHeaders    = "requestHeaders"
 
 	// Token request (AuthTokenRequest) settings; the token is sent with
 	// bearerHeader and bearerPrefix, and cached as accessToken.
@@ -440,7 +441,7 @@ var standardKeys = []string{
 	KeyBearerHeader, KeyBearerPrefix, KeyToken,
 	KeyAuthorizationURL, KeyTokenURL, KeyClientID, KeyClientSecret, KeyScopes, KeyAuthParams,
 	KeyClientAuth, KeyAudience, KeyAudienceParam, KeyRedirectHost, KeyRedirectPort, KeyRedirectPath, KeyTokenCA,
-	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse, KeyAccount,
+	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse, KeyRequestHeaders, KeyAccount,
 	KeyTokenMethod, KeyTokenBaseURL, KeyTokenPath, KeyTokenParams, KeyTokenHeaders, KeyTokenBodyType, KeyTokenBody,
 	KeyTokenExpression, KeyExpiryExpression,
 	KeyConsumerKey, KeyConsumerSecret, KeyOAuthToken, KeyOAuthTokenSecret, KeySignatureMethod, KeyRealm, KeyOAuthPrivateKey,
@@ -475,6 +476,10 @@ func AdvancedFields() []Field {
 			Key: KeyClientKey, Label: "Client certificate key", Type: FieldPassword, Secret: true,
 			Placeholder: "-----BEGIN PRIVATE KEY-----",
 			Help:        "The PEM private key of the client certificate, unencrypted. It is kept in the keychain.",
+		},
+		{
+			Key: KeyRequestHeaders, Label: "Extra request headers", Type: FieldTextArea, Placeholder: "X-Api-Version: 2",
+			Help: "Sent with the test request (and the accounts request), one Name: value per line. Values may be {{references}}, such as X-Tenant: {{tenant}}; the credentials' own header always wins.",
 		},
 		{
 			Key: KeyFollowRedirects, Label: "Follow redirects", Type: FieldBoolean, Default: "true",

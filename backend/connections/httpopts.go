@@ -5,6 +5,7 @@ import (
 
 	"patchbay/backend/catalog"
 	"patchbay/backend/tlsconf"
+	"patchbay/backend/tokenreq"
 )
 
 // The connection-level TLS fields, as errors name them.
@@ -33,3 +34,9 @@ func (m *Manager) apiTransport(r resolved) (http.RoundTripper, error) {
 // (boolean fields: "true" or "false", defaults applied by normalize).
 func followRedirects(r resolved) bool { return r.settings[catalog.KeyFollowRedirects] != "false" }
 func streamResponse(r resolved) bool  { return r.settings[catalog.KeyStreamResponse] == "true" }
+
+// requestHeaders are the connection's extra request headers, each value's
+// references filled after the lines are split (r is an expanded copy).
+func requestHeaders(r resolved) (http.Header, error) {
+	return tokenreq.HeaderLines(r.settings[catalog.KeyRequestHeaders], r.lookup, catalog.KeyRequestHeaders, "Extra request headers")
+}

@@ -413,6 +413,10 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	if t, ok := base.(*http.Transport); ok && base != m.Transport {
 		defer t.CloseIdleConnections() // made for this run: let its connections go
 	}
+	extra, err := requestHeaders(*r)
+	if err != nil {
+		return Verification{}, tokenOutcome{}, err
+	}
 	headers, params := auth.Redactions(r.method, r.settings, r.secrets)
 	kind := opts.kind
 	if kind == "" {
@@ -437,6 +441,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 		HasClientCert: r.settings[catalog.KeyClientCertificate] != "",
 		Expanded:      true,
 		OnAnswer:      opts.onAnswer,
+		Headers:       extra,
 	}
 	var steps *tokenSteps
 	if r.method.Type.UsesTokenStep() {

@@ -286,6 +286,7 @@ func (r resolved) expanded() (resolved, error) {
 // a form or a JSON string.
 var expandedLater = map[string]bool{
 	catalog.KeyTokenParams: true, catalog.KeyTokenHeaders: true, catalog.KeyTokenBody: true,
+	catalog.KeyRequestHeaders: true,
 }
 
 // resolveName finds the value of {{name}} in the value of the field where

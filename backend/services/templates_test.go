@@ -144,3 +144,42 @@ func TestUserSecretsAndParameters(t *testing.T) {
 	require.Equal(t, "baseUrl", got.Field)
 	require.True(t, strings.Contains(got.Message, "https://"), got.Message)
 }
+
+// Extra request headers: values may refer to secrets and parameters; a
+// value cannot smuggle in a header of its own; the credentials' header
+// wins over one typed here.
+func TestExtraRequestHeaders(t *testing.T) {
+	e := newEnv(t)
+	svc := e.b.Connections
+	var got http.Header
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		if r.Header.Get("X-Tenant") != "acme" || r.Header.Get("X-Signature") != "sig-SECRET-777" || r.Header.Get("Authorization") != "Bearer tok-123456" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, `{}`)
+	}))
+	t.Cleanup(api.Close)
+	d := ConnectionDraft{ConnectorID: "http", Name: "Headers", AuthType: "bearer", BaseURL: api.URL,
+		Settings: map[string]string{"testPath": "/", "requestHeaders": "X-Tenant: {{tenant}}\nX-Signature: {{sig}}\nAuthorization: Basic nope"},
+		Secrets:  map[string]string{"token": "tok-123456"}, UserSecrets: map[string]string{"sig": "sig-SECRET-777"}}
+	_, err := svc.TestConnection(d, "")
+	require.Equal(t, []string{"tenant"}, uiErr(t, err).Names)
+
+	d.Parameters = map[string]string{"tenant": "acme"}
+	v, err := svc.TestConnection(d, "")
+	require.NoError(t, err)
+	require.Equal(t, "connected", v.Status, v.Summary)
+	require.Equal(t, "Bearer tok-123456", got.Get("Authorization"), "the credentials win")
+	dto, _ := json.Marshal(v)
+	require.NotContains(t, string(dto), "sig-SECRET-777")
+	require.Contains(t, string(dto), `"X-Tenant","value":"acme"`)
+
+	d.UserSecrets = map[string]string{"sig": "x\nX-Injected: 1"}
+	_, err = svc.TestConnection(d, "")
+	bad := uiErr(t, err)
+	require.Equal(t, "requestHeaders", bad.Field)
+	require.Contains(t, bad.Message, "line break")
+	require.NotContains(t, bad.Message, "Injected")
+}

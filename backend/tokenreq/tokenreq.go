@@ -156,8 +156,12 @@ func Build(ctx context.Context, cfg Config) (*http.Request, error) {
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	if err := headers(req.Header, cfg.Headers, cfg.Lookup); err != nil {
+	extra, err := HeaderLines(cfg.Headers, cfg.Lookup, catalog.KeyTokenHeaders, "The token request headers")
+	if err != nil {
 		return nil, err
+	}
+	for k, vs := range extra {
+		req.Header[k] = vs
 	}
 	return req, nil
 }
@@ -295,8 +299,13 @@ func pairs(text string, lookup tmpl.Lookup, field, what string) (url.Values, err
 	return out, nil
 }
 
-// headers reads "Name: value" lines into h.
-func headers(h http.Header, text string, lookup tmpl.Lookup) error {
+// HeaderLines reads "Name: value" lines (blank lines and # comments
+// skipped), filling the references of each value with lookup after the
+// lines are split, so a value can never add a header of its own. what
+// names the input in messages ("The token request headers"); errors name
+// field and never quote a value.
+func HeaderLines(text string, lookup tmpl.Lookup, field, what string) (http.Header, error) {
+	h := http.Header{}
 	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -305,18 +314,18 @@ func headers(h http.Header, text string, lookup tmpl.Lookup) error {
 		name, value, ok := strings.Cut(line, ":")
 		name = strings.TrimSpace(name)
 		if !ok || !validHeaderName(name) {
-			return apperr.Invalid(catalog.KeyTokenHeaders, "The token request headers: line %d is not \"Name: value\" with a valid header name, such as X-Api-Version: 2.", i+1)
+			return nil, apperr.Invalid(field, "%s: line %d is not \"Name: value\" with a valid header name, such as X-Api-Version: 2.", what, i+1)
 		}
-		v, err := expand(strings.TrimSpace(value), lookup, catalog.KeyTokenHeaders, "The token request header "+name, nil)
+		v, err := expand(strings.TrimSpace(value), lookup, field, what+": "+name, nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if strings.ContainsAny(v, "\r\n\x00") {
-			return apperr.Invalid(catalog.KeyTokenHeaders, "The token request header %s has a line break in its value (from a reference); it cannot be sent.", name)
+			return nil, apperr.Invalid(field, "%s: %s has a line break in its value (from a reference); it cannot be sent.", what, name)
 		}
 		h.Add(name, v)
 	}
-	return nil
+	return h, nil
 }
 
 // expand fills the references of s; esc, when set, encodes each value.

@@ -129,6 +129,9 @@ type Input struct {
 	// HasClientCert says the Transport presents a client certificate, so a
 	// refused handshake blames that certificate rather than its absence.
 	HasClientCert bool
+	// Headers are extra request headers (the connection's own), set after
+	// the definition's and before the credentials, which always win.
+	Headers http.Header
 	// OnAnswer, when set, receives the final answer to the test request
 	// (status, headers, body up to 1 MiB) before it is judged: the accounts
 	// request reads its list from it.
@@ -466,6 +469,9 @@ func buildRequest(ctx context.Context, in Input, c catalog.Connector, m catalog.
 			return nil, apperr.Invalid("headers", "The value of header %s contains a line break.", k)
 		}
 		req.Header.Set(k, val)
+	}
+	for k, vs := range in.Headers {
+		req.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	// Credentials last, so a definition header can never overwrite them.
 	if err := auth.Apply(req, m, settings, secrets); err != nil {
