@@ -13,6 +13,8 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
+	"patchbay/backend/tlsconf/tlstest"
+	"patchbay/backend/tokenreq/tokenreqtest"
 )
 
 // loginAPI is a real API with its own login endpoint: POST /auth/login
@@ -257,4 +259,46 @@ func TestTokenRequestOnItsOwnServer(t *testing.T) {
 	require.Equal(t, "connected", v.Status, v.Summary)
 	require.True(t, strings.HasPrefix(v.Exchanges[0].URL, login.srv.URL+"/auth/login"))
 	require.True(t, strings.HasPrefix(v.Exchanges[1].URL, api.URL+"/me"))
+}
+
+// A token server behind a private CA: unknown to this computer, the
+// diagnosis points at the token server's own trusted CA field; trusting
+// that CA there (and only there) connects.
+func TestTokenRequestServerWithItsOwnCA(t *testing.T) {
+	e := newEnv(t)
+	svc := e.b.Connections
+	ca := tlstest.NewCA(t, "Auth Server CA")
+	login := tokenreqtest.New("ada", "pw-ca-1")
+	authSrv := tlstest.StartTLS(t, login, ca, nil)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer lp_") {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, `{}`)
+	}))
+	t.Cleanup(api.Close)
+	d := ConnectionDraft{ConnectorID: "http", Name: "Private auth", AuthType: "tokenRequest", BaseURL: api.URL,
+		Settings: map[string]string{"testPath": "/", catalog.KeyTokenBaseURL: authSrv.URL, catalog.KeyTokenPath: "/auth/login",
+			catalog.KeyTokenBodyType: "form", catalog.KeyTokenBody: "username=ada\npassword={{pw}}",
+			catalog.KeyTokenExpression: "body.data.access_token", catalog.KeyExpiryExpression: "body.expires_in"},
+		UserSecrets: map[string]string{"pw": "pw-ca-1"}}
+	v, err := svc.TestConnection(d, "")
+	require.NoError(t, err)
+	require.Equal(t, "unknown_ca", v.Code, v.Summary)
+	require.Equal(t, catalog.KeyTokenCA, v.Field)
+	require.True(t, strings.HasPrefix(v.Summary, "The token request failed: "), v.Summary)
+
+	// The API's trusted CA field is not the token server's.
+	d.Settings[catalog.KeyTrustedCA] = ca.PEM
+	v, err = svc.TestConnection(d, "")
+	require.NoError(t, err)
+	require.Equal(t, "unknown_ca", v.Code, "the connection's CA is for the API's base URL")
+
+	delete(d.Settings, catalog.KeyTrustedCA)
+	d.Settings[catalog.KeyTokenCA] = ca.PEM
+	v, err = svc.TestConnection(d, "")
+	require.NoError(t, err)
+	require.Equal(t, "connected", v.Status, v.Summary)
+	require.Equal(t, 1, login.Logins())
 }
