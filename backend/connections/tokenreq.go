@@ -26,7 +26,7 @@ func tokenRequestConfig(r resolved) (tokenreq.Config, error) {
 	base := strings.TrimSpace(s[catalog.KeyTokenBaseURL])
 	if base == "" {
 		var err error
-		if base, err = verify.ResolveBaseURL(r.connector, r.draft.BaseURL, r.settings); err != nil {
+		if base, err = verify.ResolveExpandedBaseURL(r.connector, r.draft.BaseURL, r.settings); err != nil {
 			return tokenreq.Config{}, err
 		}
 	} else if err := checkTokenBaseURL(base); err != nil {

@@ -41,6 +41,13 @@ func ResolveBaseURL(c catalog.Connector, override string, settings map[string]st
 	return resolveBaseURL(c, override, settings, false)
 }
 
+// ResolveExpandedBaseURL is ResolveBaseURL for an override whose
+// references the caller has already filled in: it is only checked, so a
+// "{{" that came from a value stays text.
+func ResolveExpandedBaseURL(c catalog.Connector, override string, settings map[string]string) (string, error) {
+	return resolveBaseURL(c, override, settings, true)
+}
+
 // resolveBaseURL is ResolveBaseURL; with literal, an override is final and
 // only checked (its references were filled in by the caller).
 func resolveBaseURL(c catalog.Connector, override string, settings map[string]string, literal bool) (string, error) {
