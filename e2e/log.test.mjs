@@ -31,10 +31,18 @@ async function chooseAuth(editor, type) {
   else await editor.getByTestId(`auth-${type}`).check();
 }
 
-/** The page's clipboard, through the web Clipboard API (permission granted below). */
-const clipboard = (page) => page.evaluate(() => navigator.clipboard.readText());
+/**
+ * The page's clipboard, through the web Clipboard API (permission granted
+ * below). A read that never answers fails the test instead of hanging it.
+ */
+const clipboard = (page) => page.evaluate(() => Promise.race([
+  navigator.clipboard.readText(),
+  new Promise((_, fail) => setTimeout(() => fail(new Error('clipboard read did not answer in 10 s')), 10_000)),
+]));
 
 async function copied(page, action, toast) {
+  // The async Clipboard API works only in the focused page.
+  await page.bringToFront();
   await page.evaluate(() => navigator.clipboard.writeText(''));
   await action();
   await page.getByTestId('toast').filter({ hasText: toast }).first().waitFor();
@@ -157,7 +165,13 @@ test('a failed connection is understood from its log: status, headers, filters, 
   const saved = await page.evaluate(async ({ id, key }) => {
     const svc = window.go.services.ConnectionService;
     const c = await svc.GetConnection(id);
-    const draft = { ...c, id: '', name: 'Local billing API', environment: 'Production', secrets: { apiKey: key }, clearSecrets: [] };
+    // A draft, not the DTO spread into one: DTO-only fields (userSecrets as a
+    // list of names, oauth, status…) are not draft fields.
+    const draft = {
+      id: '', connectorId: c.connectorId, name: 'Local billing API', environment: 'Production',
+      authType: c.authType, baseUrl: c.baseUrl, settings: c.settings, secrets: { apiKey: key }, clearSecrets: [],
+      timeoutSeconds: c.timeoutSeconds,
+    };
     const r = await svc.SaveConnection(draft, true, crypto.randomUUID());
     return r.connection.id;
   }, { id: connectionId, key: GOOD_KEY });
@@ -230,7 +244,7 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
     const base = list[0];
     const make = async (name, environment, baseUrl, testPath) => {
       const draft = {
-        ...base, id: '', name, environment, baseUrl,
+        id: '', connectorId: base.connectorId, authType: base.authType, name, environment, baseUrl,
         settings: { ...base.settings, testPath }, secrets: { apiKey: key }, clearSecrets: [], timeoutSeconds: 5,
       };
       return (await svc.SaveConnection(draft, false, crypto.randomUUID())).connection.id;

@@ -29,4 +29,4 @@ go build -o build/bin/e2e-oauthpeer ./e2e/oauthpeer
 # One private Secret Service and one virtual display for the whole run; the
 # tests start, stop and restart the app inside them.
 exec scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-	node --test --test-concurrency=1 e2e/
+	node --test --test-concurrency=1 --test-timeout=600000 e2e/
