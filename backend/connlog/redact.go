@@ -125,32 +125,7 @@ func (r *Redactor) Exchange(ex Exchange) Exchange {
 	ex.Error = sc.urlsIn(ex.Error)
 
 	pats := sc.patterns()
-	apply := func(s string) string { return applyPatterns(pats, s) }
-	ex.URL = apply(ex.URL)
-	for i := range ex.RequestHeaders {
-		ex.RequestHeaders[i].Value = apply(ex.RequestHeaders[i].Value)
-	}
-	for i := range ex.ResponseHeaders {
-		ex.ResponseHeaders[i].Value = apply(ex.ResponseHeaders[i].Value)
-	}
-	ex.RequestBody = apply(ex.RequestBody)
-	ex.ResponseBody = apply(ex.ResponseBody)
-	ex.StatusText = apply(ex.StatusText)
-	ex.Error = apply(ex.Error)
-	if len(ex.Chunks) > 0 {
-		chunks := make([]Chunk, len(ex.Chunks))
-		for i, c := range ex.Chunks {
-			c.Data = apply(c.Data)
-			chunks[i] = c
-		}
-		ex.Chunks = chunks
-	}
-	if ex.TLS != nil {
-		t := *ex.TLS
-		t.VerifyError = apply(t.VerifyError)
-		ex.TLS = &t
-	}
-	return ex
+	return eachText(ex, func(s string) string { return applyPatterns(pats, s) })
 }
 
 // Values returns a copy of ex with every occurrence of the configured
@@ -158,7 +133,13 @@ func (r *Redactor) Exchange(ex Exchange) Exchange {
 // second pass over an exchange already redacted, for a secret learned only
 // after it was recorded (the token a token request's answer held).
 func (r *Redactor) Values(ex Exchange) Exchange {
-	apply := func(s string) string { return applyPatterns(r.values, s) }
+	return eachText(ex, func(s string) string { return applyPatterns(r.values, s) })
+}
+
+// eachText returns a copy of ex with apply run over every free text it
+// holds (URL, header values, bodies, chunks, status text, errors); slices
+// are copied so the caller's exchange is left as it was.
+func eachText(ex Exchange, apply func(string) string) Exchange {
 	ex.URL = apply(ex.URL)
 	ex.RequestHeaders = append([]Header(nil), ex.RequestHeaders...)
 	for i := range ex.RequestHeaders {
