@@ -4,7 +4,7 @@
 // e2e/artifacts/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
+import { chooseAuth, launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-right-key-7f3a';
 const WRONG_KEY = 'pb-e2e-wrong-key-0000';
@@ -23,13 +23,6 @@ after(async () => {
   peer?.stop();
   home?.remove();
 });
-
-/** Picks an auth method whether the form shows segments or a select. */
-async function chooseAuth(editor, type) {
-  const method = editor.getByTestId('auth-method');
-  if ((await method.evaluate((el) => el.tagName)) === 'SELECT') await method.selectOption(type);
-  else await editor.getByTestId(`auth-${type}`).check();
-}
 
 const badge = (scope) => scope.getByTestId('status-badge').first();
 

@@ -193,3 +193,10 @@ export async function shot(page, name) {
   await page.screenshot({ path });
   return path;
 }
+
+/** Picks an auth method in the editor whether it shows segments or a select. */
+export async function chooseAuth(editor, type) {
+  const method = editor.getByTestId('auth-method');
+  if ((await method.evaluate((el) => el.tagName)) === 'SELECT') await method.selectOption(type);
+  else await editor.getByTestId(`auth-${type}`).check();
+}

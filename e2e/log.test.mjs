@@ -5,7 +5,7 @@
 // thousand entries with a bounded DOM. Screenshots land in e2e/artifacts/log-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
+import { chooseAuth, launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-log-right-key-91c2';
 const WRONG_KEY = 'pb-e2e-log-wrong-key-5d77';
@@ -24,12 +24,6 @@ after(async () => {
   peer?.stop();
   home?.remove();
 });
-
-async function chooseAuth(editor, type) {
-  const method = editor.getByTestId('auth-method');
-  if ((await method.evaluate((el) => el.tagName)) === 'SELECT') await method.selectOption(type);
-  else await editor.getByTestId(`auth-${type}`).check();
-}
 
 /**
  * The page's clipboard, through the web Clipboard API (permission granted
