@@ -180,7 +180,7 @@ describe('OAuthConnect in the editor', () => {
     const { user } = open();
     expect(screen.getByTestId('oauth-connect').dataset.mode).toBe('connect');
     expect(screen.getByTestId('connect-button').textContent).toContain('Connect');
-    expect(screen.getByTestId('save-button').closest('.actions')?.classList.contains('sign-in-first')).toBe(true);
+    expect(screen.getByTestId('save-button').closest('.form-actions')?.classList.contains('sign-in-first')).toBe(true);
     expect(screen.getByTestId('oauth-redirect-preview').textContent).toBe('http://127.0.0.1/callback');
     await user.type(screen.getByTestId('field-redirectPort'), '8765');
     expect(screen.getByTestId('oauth-redirect-preview').textContent).toBe('http://127.0.0.1:8765/callback');
@@ -390,7 +390,7 @@ describe('OAuthConnect on an authorized connection', () => {
     const c = savedConnection();
     const { user } = open(c);
     expect(screen.getByTestId('oauth-connect').dataset.mode).toBe('manage');
-    expect(screen.getByTestId('save-button').closest('.actions')?.classList.contains('sign-in-first')).toBe(false);
+    expect(screen.getByTestId('save-button').closest('.form-actions')?.classList.contains('sign-in-first')).toBe(false);
     expect(screen.getByTestId('oauth-identity').textContent).toContain('Ada Lovelace');
     expect(screen.getAllByTestId('oauth-scope').map((x) => x.textContent)).toEqual(['openid', 'profile']);
 
@@ -425,6 +425,6 @@ describe('OAuthConnect on an authorized connection', () => {
     };
     render(ConnectionEditor, { props: { connector: cc, connection: null, onclose: () => {} } });
     expect(screen.queryByTestId('oauth-connect')).toBeNull();
-    expect(screen.getByTestId('save-button').closest('.actions')?.classList.contains('sign-in-first')).toBe(false);
+    expect(screen.getByTestId('save-button').closest('.form-actions')?.classList.contains('sign-in-first')).toBe(false);
   });
 });
