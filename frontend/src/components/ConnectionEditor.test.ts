@@ -17,7 +17,7 @@ const connector: Connector = {
   fields: [],
   auth: [{ type: 'bearer', fields: [{ key: 'token', label: 'Token', type: 'password', secret: true, required: true }] }],
   test: { method: 'GET', path: '/me' },
-  setup: ['Create a token.'],
+  advanced: [], setup: ['Create a token.'],
   builtin: true,
 };
 
@@ -30,7 +30,7 @@ const saved: ConnectionDTO = {
   authType: 'bearer',
   baseUrl: '',
   settings: {},
-  secretFields: ['token'],
+  secretFields: ['token'], userSecrets: [], parameters: {},
   timeoutSeconds: 15,
   status: 'connected',
   diagnosis: '',

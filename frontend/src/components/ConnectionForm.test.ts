@@ -54,7 +54,7 @@ function acme(overrides: Partial<Connector> = {}): Connector {
       },
     ],
     test: { method: 'GET', path: '/api/me' },
-    setup: ['Open Acme.', 'Create a token.'],
+    advanced: [], setup: ['Open Acme.', 'Create a token.'],
     builtin: true,
     ...overrides,
   };
@@ -70,7 +70,7 @@ function saved(overrides: Partial<ConnectionDTO> = {}): ConnectionDTO {
     authType: 'bearer',
     baseUrl: '',
     settings: { subdomain: 'shop', region: 'eu' },
-    secretFields: ['token'],
+    secretFields: ['token'], userSecrets: [], parameters: {},
     timeoutSeconds: 20,
     status: 'connected',
     diagnosis: '',

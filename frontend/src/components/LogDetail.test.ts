@@ -251,12 +251,12 @@ describe('LogDetail next steps', () => {
   it('offers Edit connection and Test again under a failed diagnosis; a re-test shows the new run', async () => {
     const user = userEvent.setup();
     appData.connectors = [
-      { id: 'http', name: 'HTTP API', category: '', description: '', logo: '', docsUrl: '', baseUrl: '', fields: [], auth: [], test: { method: 'GET', path: '/' }, setup: [], builtin: true },
+      { id: 'http', name: 'HTTP API', category: '', description: '', logo: '', docsUrl: '', baseUrl: '', fields: [], auth: [], test: { method: 'GET', path: '/' }, advanced: [], setup: [], builtin: true },
     ];
     appData.connections = [
       {
         id: 'c1', workspaceId: 'w', connectorId: 'http', name: 'Billing', environment: '', authType: 'apiKey', baseUrl: '',
-        settings: {}, secretFields: [], timeoutSeconds: 10, status: 'disconnected', diagnosis: '', identity: '',
+        settings: {}, secretFields: [], userSecrets: [], parameters: {}, timeoutSeconds: 10, status: 'disconnected', diagnosis: '', identity: '',
         checkedAt: '', createdAt: '', updatedAt: '',
       },
     ];

@@ -17,7 +17,7 @@ const connector: Connector = {
   fields: [],
   auth: [],
   test: { method: 'GET', path: '/user' },
-  setup: [],
+  advanced: [], setup: [],
   builtin: true,
 };
 
@@ -31,7 +31,7 @@ function conn(id: string, name: string, environment: string, status: string): Co
     authType: 'bearer',
     baseUrl: '',
     settings: {},
-    secretFields: ['token'],
+    secretFields: ['token'], userSecrets: [], parameters: {},
     timeoutSeconds: 15,
     status,
     diagnosis: status === 'disconnected' ? 'GitHub rejected the token (401).' : '',

@@ -21,7 +21,7 @@ const connector: Connector = {
   fields: [],
   auth: [{ type: 'oauth2AuthorizationCode', fields: [] }],
   test: { method: 'GET', path: '/v1/userinfo' },
-  setup: [],
+  advanced: [], setup: [],
   builtin: true,
 };
 
@@ -43,7 +43,7 @@ function conn(o: Partial<ConnectionDTO>): ConnectionDTO {
     authType: 'oauth2AuthorizationCode',
     baseUrl: '',
     settings: {},
-    secretFields: [],
+    secretFields: [], userSecrets: [], parameters: {},
     timeoutSeconds: 15,
     status: 'connected',
     diagnosis: '',

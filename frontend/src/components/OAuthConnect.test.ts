@@ -59,7 +59,7 @@ const connector: Connector = {
     { type: 'apiKey', fields: [f('apiKey', 'API key', { type: 'password', secret: true, required: true })] },
   ],
   test: { method: 'GET', path: '/userinfo' },
-  setup: [],
+  advanced: [], setup: [],
   builtin: true,
 };
 
@@ -83,7 +83,7 @@ function savedConnection(o: Partial<ConnectionDTO> = {}): ConnectionDTO {
       redirectPort: '',
       redirectPath: '/callback',
     },
-    secretFields: ['clientSecret', 'accessToken', 'refreshToken'],
+    secretFields: ['clientSecret', 'accessToken', 'refreshToken'], userSecrets: [], parameters: {},
     timeoutSeconds: 15,
     status: 'connected',
     diagnosis: '',

@@ -9,7 +9,10 @@ import * as logService from '../../wailsjs/go/services/LogService';
 import { connections, services } from '../../wailsjs/go/models';
 import * as runtime from '../../wailsjs/runtime/runtime';
 import type {
+  AccountDTO,
   AppInfoDTO,
+  CertInfoDTO,
+  ChunkEvent,
   AuthorizationDTO,
   ConnectionDraft,
   ConnectionDTO,
@@ -35,6 +38,7 @@ export const errorCodes = [
   'verification_failed',
   'canceled',
   'internal',
+  'missing_parameters',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -48,19 +52,23 @@ export class ApiError extends Error {
   readonly code: ErrorCode;
   /** The input the error is about ("name", "token", …), "" when none. */
   readonly field: string;
+  /** missing_parameters: the {{names}} to ask for, in order of first use. */
+  readonly names: string[];
 
-  constructor(code: ErrorCode, message: string, field = '') {
+  constructor(code: ErrorCode, message: string, field = '', names: string[] = []) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.field = field;
+    this.names = names;
   }
 }
 
 function fromObject(o: Record<string, unknown>, fallbackText: string): ApiError {
   const message = typeof o.message === 'string' && o.message !== '' ? o.message : fallbackText;
   const field = typeof o.field === 'string' ? o.field : '';
-  return new ApiError(isErrorCode(o.code) ? o.code : 'internal', message, field);
+  const names = Array.isArray(o.names) ? o.names.filter((n): n is string => typeof n === 'string') : [];
+  return new ApiError(isErrorCode(o.code) ? o.code : 'internal', message, field, names);
 }
 
 /**
@@ -187,6 +195,34 @@ export function retestConnection(id: string, runId: string): Promise<Verificatio
   });
 }
 
+/** Retests a saved connection with values for the {{parameters}} it refers to. */
+export function retestConnectionWithParameters(
+  id: string,
+  runId: string,
+  parameters: Record<string, string>,
+): Promise<VerificationDTO> {
+  return call(async () => {
+    const v: VerificationDTO = await connectionService.RetestConnectionWithParameters(id, runId, parameters);
+    return v;
+  });
+}
+
+/** What a pasted PEM holds; rejects with a validation error for anything else. */
+export function inspectCertificates(pem: string): Promise<CertInfoDTO[]> {
+  return call(async () => {
+    const list: CertInfoDTO[] | null = await connectionService.InspectCertificates(pem);
+    return list ?? [];
+  });
+}
+
+/** The accounts a draft's credentials reach (account-based connectors). */
+export function listAccounts(draft: ConnectionDraft): Promise<AccountDTO[]> {
+  return call(async () => {
+    const list: AccountDTO[] | null = await connectionService.ListAccounts(goDraft(draft));
+    return list ?? [];
+  });
+}
+
 export function deleteConnection(id: string): Promise<void> {
   return call(() => connectionService.DeleteConnection(id));
 }
@@ -295,6 +331,20 @@ export function onExchange(cb: (event: ExchangeEvent) => void): () => void {
   if (!hasRuntime()) return () => {};
   return runtime.EventsOn('verify:exchange', (payload: unknown) => {
     if (isExchangeEvent(payload)) cb(payload);
+  });
+}
+
+function isChunkEvent(v: unknown): v is ChunkEvent {
+  if (v === null || typeof v !== 'object') return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.runId === 'string' && typeof o.exchangeId === 'string' && o.chunk !== null && typeof o.chunk === 'object';
+}
+
+/** Calls back with each chunk of a streamed test response as it arrives (verify:chunk). */
+export function onChunk(cb: (event: ChunkEvent) => void): () => void {
+  if (!hasRuntime()) return () => {};
+  return runtime.EventsOn('verify:chunk', (payload: unknown) => {
+    if (isChunkEvent(payload)) cb(payload);
   });
 }
 

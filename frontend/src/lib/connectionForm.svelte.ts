@@ -18,6 +18,26 @@ export const BUILTIN = {
   timeout: 'timeoutSeconds',
 } as const;
 
+/** A {{name}} a secret may be referred to by (backend/tmpl's rule). */
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** The chosen account's setting: never a secret's name. */
+const ACCOUNT_KEY = 'account';
+/** Go's limits on a connection's own secrets. */
+export const MAX_USER_SECRETS = 100;
+const MAX_SECRET_BYTES = 64 * 1024;
+
+/** One of the connection's own secrets, as the editor shows it. */
+export interface UserSecretRow {
+  /** Stable while the name is edited (a keyed #each needs it). */
+  id: number;
+  name: string;
+  value: string;
+  /** The name as stored in the keychain; "" for a row added in this session. */
+  savedName: string;
+  /** The user typed a value: it replaces the stored one. */
+  typed: boolean;
+}
+
 export const ENVIRONMENT_SUGGESTIONS = ['Production', 'Sandbox', 'Staging', 'Development'];
 
 const AUTH_LABELS: Record<string, string> = {
@@ -63,6 +83,13 @@ export class ConnectionFormState {
   showAllErrors = $state(false);
   /** Errors Go reported for a field; cleared when that field changes. */
   serverErrors: Record<string, string> = $state({});
+  /** The connection's own secrets ({{name}}); values only when typed or revealed. */
+  userSecrets: UserSecretRow[] = $state([]);
+  #nextSecretId = 1;
+  /** Values for {{parameters}} known in this editor (remembered ones, then answers). */
+  parameters: Record<string, string> = $state({});
+  /** Store the parameters with the connection when it is saved. */
+  rememberParameters = $state(false);
   /** The non-secret inputs as the form opened, to tell whether anything changed. */
   readonly #initial: string;
 
@@ -81,13 +108,27 @@ export class ConnectionFormState {
     this.baseUrl = connection?.baseUrl ?? '';
     this.timeout = String(connection?.timeoutSeconds || DEFAULT_TIMEOUT_SECONDS);
     const values: Record<string, string> = {};
-    const all = [...(connector.fields ?? []), ...methods.flatMap((m) => m.fields ?? [])];
+    const all = [
+      ...(connector.fields ?? []),
+      ...(connector.accounts?.field ? [connector.accounts.field] : []),
+      ...methods.flatMap((m) => m.fields ?? []),
+      ...(connector.advanced ?? []),
+    ];
     for (const f of all) {
       if (f.key in values) continue;
       // Secrets are never pre-filled: the stored value stays in the keychain.
       values[f.key] = isSecret(f) ? '' : (settings[f.key] ?? f.default ?? defaultFor(f));
     }
     this.values = values;
+    this.userSecrets = (connection?.userSecrets ?? []).map((name) => ({
+      id: this.#nextSecretId++,
+      name,
+      value: '',
+      savedName: name,
+      typed: false,
+    }));
+    this.parameters = { ...(connection?.parameters ?? {}) };
+    this.rememberParameters = Object.keys(connection?.parameters ?? {}).length > 0;
     this.#initial = this.#snapshot();
   }
 
@@ -96,7 +137,17 @@ export class ConnectionFormState {
     const plain = this.allFields
       .filter((f) => !isSecret(f))
       .map((f) => [f.key, this.values[f.key] ?? '']);
-    return JSON.stringify([this.name, this.environment, this.authType, this.baseUrl, this.timeout, plain]);
+    const secretNames = this.userSecrets.map((r) => [r.name, r.savedName]);
+    return JSON.stringify([
+      this.name,
+      this.environment,
+      this.authType,
+      this.baseUrl,
+      this.timeout,
+      plain,
+      secretNames,
+      this.rememberParameters,
+    ]);
   }
 
   /**
@@ -107,6 +158,7 @@ export class ConnectionFormState {
   get dirty(): boolean {
     if (this.allFields.some((f) => isSecret(f) && this.isSecretTyped(f.key))) return true;
     if (Object.values(this.clearedSecrets).some(Boolean)) return true;
+    if (this.userSecrets.some((r) => r.typed && r.value !== '')) return true;
     return this.#snapshot() !== this.#initial;
   }
 
@@ -114,7 +166,8 @@ export class ConnectionFormState {
   get allFields(): Field[] {
     const seen = new Set<string>();
     const out: Field[] = [];
-    for (const f of [...this.connectorFields, ...this.authMethods.flatMap((m) => m.fields ?? [])]) {
+    const auth = this.authMethods.flatMap((m) => m.fields ?? []);
+    for (const f of [...this.connectorFields, ...this.accountFields, ...auth, ...this.advancedFields]) {
       if (seen.has(f.key)) continue;
       seen.add(f.key);
       out.push(f);
@@ -147,11 +200,21 @@ export class ConnectionFormState {
     return this.authMethod?.fields ?? [];
   }
 
+  /** Connection-level options: TLS, redirects, streaming, extra headers. */
+  get advancedFields(): Field[] {
+    return this.connector.advanced ?? [];
+  }
+
+  /** The chosen account's input, for connectors that list accounts. */
+  get accountFields(): Field[] {
+    return this.connector.accounts?.field ? [this.connector.accounts.field] : [];
+  }
+
   /** Every definition field the draft carries for the chosen auth method. */
   get activeFields(): Field[] {
     const seen = new Set<string>();
     const out: Field[] = [];
-    for (const f of [...this.connectorFields, ...this.authFields]) {
+    for (const f of [...this.connectorFields, ...this.accountFields, ...this.authFields, ...this.advancedFields]) {
       if (seen.has(f.key)) continue;
       seen.add(f.key);
       out.push(f);
@@ -219,8 +282,76 @@ export class ConnectionFormState {
       key === BUILTIN.environment ||
       key === BUILTIN.baseUrl ||
       key === BUILTIN.timeout ||
-      this.activeFields.some((f) => f.key === key)
+      this.activeFields.some((f) => f.key === key) ||
+      this.userSecrets.some((r) => secretKey(r.name) === key)
     );
+  }
+
+  addUserSecret(): UserSecretRow {
+    const row: UserSecretRow = { id: this.#nextSecretId++, name: '', value: '', savedName: '', typed: false };
+    this.userSecrets.push(row);
+    return row;
+  }
+
+  setUserSecretName(id: number, name: string): void {
+    const row = this.userSecrets.find((r) => r.id === id);
+    if (!row) return;
+    this.clearServerError(secretKey(row.name));
+    row.name = name;
+  }
+
+  setUserSecretValue(id: number, value: string): void {
+    const row = this.userSecrets.find((r) => r.id === id);
+    if (!row) return;
+    row.value = value;
+    row.typed = true;
+    this.clearServerError(secretKey(row.name));
+  }
+
+  /** Shows a stored value (RevealSecret); it is not sent back unless edited. */
+  setUserSecretRevealed(id: number, value: string): void {
+    const row = this.userSecrets.find((r) => r.id === id);
+    if (!row) return;
+    row.value = value;
+    row.typed = false;
+  }
+
+  removeUserSecret(id: number): void {
+    const row = this.userSecrets.find((r) => r.id === id);
+    if (row) this.clearServerError(secretKey(row.name));
+    this.userSecrets = this.userSecrets.filter((r) => r.id !== id);
+  }
+
+  /** Problems with the secrets' names and values, by row id. */
+  get userSecretErrors(): Record<number, string> {
+    const errors: Record<number, string> = {};
+    const fieldKeys = new Set(this.allFields.map((f) => f.key));
+    const seen = new Map<string, number>();
+    for (const r of this.userSecrets) {
+      const name = r.name.trim();
+      let msg = '';
+      if (name === '') msg = 'Name the secret: it is used as {{name}}.';
+      else if (!SECRET_NAME.test(name))
+        msg = 'A secret’s name starts with a letter or _ and holds only letters, digits and _ (at most 64).';
+      else if (name === ACCOUNT_KEY || fieldKeys.has(name))
+        msg = `“${name}” is already a setting of this connection: choose another name.`;
+      else if (seen.has(name)) msg = `Another secret is already named “${name}”.`;
+      else if (r.savedName === '' && !(r.typed && r.value !== '')) msg = 'Enter the secret’s value.';
+      else if (new TextEncoder().encode(r.value).length > MAX_SECRET_BYTES) msg = 'A secret may hold at most 64 KB.';
+      seen.set(name, r.id);
+      const server = this.serverErrors[secretKey(name)];
+      if (server) msg = server;
+      if (msg !== '') errors[r.id] = msg;
+    }
+    return errors;
+  }
+
+  /** Whether the draft must carry the complete list of user secrets. */
+  get userSecretsChanged(): boolean {
+    if (this.userSecrets.some((r) => r.typed && r.value !== '')) return true;
+    const saved = this.connection?.userSecrets ?? [];
+    const now = this.userSecrets.map((r) => r.name.trim());
+    return saved.length !== now.length || saved.some((n, i) => n !== now[i]);
   }
 
   /** Client-side problems by key; every check, shown or not. */
@@ -238,6 +369,10 @@ export class ConnectionFormState {
     const n = Number(t);
     if (t === '' || !Number.isInteger(n) || n < 1 || n > 300)
       errors[BUILTIN.timeout] = 'Timeout must be a whole number of seconds from 1 to 300.';
+
+    for (const [id, msg] of Object.entries(this.userSecretErrors)) errors[`userSecret#${id}`] = msg;
+    if (this.userSecrets.length > MAX_USER_SECRETS)
+      errors.userSecrets = `A connection holds at most ${MAX_USER_SECRETS} secrets.`;
 
     for (const f of this.activeFields) {
       const value = this.values[f.key] ?? '';
@@ -276,11 +411,19 @@ export class ConnectionFormState {
       BUILTIN.environment,
       ...(this.needsBaseUrl ? [BUILTIN.baseUrl] : []),
       ...this.connectorFields.map((f) => f.key),
+      ...this.accountFields.map((f) => f.key),
       ...this.authFields.map((f) => f.key),
+      ...this.userSecrets.map((r) => `userSecret#${r.id}`),
       ...(this.needsBaseUrl ? [] : [BUILTIN.baseUrl]),
       BUILTIN.timeout,
+      ...this.advancedFields.map((f) => f.key),
     ];
-    return order.find((k) => this.errorFor(k) !== '');
+    return order.find((k) => {
+      if (!k.startsWith('userSecret#')) return this.errorFor(k) !== '';
+      const id = Number(k.slice('userSecret#'.length));
+      const row = this.userSecrets.find((r) => r.id === id);
+      return (this.showAllErrors || this.serverErrors[secretKey(row?.name ?? '')]) && !!this.userSecretErrors[id];
+    });
   }
 
   /**
@@ -301,6 +444,16 @@ export class ConnectionFormState {
     const clearSecrets = Object.keys(this.clearedSecrets).filter(
       (k) => this.clearedSecrets[k] && !(k in secrets),
     );
+    // The complete list goes only when something changed: absent keeps the stored
+    // ones, and "" keeps a stored value under its (possibly new) name.
+    let userSecrets: Record<string, string> | undefined;
+    if (this.userSecretsChanged) {
+      userSecrets = {};
+      for (const r of this.userSecrets) {
+        userSecrets[r.name.trim()] = r.typed ? r.value : '';
+      }
+    }
+    const parameters = Object.keys(this.parameters).length > 0 ? { ...this.parameters } : undefined;
     return {
       id: this.connection?.id ?? '',
       draftKey: this.draftKey,
@@ -313,8 +466,19 @@ export class ConnectionFormState {
       secrets,
       clearSecrets,
       timeoutSeconds: Number(this.timeout.trim()) || DEFAULT_TIMEOUT_SECONDS,
+      ...(userSecrets ? { userSecrets } : {}),
+      ...(parameters ? { parameters } : {}),
+      // Absent unless it matters: false only to forget parameters saved before.
+      ...(this.rememberParameters || Object.keys(this.connection?.parameters ?? {}).length > 0
+        ? { rememberParameters: this.rememberParameters }
+        : {}),
     };
   }
+}
+
+/** The key Go names a user secret's problem with. */
+export function secretKey(name: string): string {
+  return `userSecrets.${name.trim()}`;
 }
 
 /** 16 random bytes in lowercase hex: the shape of a connection id in Go. */

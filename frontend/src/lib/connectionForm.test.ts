@@ -19,7 +19,7 @@ const connector: Connector = {
     { type: 'basic', fields: [{ key: 'username', label: 'Username', type: 'text', secret: false, required: true }] },
   ],
   test: { method: 'GET', path: '/me' },
-  setup: [],
+  advanced: [], setup: [],
   builtin: true,
 };
 
@@ -32,7 +32,7 @@ const saved: ConnectionDTO = {
   authType: 'bearer',
   baseUrl: '',
   settings: { subdomain: 'shop', region: 'eu' },
-  secretFields: ['token'],
+  secretFields: ['token'], userSecrets: [], parameters: {},
   timeoutSeconds: 20,
   status: 'connected',
   diagnosis: '',

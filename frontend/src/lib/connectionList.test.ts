@@ -13,7 +13,7 @@ function conn(id: string, name: string, environment: string, status: string, ext
     authType: 'bearer',
     baseUrl: '',
     settings: {},
-    secretFields: [],
+    secretFields: [], userSecrets: [], parameters: {},
     timeoutSeconds: 15,
     status,
     diagnosis: '',

@@ -11,6 +11,7 @@ export const kinds: readonly { id: ExchangeKind; label: string }[] = [
   { id: 'token', label: 'Token request' },
   { id: 'oauth', label: 'OAuth exchange' },
   { id: 'refresh', label: 'Token refresh' },
+  { id: 'accounts', label: 'Accounts request' },
   { id: 'database', label: 'Database' },
 ];
 

@@ -15,7 +15,7 @@ function conn(o: Partial<ConnectionDTO>): ConnectionDTO {
     authType: 'oauth2AuthorizationCode',
     baseUrl: '',
     settings: {},
-    secretFields: [],
+    secretFields: [], userSecrets: [], parameters: {},
     timeoutSeconds: 15,
     status: 'connected',
     diagnosis: '',

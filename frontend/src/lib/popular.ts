@@ -26,7 +26,7 @@ export function missingConnector(id: string): Connector {
     fields: [],
     auth: [],
     test: { method: 'GET', path: '' },
-    setup: [],
+    advanced: [], setup: [],
     builtin: false,
   };
 }

@@ -59,6 +59,41 @@ export interface TestRequest {
   identity?: string;
 }
 
+/** How an account-based connector lists the accounts its credentials reach. */
+export interface AccountsRequest {
+  method?: string;
+  baseUrl?: string;
+  path: string;
+  headers?: Record<string, string>;
+  /** A JavaScript expression mapping the answer to {id, name} items. */
+  items: string;
+  label?: string;
+  /** The "account" setting's input (key "account"). */
+  field: Field;
+}
+
+/** One account ListAccounts found. */
+export interface AccountDTO {
+  id: string;
+  name: string;
+}
+
+/** What a pasted PEM certificate says (InspectCertificates). */
+export interface CertInfoDTO {
+  subject: string;
+  issuer: string;
+  dnsNames: string[] | null;
+  ipAddresses: string[] | null;
+  notBefore: string;
+  /** RFC 3339: the expiry. */
+  notAfter: string;
+  isCa: boolean;
+  selfSigned: boolean;
+  expired: boolean;
+  notYetValid: boolean;
+  sha256: string;
+}
+
 export interface Connector {
   id: string;
   name: string;
@@ -72,7 +107,11 @@ export interface Connector {
   baseUrl: string;
   fields: Field[] | null;
   auth: AuthMethod[] | null;
+  /** Connection-level options every connector has (TLS, redirects, streaming, extra headers). */
+  advanced: Field[] | null;
   test: TestRequest;
+  /** Account-based connectors: how to list the accounts to choose from. */
+  accounts?: AccountsRequest | null;
   setup: string[] | null;
   builtin: boolean;
 }
@@ -96,8 +135,12 @@ export interface ConnectionDTO {
   checkedAt: string;
   createdAt: string;
   updatedAt: string;
-  /** OAuth 2.0 connections only: what the token grants, never the token. */
+  /** OAuth 2.0 and token-request connections: what the token grants, never the token. */
   oauth?: OAuthDTO | null;
+  /** Names of the connection's own secrets ({{name}}); never their values. */
+  userSecrets: string[] | null;
+  /** Parameters remembered with the connection. */
+  parameters: Record<string, string> | null;
 }
 
 /** An OAuth connection's token facts (backend/services/dto.go OAuthDTO). */
@@ -173,6 +216,14 @@ export interface TLSInfo {
   verifyError: string;
 }
 
+/** One read of a streamed response. */
+export interface Chunk {
+  /** Since the request started. */
+  offsetMs: number;
+  size: number;
+  data: string;
+}
+
 export interface Exchange {
   id: string;
   runId: string;
@@ -202,6 +253,9 @@ export interface Exchange {
   remoteAddr: string;
   reused: boolean;
   tls?: TLSInfo | null;
+  /** A streamed response as it arrived, read by read (at most 1000). */
+  chunks?: Chunk[] | null;
+  chunksTruncated?: boolean;
   redirectOf: string;
   errorClass: string;
   error: string;
@@ -218,6 +272,8 @@ export interface VerificationDTO {
   durationMs: number;
   checkedAt: string;
   exchanges: Exchange[] | null;
+  /** The setting the diagnosis points at ("trustedCa", "tokenExpression", …). */
+  field?: string;
 }
 
 export interface SaveResultDTO {
@@ -267,11 +323,18 @@ export interface ExchangeEvent {
   exchange: Exchange;
 }
 
+/** A chunk of a streamed test response, before its exchange (verify:chunk). */
+export interface ChunkEvent {
+  runId: string;
+  exchangeId: string;
+  chunk: Chunk;
+}
+
 // The connection log (LogService).
 
 /** A status class the log filters by; "error" is a network error (no response). */
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'error';
-export type ExchangeKind = 'test' | 'token' | 'oauth' | 'refresh' | 'database';
+export type ExchangeKind = 'test' | 'token' | 'oauth' | 'refresh' | 'accounts' | 'database';
 
 /** A row of the connection log: enough to list and filter, not the bodies. */
 export interface ExchangeSummary {

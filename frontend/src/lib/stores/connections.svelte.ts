@@ -3,6 +3,7 @@
 
 import * as api from '../api';
 import type { AppInfoDTO, ConnectionDTO, Connector, VerificationDTO } from '../types';
+import { parameters } from './parameters.svelte';
 import { runResults } from './runs.svelte';
 
 function byText(a: string, b: string): number {
@@ -136,7 +137,7 @@ class AppData {
   async retest(id: string): Promise<VerificationDTO> {
     this.checking[id] = true;
     try {
-      const v = await api.retestConnection(id, api.newRunId());
+      const v = await this.#retestAsking(id);
       runResults.record(v);
       const c = this.connections.find((x) => x.id === id);
       if (c) {
@@ -152,6 +153,33 @@ class AppData {
       return v;
     } finally {
       delete this.checking[id];
+    }
+  }
+
+  /**
+   * Retests with the {{parameters}} this session knows for the connection;
+   * when Go names values it lacks, asks for them once and tries again.
+   */
+  async #retestAsking(id: string): Promise<VerificationDTO> {
+    const known = parameters.get(id);
+    try {
+      return Object.keys(known).length > 0
+        ? await api.retestConnectionWithParameters(id, api.newRunId(), known)
+        : await api.retestConnection(id, api.newRunId());
+    } catch (e) {
+      const err = api.parseError(e);
+      if (err.code !== 'missing_parameters' || err.names.length === 0) throw err;
+      const c = this.connections.find((x) => x.id === id);
+      const answer = await parameters.ask({
+        names: err.names,
+        subject: c ? `“${c.name}”` : 'This connection',
+        known: { ...(c?.parameters ?? {}), ...known },
+        offerRemember: false,
+        remember: false,
+      });
+      if (!answer) throw new api.ApiError('canceled', `Test not run: it needs ${err.names.map((n) => `{{${n}}}`).join(', ')}.`);
+      parameters.set(id, answer.values);
+      return api.retestConnectionWithParameters(id, api.newRunId(), parameters.get(id));
     }
   }
 
