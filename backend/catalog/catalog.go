@@ -218,6 +218,11 @@ func clone(c Connector) Connector {
 		a.Field.Options = slices.Clone(a.Field.Options)
 		c.Accounts = &a
 	}
+	if c.Database != nil {
+		d := *c.Database
+		d.URLSchemes = slices.Clone(d.URLSchemes)
+		c.Database = &d
+	}
 	c.Test.Headers = maps.Clone(c.Test.Headers)
 	c.Test.Failures = maps.Clone(c.Test.Failures)
 	c.Test.Rules = slices.Clone(c.Test.Rules)

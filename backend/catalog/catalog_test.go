@@ -32,7 +32,8 @@ func TestBuiltinsAreComplete(t *testing.T) {
 		ids[c.ID] = true
 	}
 	for _, id := range []string{"http", "github", "stripe", "zendesk", "jira", "shopify", "sendgrid", "airtable",
-		"google", "microsoft-entra", "salesforce", "slack", "hubspot", "dropbox", "oauth2-http", "netsuite", "cloudflare"} {
+		"google", "microsoft-entra", "salesforce", "slack", "hubspot", "dropbox", "oauth2-http", "netsuite", "cloudflare",
+		"postgresql", "mysql", "mariadb", "sqlserver", "sqlite"} {
 		require.True(t, ids[id], "built-in %q is missing", id)
 	}
 	viewBox := regexp.MustCompile(`^<svg [^>]*viewBox="0 0 24 24"`)
@@ -46,6 +47,16 @@ func TestBuiltinsAreComplete(t *testing.T) {
 			require.True(t, strings.HasPrefix(c.DocsURL, "https://"), "docs link %q", c.DocsURL)
 			require.GreaterOrEqual(t, len(c.Setup), 3, "setup steps")
 			require.LessOrEqual(t, len(c.Setup), 6, "setup steps")
+			// Logos: an SVG the UI can colour (no fill or stroke of its own),
+			// on the 24×24 grid simple-icons uses, and a brand colour.
+			require.Regexp(t, viewBox, c.Logo)
+			require.NotRegexp(t, fillAttr, c.Logo, "the front end sets the colour")
+			require.Regexp(t, `^#[0-9A-F]{6}$`, c.LogoColor)
+			if c.Kind == catalog.KindDatabase {
+				requireDatabaseConnector(t, c)
+				return
+			}
+			require.Equal(t, catalog.KindHTTP, c.Kind)
 			require.NotEmpty(t, c.Test.Path)
 			if c.ID == "dropbox" {
 				// Dropbox's API is RPC over POST only; get_current_account
@@ -59,12 +70,6 @@ func TestBuiltinsAreComplete(t *testing.T) {
 			if c.BaseURL != "" {
 				require.True(t, strings.HasPrefix(c.BaseURL, "https://"), "built-ins talk TLS: %q", c.BaseURL)
 			}
-
-			// Logos: an SVG the UI can colour (no fill or stroke of its own),
-			// on the 24×24 grid simple-icons uses, and a brand colour.
-			require.Regexp(t, viewBox, c.Logo)
-			require.NotRegexp(t, fillAttr, c.Logo, "the front end sets the colour")
-			require.Regexp(t, `^#[0-9A-F]{6}$`, c.LogoColor)
 
 			require.NotEmpty(t, c.Auth)
 			for _, m := range c.Auth {
@@ -209,7 +214,11 @@ func TestListOrder(t *testing.T) {
 			require.LessOrEqual(t, strings.ToLower(list[i-1].Name), strings.ToLower(c.Name))
 		}
 	}
-	require.Equal(t, []string{"http", "oauth2-http"}, []string{list[len(list)-2].ID, list[len(list)-1].ID}, "generic connectors sorted by name")
+	var genericIDs []string
+	for _, c := range list[len(list)-generic:] {
+		genericIDs = append(genericIDs, c.ID)
+	}
+	require.Equal(t, []string{"http", "mariadb", "mysql", "oauth2-http", "postgresql", "sqlserver", "sqlite"}, genericIDs, "generic connectors sorted by name")
 }
 
 func TestReturnedConnectorsAreCopies(t *testing.T) {

@@ -187,6 +187,8 @@ func StandardFields(m AuthMethod) []Field {
 		fields = append(fields, tokenRequestFields(m)...)
 	case AuthOAuth1:
 		fields = append(fields, oauth1Fields(m)...)
+	case AuthPassword:
+		fields = append(fields, databaseLoginFields()...)
 	}
 	for i := range fields {
 		if o, ok := m.FieldOverrides[fields[i].Key]; ok {

@@ -101,24 +101,31 @@ func fillDerived(c *Connector) {
 	if c.Category == "" {
 		c.Category = "Custom"
 	}
-	c.Test.Method = strings.ToUpper(c.Test.Method)
-	if c.Test.Method == "" {
-		c.Test.Method = "GET"
+	if c.Kind == "" {
+		c.Kind = KindHTTP
+	}
+	if c.Setup == nil {
+		c.Setup = []string{} // the front end iterates it; JSON null would break it
 	}
 	for i := range c.Auth {
 		c.Auth[i].Fields = StandardFields(c.Auth[i])
+	}
+	if c.Kind == KindDatabase {
+		fillDatabase(c)
+		return
+	}
+	c.Test.Method = strings.ToUpper(c.Test.Method)
+	if c.Test.Method == "" {
+		c.Test.Method = "GET"
 	}
 	c.Advanced = AdvancedFields()
 	if c.Accounts != nil {
 		c.Accounts.Method = strings.ToUpper(firstNonEmpty(c.Accounts.Method, "GET"))
 		c.Accounts.Field = AccountField(*c.Accounts)
 	}
-	// The front end iterates these; JSON null would break it.
+	// The front end iterates it; JSON null would break it.
 	if c.Fields == nil {
 		c.Fields = []Field{}
-	}
-	if c.Setup == nil {
-		c.Setup = []string{}
 	}
 }
 

@@ -25,8 +25,15 @@ type Connector struct {
 	// Advanced is filled by the loader: the connection-level HTTP options
 	// every connector offers (trusted CA, client certificate for mutual
 	// TLS, follow redirects, stream the response); see AdvancedFields.
-	Advanced []Field     `json:"advanced"`
-	Test     TestRequest `json:"test"`
+	Advanced []Field `json:"advanced"`
+	// Kind is KindHTTP (an API; the default) or KindDatabase (a database
+	// engine: Database names it, and the loader derives the fields).
+	Kind string `json:"kind"`
+	// Test is the HTTP test request; empty for database connectors, which
+	// are verified by logging in.
+	Test TestRequest `json:"test"`
+	// Database is set for database connectors: the engine and its defaults.
+	Database *Database `json:"database,omitempty"`
 	// Accounts, for account-based platforms, is the request that lists the
 	// accounts the credentials can reach; the one the person picks is the
 	// setting "account", which URLs and headers use as {{account}}.
@@ -48,6 +55,9 @@ const (
 	FieldSelect   FieldType = "select"
 	FieldTextArea FieldType = "textarea"
 	FieldBoolean  FieldType = "boolean"
+	// FieldFile is a path to a file on this computer, chosen with the
+	// system's file dialog (ConnectionService.PickDatabaseFile) or typed.
+	FieldFile FieldType = "file"
 )
 
 // Field is one input of the connection editor.
@@ -90,6 +100,9 @@ const (
 	// AuthDigest is HTTP Digest (RFC 7616): the password never travels, the
 	// server's challenge is answered with a hash of it.
 	AuthDigest AuthType = "digest"
+	// AuthPassword is a database login: a user name and a password (the
+	// password kept in the keychain). Database connectors only.
+	AuthPassword AuthType = "password"
 	// AuthOAuth2Code is OAuth 2.0 authorization code with PKCE, authorized in
 	// the system browser through a loopback redirect (RFC 8252).
 	AuthOAuth2Code AuthType = "oauth2AuthorizationCode"

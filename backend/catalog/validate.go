@@ -3,6 +3,7 @@ package catalog
 import (
 	"fmt"
 	"net/url"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -77,6 +78,14 @@ func check(c *Connector) []problem {
 			k.add("docsUrl", "must be an https:// link, got %q", c.DocsURL)
 		}
 	}
+	if c.Kind == KindDatabase {
+		k.checkDatabase(c)
+		k.checkSetup(c.Setup)
+		return k.ps
+	}
+	if c.Database != nil {
+		k.add("database", "only database connectors name an engine; add \"kind\": \"database\" or remove it")
+	}
 	// Fields come before the base URL because templates refer to them.
 	for i, f := range c.Fields {
 		k.checkField(fmt.Sprintf("fields[%d]", i), f)
@@ -96,18 +105,83 @@ func check(c *Connector) []problem {
 			k.add(path+".type", "%q is already listed at auth[%d]; each auth type may appear once", m.Type, j)
 		}
 		seen[m.Type] = i
+		if m.Type == AuthPassword {
+			k.add(path+".type", "\"password\" is a database login; an HTTP API's user name and password is \"basic\" (or \"digest\")")
+			continue
+		}
 		k.checkAuth(path, m)
 	}
 	k.checkTest(c.Test)
 	if c.Accounts != nil {
 		k.checkAccounts(c)
 	}
-	for i, s := range c.Setup {
+	k.checkSetup(c.Setup)
+	return k.ps
+}
+
+func (k *checker) checkSetup(setup []string) {
+	for i, s := range setup {
 		if strings.TrimSpace(s) == "" {
 			k.add(fmt.Sprintf("setup[%d]", i), "must not be blank")
 		}
 	}
-	return k.ps
+}
+
+// checkDatabase checks a database connector: an engine, its defaults, and
+// none of an HTTP connector's parts (its fields are derived from the engine).
+func (k *checker) checkDatabase(c *Connector) {
+	d := c.Database
+	e, ok := Engine(d.Engine)
+	if !ok {
+		k.add("database.engine", "must be one of %s, got %q", strings.Join(EngineIDs(), ", "), d.Engine)
+		return
+	}
+	if d.Port != 0 && e.File {
+		k.add("database.port", "%s is a file; it has no port", e.Name)
+	}
+	if d.SSLMode != "" {
+		if e.File {
+			k.add("database.sslMode", "%s is a file; it has no TLS mode", e.Name)
+		} else if !slices.ContainsFunc(e.SSLModes, func(o Option) bool { return o.Value == d.SSLMode }) {
+			values := make([]string, len(e.SSLModes))
+			for i, o := range e.SSLModes {
+				values[i] = o.Value
+			}
+			k.add("database.sslMode", "must be one of %s for %s, got %q", strings.Join(values, ", "), e.Name, d.SSLMode)
+		}
+	}
+	// An exported definition carries the derived fields: accepted when
+	// they are exactly what the engine gives, since they are ignored.
+	if len(c.Fields) > 0 && !reflect.DeepEqual(c.Fields, DatabaseFields(*d)) {
+		k.add("fields", "a database connector's fields come from its engine (host, port, database, …); remove fields")
+	}
+	if c.BaseURL != "" {
+		k.add("baseUrl", "a database connector has no base URL; the connection's host and port say where the server is")
+	}
+	if c.Accounts != nil {
+		k.add("accounts", "a database connector has no accounts request")
+	}
+	t := c.Test
+	if t.Path != "" || t.Method != "" || len(t.Headers) > 0 || len(t.Rules) > 0 || len(t.Failures) > 0 || t.Identity != "" {
+		k.add("test", "a database connector is verified by logging in and running SELECT 1; remove test")
+	}
+	seen := map[AuthType]int{}
+	for i, m := range c.Auth {
+		path := fmt.Sprintf("auth[%d]", i)
+		if j, dup := seen[m.Type]; dup {
+			k.add(path+".type", "%q is already listed at auth[%d]; each auth type may appear once", m.Type, j)
+		}
+		seen[m.Type] = i
+		switch {
+		case e.File && m.Type != AuthNone:
+			k.add(path+".type", "%s opens a file and has no login: use \"none\", got %q", e.Name, m.Type)
+			continue
+		case m.Type != AuthPassword && m.Type != AuthNone:
+			k.add(path+".type", "a database connector logs in with \"password\" (user name and password) or \"none\", got %q", m.Type)
+			continue
+		}
+		k.checkAuth(path, m)
+	}
 }
 
 func (k *checker) checkField(path string, f Field) {

@@ -143,7 +143,7 @@ func TestParseRejectsBadDefinitions(t *testing.T) {
 			f["type"], f["secret"] = "password", true
 		}, field: "fields[0].default", want: "a secret field cannot have a default"},
 		{name: "unknown field type", change: func(d map[string]any) { at(d, "fields", 0)["type"] = "email" },
-			field: "fields[0].type", want: `must be one of "text", "password", "url", "number", "select", "textarea" or "boolean", got "email"`},
+			field: "fields[0].type", want: `must be one of "text", "password", "url", "number", "select", "textarea", "boolean" or "file", got "email"`},
 		{name: "select without options", change: func(d map[string]any) { delete(at(d, "fields", 1), "options") },
 			field: "fields[1].options", want: "must list its options"},
 		{name: "select default not an option", change: func(d map[string]any) { at(d, "fields", 1)["default"] = "apac" },
@@ -155,7 +155,7 @@ func TestParseRejectsBadDefinitions(t *testing.T) {
 		{name: "no auth methods", change: func(d map[string]any) { d["auth"] = []any{} },
 			field: "auth", want: "must list at least one entry"},
 		{name: "bad auth type", change: func(d map[string]any) { at(d, "auth", 1)["type"] = "oauth9" },
-			field: "auth[1].type", want: `must be one of "none", "apiKey", "basic", "digest", "bearer", "tokenRequest", "oauth1", "oauth2AuthorizationCode" or "oauth2ClientCredentials", got "oauth9"`},
+			field: "auth[1].type", want: `must be one of "none", "apiKey", "basic", "digest", "bearer", "tokenRequest", "oauth1", "oauth2AuthorizationCode", "oauth2ClientCredentials" or "password", got "oauth9"`},
 		{name: "api key in a cookie", change: func(d map[string]any) { at(d, "auth", 0)["in"] = "cookie" },
 			field: "auth[0].in", want: `must be "header" or "query", got "cookie"`},
 		{name: "duplicate auth type", change: func(d map[string]any) {
@@ -287,7 +287,7 @@ func TestParseReportsEveryProblemInStableOrder(t *testing.T) {
 		require.Equal(t, first, err.Error())
 	}
 	require.Equal(t, `my-api.json: auth[0].in: must be "header" or "query", got "cookie"; colour: unknown key "colour"; allowed keys here: `+
-		`id, name, category, description, logo, logoColor, docsUrl, baseUrl, fields, auth, advanced, test, accounts, setup, builtin; name: is required`, first)
+		`id, name, category, description, logo, logoColor, docsUrl, baseUrl, fields, auth, advanced, kind, test, database, accounts, setup, builtin; name: is required`, first)
 }
 
 func TestParseAcceptsEmptyBaseURL(t *testing.T) {
