@@ -70,6 +70,39 @@ export async function startOAuthPeer({ port = 0, accessTtl = '1h' } = {}) {
 }
 
 /**
+ * Starts the API with a login endpoint (e2e/tokenpeer: backend/tokenreq/
+ * tokenreqtest over HTTP and HTTPS); resolves to {url, tlsUrl, caPem,
+ * control(path), stop}.
+ */
+export async function startTokenPeer({ user = 'ada', password = 'e2e-password' } = {}) {
+  const proc = spawn(join(root, 'build/bin/e2e-tokenpeer'), ['-user', user, '-password', password],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const info = await new Promise((ok, fail) => {
+    let text = '';
+    proc.stdout.on('data', (b) => {
+      text += b.toString();
+      const nl = text.indexOf('\n');
+      if (nl >= 0) ok(JSON.parse(text.slice(0, nl)));
+    });
+    proc.once('exit', (code) => fail(new Error(`tokenpeer exited with ${code}`)));
+  });
+  return {
+    ...info,
+    /** POSTs to one of the peer's /control endpoints (revoke). */
+    async control(path) {
+      const res = await fetch(`${info.url}/control/${path}`, { method: 'POST' });
+      if (!res.ok) throw new Error(`tokenpeer /control/${path}: ${res.status}`);
+    },
+    /** How many tokens the login endpoint issued. */
+    async logins() {
+      const res = await fetch(`${info.url}/control/logins`);
+      return (await res.json()).logins;
+    },
+    stop: () => proc.kill(),
+  };
+}
+
+/**
  * The system browser for the app's OAuth sign-ins: an endpoint on 127.0.0.1
  * that e2e/open-url.mjs (the app's PATCHBAY_BROWSER) posts each URL to.
  * env() is what the app needs to use it; nextUrl() resolves with the next
