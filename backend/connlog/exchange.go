@@ -142,6 +142,10 @@ type Exchange struct {
 	// ChunksTruncated says more chunks arrived than were kept.
 	ChunksTruncated bool `json:"chunksTruncated,omitempty"`
 
+	// Database is set for KindDatabase exchanges: the attempt to log in to
+	// a database, step by step (see Database).
+	Database *Database `json:"database,omitempty"`
+
 	// RedirectOf is the ID of the exchange whose redirect led here.
 	RedirectOf string `json:"redirectOf"`
 	ErrorClass string `json:"errorClass"`

@@ -26,7 +26,9 @@ const (
 
 // Status classes a Filter accepts. "error" is an exchange that got no usable
 // response: a network, TLS or timeout failure (see Exchange.ErrorClass).
-var statusClasses = map[string]bool{"1xx": true, "2xx": true, "3xx": true, "4xx": true, "5xx": true, "error": true}
+// "ok" is a database attempt that succeeded (database attempts have no HTTP
+// status; a failed one is "error").
+var statusClasses = map[string]bool{"1xx": true, "2xx": true, "3xx": true, "4xx": true, "5xx": true, "error": true, StatusClassOK: true}
 
 // Filter selects exchanges for List. Zero fields do not filter.
 type Filter struct {
@@ -148,7 +150,7 @@ func buildList(f Filter) (string, []any, int, error) {
 	eq("e.run_id", f.RunID)
 	for _, c := range f.StatusClasses {
 		if !statusClasses[c] {
-			return "", nil, 0, apperr.Invalid("statusClasses", "Unknown status class %q: use 2xx, 3xx, 4xx, 5xx or error.", c)
+			return "", nil, 0, apperr.Invalid("statusClasses", "Unknown status class %q: use 2xx, 3xx, 4xx, 5xx, error or ok (a database attempt that succeeded).", c)
 		}
 	}
 	in("e.status_class", f.StatusClasses)

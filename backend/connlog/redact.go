@@ -166,6 +166,20 @@ func eachText(ex Exchange, apply func(string) string) Exchange {
 		t.VerifyError = apply(t.VerifyError)
 		ex.TLS = &t
 	}
+	if ex.Database != nil {
+		d := *ex.Database
+		for _, s := range []*string{&d.Host, &d.Database, &d.User, &d.Path, &d.Params, &d.CheckObject,
+			&d.ServerVersion, &d.CurrentUser, &d.ErrorMessage} {
+			*s = apply(*s)
+		}
+		d.Steps = append([]Step(nil), d.Steps...)
+		for i := range d.Steps {
+			d.Steps[i].SQL = apply(d.Steps[i].SQL)
+			d.Steps[i].Detail = apply(d.Steps[i].Detail)
+			d.Steps[i].Error = apply(d.Steps[i].Error)
+		}
+		ex.Database = &d
+	}
 	return ex
 }
 

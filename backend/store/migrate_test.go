@@ -72,6 +72,19 @@ VALUES ('seed-ex-3', 'seed-run-3', 'seed-conn-1', 'personal', 'test', '2024-05-0
         '', '', 98.25, 37, 310,
         '{"requestHeaders":[{"name":"Authorization","value":"Basic [redacted 24]"}],"responseHeaders":[{"name":"Www-Authenticate","value":"Basic realm=\"Zendesk\""}],"responseBody":"{\"error\":\"Couldn''t authenticate you\"}","note":"é 😀"}');
 `,
+	// 4: status_class knows database attempts ('ok' without a status).
+	4: `
+INSERT INTO exchanges (id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
+    method, url, status, status_text, error_class, error, total_ms, response_body_size, size_bytes, detail_json)
+VALUES ('seed-ex-4a', 'seed-run-4', 'seed-conn-2', 'personal', 'database', '2024-05-08T07:08:10.000000000Z',
+        '2024-05-08T07:08:10.050000000Z', 'CONNECT', 'postgresql://db.example:5432/warehouse?sslmode=require', 0, '',
+        '', '', 42.5, 0, 120,
+        '{"database":{"engine":"postgresql","host":"db.example","port":5432,"user":"ada","steps":[{"name":"connect","status":"ok","startMs":0,"durationMs":1.5}]}}'),
+       ('seed-ex-4b', 'seed-run-4b', 'seed-conn-2', 'personal', 'database', '2024-05-08T07:09:10.000000000Z',
+        '2024-05-08T07:09:10.050000000Z', 'CONNECT', 'postgresql://db.example:5432/warehouse', 0, '',
+        'auth', 'password authentication failed for user "ada" (28P01)', 12.5, 0, 90,
+        '{"database":{"engine":"postgresql","errorCode":"28P01","steps":[]}}');
+`,
 }
 
 func embedded(t *testing.T) []migration {
