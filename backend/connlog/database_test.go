@@ -19,7 +19,7 @@ func dbExchange(id string, sec int, errClass, code, msg string) connlog.Exchange
 		StartedAt: t0.Add(time.Duration(sec) * time.Second), Method: "CONNECT",
 		URL:         "postgresql://127.0.0.1:5432/warehouse?sslmode=require",
 		RequestBody: "SELECT 1\nSELECT version()", ContentType: "text/plain",
-		ErrorClass:  errClass, Error: msg,
+		ErrorClass: errClass, Error: msg,
 		Database: &connlog.Database{
 			Engine: "postgresql", Host: "127.0.0.1", Port: 5432, Database: "warehouse", User: "ada",
 			Steps:     []connlog.Step{{Name: "connect", Status: connlog.StepOK, DurationMs: 0.4, Detail: "127.0.0.1:5432"}},
