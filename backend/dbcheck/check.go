@@ -548,5 +548,6 @@ func isTLSError(err error) bool {
 	}
 	msg := err.Error()
 	return strings.Contains(msg, "refused TLS") || strings.Contains(msg, "does not support TLS") ||
-		strings.Contains(msg, "tls:") || strings.Contains(msg, "TLS Handshake failed")
+		strings.Contains(msg, "does not support encryption") || strings.Contains(msg, "tls:") ||
+		strings.Contains(msg, "TLS Handshake failed")
 }
