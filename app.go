@@ -30,13 +30,14 @@ func (a *App) startup(ctx context.Context) {
 	home, err := datahome.Resolve()
 	if err == nil {
 		err = a.backend.Start(ctx, services.Options{
-			Home:            home,
-			Keyring:         vault.System(),
-			KeychainTimeout: keychainTimeout,
-			Emit:            func(ctx context.Context, name string, data ...any) { runtime.EventsEmit(ctx, name, data...) },
-			PickFile:        pickJSONFile,
-			SaveFile:        saveHARFile,
-			OpenBrowser:     openBrowser(os.Getenv("PATCHBAY_BROWSER")),
+			Home:             home,
+			Keyring:          vault.System(),
+			KeychainTimeout:  keychainTimeout,
+			Emit:             func(ctx context.Context, name string, data ...any) { runtime.EventsEmit(ctx, name, data...) },
+			PickFile:         pickJSONFile,
+			PickDatabaseFile: pickDatabaseFile,
+			SaveFile:         saveHARFile,
+			OpenBrowser:      openBrowser(os.Getenv("PATCHBAY_BROWSER")),
 		})
 	}
 	if err != nil {
@@ -80,6 +81,16 @@ func pickJSONFile(ctx context.Context, title string) (string, error) {
 	return runtime.OpenFileDialog(ctx, runtime.OpenDialogOptions{
 		Title:   title,
 		Filters: []runtime.FileFilter{{DisplayName: "Connector definition (*.json)", Pattern: "*.json"}},
+	})
+}
+
+func pickDatabaseFile(ctx context.Context, title string) (string, error) {
+	return runtime.OpenFileDialog(ctx, runtime.OpenDialogOptions{
+		Title: title,
+		Filters: []runtime.FileFilter{
+			{DisplayName: "SQLite database (*.db, *.sqlite, *.sqlite3, *.db3)", Pattern: "*.db;*.sqlite;*.sqlite3;*.db3"},
+			{DisplayName: "All files", Pattern: "*"},
+		},
 	})
 }
 

@@ -161,6 +161,15 @@ func normalize(c catalog.Connector, d Draft, stored, storedSettings map[string]s
 	if err := applyParameters(&r, d, storedSettings); err != nil {
 		return resolved{}, err
 	}
+	if c.IsDatabase() {
+		// A database has a host and port, not a base URL; its settings
+		// are checked as the engine's driver would read them.
+		r.draft.BaseURL = ""
+		if err := checkDatabase(r); err != nil {
+			return resolved{}, err
+		}
+		return r, nil
+	}
 	if err := checkBaseURLShape(r); err != nil {
 		return resolved{}, err
 	}

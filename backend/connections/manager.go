@@ -75,6 +75,9 @@ type Verification struct {
 	RunID     string
 	CheckedAt time.Time
 	Exchanges []connlog.Exchange
+	// ServerVersion is the database server's version banner (database
+	// connections only).
+	ServerVersion string
 }
 
 // SaveResult tells whether a save happened. A failing verification is not
@@ -406,6 +409,9 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	}()
 
 	run := m.newRunLog(ctx, workspaceID, connectionID, runID, onExchange)
+	if r.connector.IsDatabase() {
+		return m.verifyDatabase(ctx, run, *r, runID), tokenOutcome{}, nil
+	}
 	base, err := m.apiTransport(*r)
 	if err != nil {
 		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}, tokenOutcome{}, nil

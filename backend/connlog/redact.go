@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -141,11 +142,12 @@ func (r *Redactor) Values(ex Exchange) Exchange {
 // are copied so the caller's exchange is left as it was.
 func eachText(ex Exchange, apply func(string) string) Exchange {
 	ex.URL = apply(ex.URL)
-	ex.RequestHeaders = append([]Header(nil), ex.RequestHeaders...)
+	// Clone keeps an empty list empty rather than null, for the UI.
+	ex.RequestHeaders = slices.Clone(ex.RequestHeaders)
 	for i := range ex.RequestHeaders {
 		ex.RequestHeaders[i].Value = apply(ex.RequestHeaders[i].Value)
 	}
-	ex.ResponseHeaders = append([]Header(nil), ex.ResponseHeaders...)
+	ex.ResponseHeaders = slices.Clone(ex.ResponseHeaders)
 	for i := range ex.ResponseHeaders {
 		ex.ResponseHeaders[i].Value = apply(ex.ResponseHeaders[i].Value)
 	}

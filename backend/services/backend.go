@@ -27,8 +27,11 @@ type Options struct {
 	KeychainTimeout time.Duration
 	Emit            Emitter
 	PickFile        FilePicker
-	SaveFile        FileSaver
-	Transport       http.RoundTripper // nil: a fresh default transport per verification
+	// PickDatabaseFile asks for a SQLite database file (SQLite
+	// connections' path); nil: the person types the path.
+	PickDatabaseFile FilePicker
+	SaveFile         FileSaver
+	Transport        http.RoundTripper // nil: a fresh default transport per verification
 	// OpenBrowser opens OAuth authorization URLs in the system browser (the
 	// app: github.com/pkg/browser; tests: an HTTP client acting as one).
 	OpenBrowser func(url string) error
@@ -116,6 +119,7 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 	})
 	b.Connectors.start(ctx, cat, paths.Connectors, o.PickFile)
 	b.Connections.start(ctx, b.Manager, ws.ID, o.Emit)
+	b.Connections.pickDatabase = o.PickDatabaseFile
 	b.Logs.start(ctx, connLog, b.Manager, st, ws.ID, o.SaveFile, logger)
 	b.App.start(ctx, paths, ws, v, warnings)
 	logger.Info("started", "version", Version, "dataDir", paths.Root)

@@ -32,6 +32,8 @@ type ConnectionService struct {
 	manager   *connections.Manager
 	workspace func() string
 	emit      Emitter
+	// pickDatabase is the file dialog of PickDatabaseFile (nil: none).
+	pickDatabase FilePicker
 }
 
 func NewConnectionService() *ConnectionService { return &ConnectionService{} }
@@ -228,17 +230,18 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 
 func verificationDTO(v connections.Verification) VerificationDTO {
 	return VerificationDTO{
-		RunID:      v.RunID,
-		Status:     string(v.Status),
-		Code:       v.Code,
-		Summary:    v.Summary,
-		Advice:     v.Advice,
-		Field:      v.Field,
-		Identity:   v.Identity,
-		HTTPStatus: v.HTTPStatus,
-		DurationMs: float64(v.Duration.Microseconds()) / 1000,
-		CheckedAt:  rfc3339(&v.CheckedAt),
-		Exchanges:  nonNil(v.Exchanges),
+		RunID:         v.RunID,
+		Status:        string(v.Status),
+		Code:          v.Code,
+		Summary:       v.Summary,
+		Advice:        v.Advice,
+		Field:         v.Field,
+		Identity:      v.Identity,
+		HTTPStatus:    v.HTTPStatus,
+		DurationMs:    float64(v.Duration.Microseconds()) / 1000,
+		CheckedAt:     rfc3339(&v.CheckedAt),
+		Exchanges:     nonNil(v.Exchanges),
+		ServerVersion: v.ServerVersion,
 	}
 }
 

@@ -59,6 +59,10 @@ type VerificationDTO struct {
 	DurationMs float64            `json:"durationMs"`
 	CheckedAt  string             `json:"checkedAt"`
 	Exchanges  []connlog.Exchange `json:"exchanges"`
+	// ServerVersion is the database server's version banner, for database
+	// connections that got as far as logging in ("" otherwise); Identity
+	// is then the current user.
+	ServerVersion string `json:"serverVersion,omitempty"`
 }
 
 // SaveResultDTO tells whether a save happened; a failing verification is not

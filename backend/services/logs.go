@@ -109,6 +109,10 @@ func (s *LogService) CopyAsCurl(id string, includeSecrets bool) (string, error) 
 	if err != nil {
 		return "", toUI(err)
 	}
+	if ex.Kind == connlog.KindDatabase {
+		return "", toUI(apperr.New(apperr.Validation, "A database login is not an HTTP request, so there is no curl command for it. "+
+			"Its statements are in the request body; test the connection again to repeat it."))
+	}
 	if includeSecrets {
 		if ex, err = s.withSecrets(ex); err != nil {
 			return "", toUI(err)
@@ -317,7 +321,14 @@ func (s *LogService) har(scope HARScope) ([]byte, string, error) {
 		}
 		name = "log"
 	}
-	data, err := har.Build(list, Version)
+	// HAR holds HTTP exchanges only: database logins are left out, and a
+	// scope of nothing else is refused rather than exported empty.
+	httpOnly := slices.DeleteFunc(slices.Clone(list), func(ex connlog.Exchange) bool { return ex.Kind == connlog.KindDatabase })
+	if len(httpOnly) == 0 && len(list) > 0 {
+		return nil, "", apperr.New(apperr.Validation, "HAR holds HTTP exchanges only, and this holds database logins only: there is nothing to export. "+
+			"Their details are in the connection log.")
+	}
+	data, err := har.Build(httpOnly, Version)
 	if err != nil {
 		return nil, "", err
 	}

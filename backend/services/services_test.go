@@ -529,6 +529,39 @@ func TestSecretsNeverLeak(t *testing.T) {
 		require.NoError(t, err)
 		returned = append(returned, rt, last, got)
 	}
+	// A database login whose password is the planted secret: saved,
+	// retested and logged; and the planted secret as a wrong password,
+	// so the failure path (the server's error, the diagnosis) is searched
+	// too.
+	pg := databases.Postgres(t)
+	require.NoError(t, pg.Admin(`DROP ROLE IF EXISTS leak_user`, `CREATE ROLE leak_user LOGIN PASSWORD '`+planted+`'`))
+	dbDraft := pgDraft(pg, "Database", planted)
+	dbDraft.Settings["username"] = "leak_user"
+	v, err := svc.TestConnection(dbDraft, "")
+	require.NoError(t, err)
+	require.Equal(t, "connected", v.Status, v.Summary)
+	res, err := svc.SaveConnection(dbDraft, true, "")
+	require.NoError(t, err)
+	require.True(t, res.Saved, "%+v", res.Verification)
+	rt, err := svc.RetestConnection(res.Connection.ID, "")
+	require.NoError(t, err)
+	last, err := svc.LastRun(res.Connection.ID)
+	require.NoError(t, err)
+	require.Len(t, last, 1)
+	require.Equal(t, "database", last[0].Kind)
+	got, err := svc.GetConnection(res.Connection.ID)
+	require.NoError(t, err)
+	wrong := pgDraft(pg, "Database wrong", planted) // the app user's password is another
+	failed, err := svc.TestConnection(wrong, "")
+	require.NoError(t, err)
+	require.Equal(t, "unauthorized", failed.Code)
+	dbLog, err := e.b.Logs.ListExchanges(LogFilterDTO{Kinds: []string{"database"}})
+	require.NoError(t, err)
+	require.NotEmpty(t, dbLog.Items)
+	dbEntry, err := e.b.Logs.GetExchange(dbLog.Items[0].ID)
+	require.NoError(t, err)
+	returned = append(returned, v, res, rt, last, got, failed, dbLog, dbEntry)
+
 	list, err := svc.ListConnections()
 	require.NoError(t, err)
 	connectors, err := e.b.Connectors.ListConnectors()
@@ -571,6 +604,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 	require.Contains(t, string(dto), "Header key", "the search covers real DTOs")
 	search("values returned to the front end", string(dto))
 	require.Contains(t, e.events.all(), "X-Api-Key", "events carried the recorded exchanges")
+	require.Contains(t, e.events.all(), `"kind":"database"`, "events carried the database logins")
+	require.Contains(t, string(dto), "leak_user", "the search covers the database connection's DTOs")
 	search("events emitted to the front end", e.events.all())
 
 	files, err := filepath.Glob(filepath.Join(e.home, "*"))

@@ -1,0 +1,54 @@
+package connections
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"time"
+
+	"patchbay/backend/catalog"
+	"patchbay/backend/connlog"
+	"patchbay/backend/dbcheck"
+	"patchbay/backend/tmpl"
+	"patchbay/backend/verify"
+)
+
+// checkDatabase validates a database connection's settings and password
+// on every save and test, as dbcheck would read them, so a bad host, port,
+// CA or driver parameter is a validation error naming the field. Values
+// that still hold {{references}} are checked once filled in, at the test.
+func checkDatabase(r resolved) error {
+	for _, v := range r.settings {
+		if tmpl.Has(v) {
+			return nil
+		}
+	}
+	if tmpl.Has(r.secrets[catalog.KeyPassword]) {
+		return nil
+	}
+	_, err := databaseConfig(r)
+	return err
+}
+
+// databaseConfig is the dbcheck configuration of a (filled-in) connection.
+func databaseConfig(r resolved) (dbcheck.Config, error) {
+	return dbcheck.FromSettings(r.connector.Database.Engine, r.settings, r.secrets[catalog.KeyPassword],
+		time.Duration(r.draft.TimeoutSeconds)*time.Second)
+}
+
+// verifyDatabase logs in to the connection's database: one exchange of kind
+// "database", redacted of every secret of the connection, stored in the
+// connection log and streamed like any exchange. r is expanded.
+func (m *Manager) verifyDatabase(ctx context.Context, run *runLog, r resolved, runID string) Verification {
+	cfg, err := databaseConfig(r)
+	if err != nil {
+		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}
+	}
+	out := dbcheck.Check(ctx, cfg, m.Now)
+	ex := out.Exchange
+	ex.RunID, ex.ConnectionID, ex.WorkspaceID = run.meta.RunID, run.meta.ConnectionID, run.meta.WorkspaceID
+	ex = connlog.NewRedactor(connlog.Redaction{Values: slices.Collect(maps.Values(r.secrets))}).Exchange(ex)
+	run.sink(ex)
+	m.trimLog(ctx)
+	return Verification{Result: out.Result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.list(), ServerVersion: out.ServerVersion}
+}
