@@ -252,6 +252,28 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	export class Database {
+	    engine: string;
+	    port?: number;
+	    sslMode?: string;
+	    urlSchemes: string[];
+	    urlExample: string;
+	    file: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Database(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.engine = source["engine"];
+	        this.port = source["port"];
+	        this.sslMode = source["sslMode"];
+	        this.urlSchemes = source["urlSchemes"];
+	        this.urlExample = source["urlExample"];
+	        this.file = source["file"];
+	    }
+	}
 	export class Rule {
 	    kind: string;
 	    status?: number[];
@@ -326,7 +348,9 @@ export namespace catalog {
 	    fields: Field[];
 	    auth: AuthMethod[];
 	    advanced: Field[];
+	    kind: string;
 	    test: TestRequest;
+	    database?: Database;
 	    accounts?: Accounts;
 	    setup: string[];
 	    builtin: boolean;
@@ -348,7 +372,9 @@ export namespace catalog {
 	        this.fields = this.convertValues(source["fields"], Field);
 	        this.auth = this.convertValues(source["auth"], AuthMethod);
 	        this.advanced = this.convertValues(source["advanced"], Field);
+	        this.kind = source["kind"];
 	        this.test = this.convertValues(source["test"], TestRequest);
+	        this.database = this.convertValues(source["database"], Database);
 	        this.accounts = this.convertValues(source["accounts"], Accounts);
 	        this.setup = source["setup"];
 	        this.builtin = source["builtin"];
@@ -372,6 +398,7 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	
 	
 	
 	
@@ -487,6 +514,86 @@ export namespace connlog {
 	        this.data = source["data"];
 	    }
 	}
+	export class Step {
+	    name: string;
+	    status: string;
+	    startMs: number;
+	    durationMs: number;
+	    sql?: string;
+	    detail?: string;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Step(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.startMs = source["startMs"];
+	        this.durationMs = source["durationMs"];
+	        this.sql = source["sql"];
+	        this.detail = source["detail"];
+	        this.error = source["error"];
+	    }
+	}
+	export class Database {
+	    engine: string;
+	    host: string;
+	    port: number;
+	    database: string;
+	    user: string;
+	    path?: string;
+	    sslMode?: string;
+	    params?: string;
+	    checkObject?: string;
+	    serverVersion?: string;
+	    currentUser?: string;
+	    steps: Step[];
+	    errorCode?: string;
+	    errorMessage?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Database(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.engine = source["engine"];
+	        this.host = source["host"];
+	        this.port = source["port"];
+	        this.database = source["database"];
+	        this.user = source["user"];
+	        this.path = source["path"];
+	        this.sslMode = source["sslMode"];
+	        this.params = source["params"];
+	        this.checkObject = source["checkObject"];
+	        this.serverVersion = source["serverVersion"];
+	        this.currentUser = source["currentUser"];
+	        this.steps = this.convertValues(source["steps"], Step);
+	        this.errorCode = source["errorCode"];
+	        this.errorMessage = source["errorMessage"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class TLSInfo {
 	    version: string;
 	    cipherSuite: string;
@@ -596,6 +703,7 @@ export namespace connlog {
 	    tls?: TLSInfo;
 	    chunks?: Chunk[];
 	    chunksTruncated?: boolean;
+	    database?: Database;
 	    redirectOf: string;
 	    errorClass: string;
 	    error: string;
@@ -635,6 +743,7 @@ export namespace connlog {
 	        this.tls = this.convertValues(source["tls"], TLSInfo);
 	        this.chunks = this.convertValues(source["chunks"], Chunk);
 	        this.chunksTruncated = source["chunksTruncated"];
+	        this.database = this.convertValues(source["database"], Database);
 	        this.redirectOf = source["redirectOf"];
 	        this.errorClass = source["errorClass"];
 	        this.error = source["error"];
@@ -658,6 +767,7 @@ export namespace connlog {
 		    return a;
 		}
 	}
+	
 	
 	export class Summary {
 	    id: string;
@@ -778,6 +888,7 @@ export namespace services {
 	    durationMs: number;
 	    checkedAt: string;
 	    exchanges: connlog.Exchange[];
+	    serverVersion?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new VerificationDTO(source);
@@ -796,6 +907,7 @@ export namespace services {
 	        this.durationMs = source["durationMs"];
 	        this.checkedAt = source["checkedAt"];
 	        this.exchanges = this.convertValues(source["exchanges"], connlog.Exchange);
+	        this.serverVersion = source["serverVersion"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -969,6 +1081,24 @@ export namespace services {
 	    }
 	}
 	
+	export class DatabaseURLDTO {
+	    settings: Record<string, string>;
+	    password: string;
+	    hasPassword: boolean;
+	    ignored: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DatabaseURLDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.settings = source["settings"];
+	        this.password = source["password"];
+	        this.hasPassword = source["hasPassword"];
+	        this.ignored = source["ignored"];
+	    }
+	}
 	export class LogFilterDTO {
 	    connectionId: string;
 	    runId: string;

@@ -20,6 +20,10 @@ export function ListAccounts(arg1:connections.Draft):Promise<Array<services.Acco
 
 export function ListConnections():Promise<Array<services.ConnectionDTO>>;
 
+export function ParseDatabaseURL(arg1:string,arg2:string):Promise<services.DatabaseURLDTO>;
+
+export function PickDatabaseFile():Promise<string>;
+
 export function ReauthorizeConnection(arg1:string,arg2:string):Promise<services.AuthorizationDTO>;
 
 export function RetestConnection(arg1:string,arg2:string):Promise<services.VerificationDTO>;

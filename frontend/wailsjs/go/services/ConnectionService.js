@@ -34,6 +34,14 @@ export function ListConnections() {
   return window['go']['services']['ConnectionService']['ListConnections']();
 }
 
+export function ParseDatabaseURL(arg1, arg2) {
+  return window['go']['services']['ConnectionService']['ParseDatabaseURL'](arg1, arg2);
+}
+
+export function PickDatabaseFile() {
+  return window['go']['services']['ConnectionService']['PickDatabaseFile']();
+}
+
 export function ReauthorizeConnection(arg1, arg2) {
   return window['go']['services']['ConnectionService']['ReauthorizeConnection'](arg1, arg2);
 }
