@@ -325,7 +325,9 @@ export class ConnectionFormState {
   /** Problems with the secrets' names and values, by row id. */
   get userSecretErrors(): Record<number, string> {
     const errors: Record<number, string> = {};
-    const fieldKeys = new Set(this.allFields.map((f) => f.key));
+    // Only the chosen auth method's fields count: a token request may well
+    // keep its login password as {{password}} although Basic has that field.
+    const fieldKeys = new Set(this.activeFields.map((f) => f.key));
     const seen = new Map<string, number>();
     for (const r of this.userSecrets) {
       const name = r.name.trim();
