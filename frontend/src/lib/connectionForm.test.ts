@@ -65,3 +65,54 @@ describe('ConnectionFormState.dirty', () => {
     expect(form.dirty).toBe(want);
   });
 });
+
+describe('ConnectionFormState user secrets and parameters', () => {
+  const withSecrets: ConnectionDTO = { ...saved, userSecrets: ['password'], parameters: { tenant: 'acme' } };
+
+  it('leaves the stored secrets alone until the list changes', () => {
+    const form = new ConnectionFormState(connector, withSecrets);
+    expect(form.draft().userSecrets).toBeUndefined();
+    expect(form.dirty).toBe(false);
+    expect(form.rememberParameters).toBe(true);
+    expect(form.draft().parameters).toEqual({ tenant: 'acme' });
+  });
+
+  it('sends the complete list: "" keeps a stored value, a typed one replaces it', () => {
+    const form = new ConnectionFormState(connector, withSecrets);
+    const row = form.addUserSecret();
+    form.setUserSecretName(row.id, 'apiKey');
+    form.setUserSecretValue(row.id, 'k-123');
+    expect(form.dirty).toBe(true);
+    expect(form.draft().userSecrets).toEqual({ password: '', apiKey: 'k-123' });
+    const first = form.userSecrets[0];
+    if (!first) throw new Error('no saved row');
+    form.removeUserSecret(first.id);
+    expect(form.draft().userSecrets).toEqual({ apiKey: 'k-123' });
+  });
+
+  it('refuses a bad, duplicate, clashing or empty secret', () => {
+    const form = new ConnectionFormState(connector, null);
+    const names = ['1abc', 'token', 'dup', 'dup', 'empty'];
+    const rows = names.map((n) => {
+      const r = form.addUserSecret();
+      form.setUserSecretName(r.id, n);
+      if (n !== 'empty') form.setUserSecretValue(r.id, 'v');
+      return r;
+    });
+    const errors = form.userSecretErrors;
+    expect(errors[rows[0]!.id]).toMatch(/starts with a letter/);
+    expect(errors[rows[1]!.id]).toMatch(/already a setting/);
+    expect(errors[rows[2]!.id]).toBeUndefined();
+    expect(errors[rows[3]!.id]).toMatch(/Another secret/);
+    expect(errors[rows[4]!.id]).toMatch(/Enter the secret/);
+    expect(form.validate()).toBe(false);
+  });
+
+  it('a secret may take the name of another auth method’s field', () => {
+    const form = new ConnectionFormState(connector, null);
+    const r = form.addUserSecret();
+    form.setUserSecretName(r.id, 'username'); // Basic's field; the form uses bearer
+    form.setUserSecretValue(r.id, 'v');
+    expect(form.userSecretErrors[r.id]).toBeUndefined();
+  });
+});

@@ -96,6 +96,8 @@ export interface CertInfoDTO {
 
 export interface Connector {
   id: string;
+  /** "http" or "database" (a login checked by dbcheck, no test request). */
+  kind?: string;
   name: string;
   category: string;
   description: string;
