@@ -103,6 +103,33 @@ export async function startTokenPeer({ user = 'ada', password = 'e2e-password' }
 }
 
 /**
+ * Starts a real PostgreSQL (e2e/dbpeer: backend/dbcheck/dbtest) on 127.0.0.1;
+ * resolves to {host, port, database, user, password, url, stop}. It stops
+ * and removes its data when its stdin closes.
+ */
+export async function startPostgres({ password = 'e2e-db-password' } = {}) {
+  const proc = spawn(join(root, 'build/bin/e2e-dbpeer'), ['-password', password], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const info = await new Promise((ok, fail) => {
+    let text = '';
+    proc.stdout.on('data', (b) => {
+      text += b.toString();
+      const nl = text.indexOf('\n');
+      if (nl >= 0) ok(JSON.parse(text.slice(0, nl)));
+    });
+    proc.once('exit', (code) => fail(new Error(`dbpeer exited with ${code}`)));
+  });
+  return {
+    ...info,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.stdin.end();
+      await exited;
+    },
+  };
+}
+
+/**
  * The system browser for the app's OAuth sign-ins: an endpoint on 127.0.0.1
  * that e2e/open-url.mjs (the app's PATCHBAY_BROWSER) posts each URL to.
  * env() is what the app needs to use it; nextUrl() resolves with the next

@@ -26,6 +26,7 @@ go build -tags dev,sqlite_fts5 -o build/bin/patchbay-dev .
 go build -o build/bin/e2e-peer ./e2e/peer
 go build -o build/bin/e2e-oauthpeer ./e2e/oauthpeer
 go build -o build/bin/e2e-tokenpeer ./e2e/tokenpeer
+go build -o build/bin/e2e-dbpeer ./e2e/dbpeer
 
 # One private Secret Service and one virtual display for the whole run; the
 # tests start, stop and restart the app inside them.

@@ -189,7 +189,12 @@ export class ConnectionFormState {
 
   /** Whether the connector has no base URL of its own, so the user must give one. */
   get needsBaseUrl(): boolean {
-    return this.connector.baseUrl.trim() === '';
+    return !this.isDatabase && this.connector.baseUrl.trim() === '';
+  }
+
+  /** A database login (host, port, database): no base URL, no test request. */
+  get isDatabase(): boolean {
+    return this.connector.kind === 'database';
   }
 
   get connectorFields(): Field[] {

@@ -1,0 +1,74 @@
+// End to end, in the real app: a PostgreSQL connection against a real
+// PostgreSQL 15 (e2e/dbpeer) goes from Disconnected (wrong password, the
+// server's 28P01 in the diagnosis) to Connected, with the login in the log.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, newHome, shot, startApp, startPostgres } from './harness.mjs';
+
+const WRONG = 'pb-e2e-wrong-db-password';
+let pg, home, app, browser;
+
+before(async () => {
+  pg = await startPostgres({ password: 'pb-e2e-db-password-83f1' });
+  home = newHome();
+  app = await startApp(home.dir);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  await pg?.stop();
+  home?.remove();
+});
+
+const badge = (scope) => scope.getByTestId('status-badge').first();
+
+test('a PostgreSQL connection goes from Disconnected to Connected', async () => {
+  const page = await browser.newPage(app.url, { height: 900 });
+  await page.getByTestId('add-connector').click();
+  await page.getByTestId('picker-search').fill('postgres');
+  await page.getByTestId('connector-option-postgresql').click();
+  const editor = page.getByTestId('connection-editor');
+  await editor.waitFor();
+
+  await editor.getByTestId('field-name').fill('Shop database');
+  await editor.getByTestId('field-host').fill(pg.host);
+  await editor.getByTestId('field-port').fill(String(pg.port));
+  await editor.getByTestId('field-database').fill(pg.database);
+  await editor.getByTestId('field-username').fill(pg.user);
+  await editor.getByTestId('field-password').fill(WRONG);
+  await shot(page, 'db-01-editor');
+
+  // Save logs in first: the wrong password is refused by the server itself.
+  await editor.getByTestId('save-button').click();
+  const result = editor.getByTestId('test-result');
+  await result.getByText('Disconnected', { exact: true }).waitFor();
+  await editor.getByTestId('save-blocked').waitFor();
+  assert.match(await editor.getByTestId('test-summary').innerText(), /password/i);
+  assert.ok(!(await editor.innerText()).includes(WRONG), 'the password is not echoed');
+  await result.scrollIntoViewIfNeeded();
+  await shot(page, 'db-02-wrong-password');
+
+  await editor.getByTestId('field-password').fill(pg.password);
+  await editor.getByTestId('save-button').click();
+  await editor.waitFor({ state: 'detached' });
+  const card = page.getByTestId('connector-card-postgresql');
+  await badge(card).getByText('Connected', { exact: true }).waitFor();
+  await shot(page, 'db-03-card-connected');
+
+  // The log holds both logins as database entries, the password nowhere.
+  await card.getByTestId('view-log').click();
+  await page.getByTestId('log-page').waitFor();
+  const rows = page.getByTestId('log-row');
+  await rows.first().waitFor();
+  const kinds = await rows.evaluateAll((els) => els.map((e) => e.dataset.kind));
+  assert.ok(kinds.length >= 2 && kinds.every((k) => k === 'database'), kinds.join(', '));
+  await rows.last().click();
+  await page.getByTestId('log-detail').waitFor();
+  const text = await page.locator('body').innerText();
+  assert.match(text, /28P01/);
+  assert.ok(!text.includes(pg.password) && !text.includes(WRONG), 'no password in the log');
+  await shot(page, 'db-04-log');
+  assert.deepEqual(browser.errors, []);
+});
