@@ -64,10 +64,12 @@ test('a PostgreSQL connection goes from Disconnected to Connected', async () => 
   await rows.first().waitFor();
   const kinds = await rows.evaluateAll((els) => els.map((e) => e.dataset.kind));
   assert.ok(kinds.length >= 2 && kinds.every((k) => k === 'database'), kinds.join(', '));
+  assert.match(await rows.first().innerText(), /\bOK\b/, 'the login that worked reads OK');
   await rows.last().click();
   await page.getByTestId('log-detail').waitFor();
   const text = await page.locator('body').innerText();
   assert.match(text, /28P01/);
+  assert.equal(await page.getByTestId('copy-curl').count(), 0, 'no cURL for a database login');
   assert.ok(!text.includes(pg.password) && !text.includes(WRONG), 'no password in the log');
   await shot(page, 'db-04-log');
   assert.deepEqual(browser.errors, []);

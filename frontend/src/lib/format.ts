@@ -50,6 +50,11 @@ const errorClassLabels: Record<string, string> = {
   timeout: 'Timeout',
   tls: 'TLS',
   canceled: 'Canceled',
+  // A database login's failures (dbcheck): the server answered, and said no.
+  auth: 'Login',
+  database: 'Database',
+  permission: 'Permission',
+  server: 'Server',
   other: 'Error',
 };
 
@@ -64,6 +69,8 @@ const errorClassHelp: Record<string, string> = {
   timeout: 'No answer came in time. The service may be slow or a firewall may be dropping the request.',
   tls: 'The secure connection could not be set up. See the TLS tab for the certificate the server presented.',
   canceled: 'The request was canceled before it finished.',
+  auth: 'The database server refused the login: see the server’s error code and message.',
+  permission: 'The login worked, but the user may not read what the connection checks.',
 };
 
 /** What a network error class means, in plain words; "" when unknown. */
