@@ -33,11 +33,16 @@ test('a PostgreSQL connection goes from Disconnected to Connected', async () => 
   await editor.waitFor();
 
   await editor.getByTestId('field-name').fill('Shop database');
-  await editor.getByTestId('field-host').fill(pg.host);
-  await editor.getByTestId('field-port').fill(String(pg.port));
-  await editor.getByTestId('field-database').fill(pg.database);
-  await editor.getByTestId('field-username').fill(pg.user);
-  await editor.getByTestId('field-password').fill(WRONG);
+  // A connection URL fills the fields (its password goes to the password field only).
+  await editor.getByTestId('field-connectionUrl').fill(`postgres://${pg.user}:${WRONG}@${pg.host}:${pg.port}/${pg.database}?sslmode=prefer`);
+  await editor.getByTestId('fill-from-url').click();
+  await editor.getByTestId('url-filled').waitFor();
+  assert.equal(await editor.getByTestId('field-host').inputValue(), pg.host);
+  assert.equal(await editor.getByTestId('field-port').inputValue(), String(pg.port));
+  assert.equal(await editor.getByTestId('field-database').inputValue(), pg.database);
+  assert.equal(await editor.getByTestId('field-username').inputValue(), pg.user);
+  assert.equal(await editor.getByTestId('field-password').inputValue(), WRONG);
+  assert.equal(await editor.getByTestId('field-connectionUrl').inputValue(), '', 'the URL is not kept');
   await shot(page, 'db-01-editor');
 
   // Save logs in first: the wrong password is refused by the server itself.

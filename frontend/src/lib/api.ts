@@ -223,6 +223,28 @@ export function listAccounts(draft: ConnectionDraft): Promise<AccountDTO[]> {
   });
 }
 
+/** What a database connection URL fills in; the password goes to the keychain only if saved. */
+export interface DatabaseURL {
+  /** Settings the URL gives; a key it lacks keeps the form's value. */
+  settings: Record<string, string>;
+  password: string;
+  hasPassword: boolean;
+  /** URL parts Patchbay does not use, with why. */
+  ignored: string[];
+}
+
+export function parseDatabaseURL(connectorId: string, url: string): Promise<DatabaseURL> {
+  return call(async () => {
+    const r = await connectionService.ParseDatabaseURL(connectorId, url);
+    return { settings: r.settings ?? {}, password: r.password ?? '', hasPassword: !!r.hasPassword, ignored: r.ignored ?? [] };
+  });
+}
+
+/** Go's open-file dialog for a SQLite file; "" when the user cancels. */
+export function pickDatabaseFile(): Promise<string> {
+  return call(() => connectionService.PickDatabaseFile());
+}
+
 export function deleteConnection(id: string): Promise<void> {
   return call(() => connectionService.DeleteConnection(id));
 }

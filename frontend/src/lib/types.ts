@@ -98,6 +98,8 @@ export interface Connector {
   id: string;
   /** "http" or "database" (a login checked by dbcheck, no test request). */
   kind?: string;
+  /** Database connectors: the engine, its URL form, whether it is a file (SQLite). */
+  database?: { engine: string; urlSchemes?: string[] | null; urlExample?: string; file?: boolean } | null;
   name: string;
   category: string;
   description: string;
