@@ -5,8 +5,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
+
+	"patchbay/backend/origin"
 )
 
 // maxAuthIntBody bounds the body read to hash for qop auth-int.
@@ -37,7 +38,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if next == nil {
 		next = http.DefaultTransport
 	}
-	if !sameOrigin(t.Origin, req.URL) {
+	if !origin.Same(t.Origin, req.URL) {
 		return next.RoundTrip(req)
 	}
 	if c, nc := t.known(); c != nil {
@@ -126,21 +127,4 @@ func methodOf(req *http.Request) string {
 		return http.MethodGet
 	}
 	return req.Method
-}
-
-func sameOrigin(a, b *url.URL) bool {
-	if a == nil || b == nil {
-		return false
-	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && portOf(a) == portOf(b)
-}
-
-func portOf(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	if strings.EqualFold(u.Scheme, "https") {
-		return "443"
-	}
-	return "80"
 }

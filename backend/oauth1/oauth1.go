@@ -28,6 +28,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
+	"patchbay/backend/origin"
 	"patchbay/backend/tlsconf"
 )
 
@@ -193,25 +194,8 @@ type originTransport struct {
 }
 
 func (t *originTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if !sameOrigin(t.origin, req.URL) {
+	if !origin.Same(t.origin, req.URL) {
 		return t.next.RoundTrip(req)
 	}
 	return t.signing.RoundTrip(req)
-}
-
-func sameOrigin(a, b *url.URL) bool {
-	if a == nil || b == nil {
-		return false
-	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && portOf(a) == portOf(b)
-}
-
-func portOf(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	if strings.EqualFold(u.Scheme, "https") {
-		return "443"
-	}
-	return "80"
 }

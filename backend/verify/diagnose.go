@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"patchbay/backend/catalog"
+	"patchbay/backend/origin"
 )
 
 // diagnose explains a request that got no HTTP answer. parent is the caller's
@@ -23,7 +24,7 @@ import (
 // may carry an API key.
 func diagnose(parent context.Context, err error, u *url.URL, timeout time.Duration) Result {
 	host := u.Hostname()
-	hostPort := net.JoinHostPort(host, portOf(u))
+	hostPort := net.JoinHostPort(host, origin.Port(u))
 
 	if errors.Is(err, errRedirectLoop) {
 		var detail string

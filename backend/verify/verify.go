@@ -30,6 +30,7 @@ import (
 	"patchbay/backend/auth"
 	"patchbay/backend/catalog"
 	"patchbay/backend/digest"
+	"patchbay/backend/origin"
 )
 
 // Status is the verdict on a connection.
@@ -796,7 +797,7 @@ func checkRedirect(secretHeaders, secretParams []string) func(*http.Request, []*
 				return fmt.Errorf("%w: %s redirected back to itself", errRedirectLoop, req.URL.EscapedPath())
 			}
 		}
-		if sameOrigin(via[0].URL, req.URL) {
+		if origin.Same(via[0].URL, req.URL) {
 			// Go does not carry the query across a redirect: put a query
 			// API key back for its own origin (e.g. /me → /me/), or the
 			// hop would look like rejected credentials.
@@ -828,20 +829,6 @@ func checkRedirect(secretHeaders, secretParams []string) func(*http.Request, []*
 }
 
 var errRedirectLoop = errors.New("redirect loop")
-
-func sameOrigin(a, b *url.URL) bool {
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && portOf(a) == portOf(b)
-}
-
-func portOf(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	if strings.EqualFold(u.Scheme, "https") {
-		return "443"
-	}
-	return "80"
-}
 
 // scrub removes any secret value (raw, percent-encoded, or as a Basic
 // credential) from the human-facing text of a Result: a server may echo a
