@@ -151,6 +151,22 @@ func (r runAs) command(name string, args ...string) *exec.Cmd {
 	return cmd
 }
 
+// newServer is what every engine starts with: the system user it runs as
+// (the Debian package pkg creates it) and its own temp dir, as a Server that
+// Stop cleans up.
+func newServer(o Options, engine, userName, pkg string, stopSig syscall.Signal) (*Server, runAs, error) {
+	as, err := systemUser(userName, pkg)
+	if err != nil {
+		return nil, runAs{}, err
+	}
+	dir, err := as.tempDir("patchbay-" + engine + "-")
+	if err != nil {
+		return nil, runAs{}, err
+	}
+	return &Server{Engine: engine, Host: "127.0.0.1", Database: o.Database, User: o.User, Password: o.Password,
+		dir: dir, logFile: filepath.Join(dir, "server.log"), stopSig: stopSig}, as, nil
+}
+
 // tempDir makes the server's temp dir, owned by r, under TMPDIR (or /tmp).
 func (r runAs) tempDir(prefix string) (string, error) {
 	dir, err := os.MkdirTemp("", prefix)

@@ -45,16 +45,11 @@ func StartMariaDB(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	as, err := systemUser("mysql", "mariadb-server")
+	s, as, err := newServer(o, "mariadb", "mysql", "mariadb-server", syscall.SIGTERM)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := as.tempDir("patchbay-mariadb-")
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{Engine: "mariadb", Host: "127.0.0.1", Database: o.Database, User: o.User, Password: o.Password,
-		dir: dir, logFile: filepath.Join(dir, "server.log"), stopSig: syscall.SIGTERM}
+	dir := s.dir
 	fail := func(err error) (*Server, error) {
 		_ = s.Stop()
 		return nil, err

@@ -53,18 +53,13 @@ func StartPostgres(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	as, err := systemUser("postgres", "postgresql")
-	if err != nil {
-		return nil, err
-	}
-	dir, err := as.tempDir("patchbay-pg-")
-	if err != nil {
-		return nil, err
-	}
-	s := &Server{Engine: "postgresql", Host: "127.0.0.1", Database: o.Database, User: o.User, Password: o.Password,
-		dir: dir, logFile: filepath.Join(dir, "server.log"), stopSig: syscall.SIGQUIT}
 	// SIGQUIT is PostgreSQL's immediate shutdown: a test cluster needs no
 	// checkpoint, and it is removed right after.
+	s, as, err := newServer(o, "postgresql", "postgres", "postgresql", syscall.SIGQUIT)
+	if err != nil {
+		return nil, err
+	}
+	dir := s.dir
 	fail := func(err error) (*Server, error) {
 		_ = s.Stop()
 		return nil, err
