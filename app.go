@@ -11,8 +11,8 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"patchbay/backend/datahome"
+	"patchbay/backend/secrets/keychain"
 	"patchbay/backend/services"
-	"patchbay/backend/vault"
 )
 
 // keychainTimeout bounds every keychain call: D-Bus can hang on a locked keyring.
@@ -31,7 +31,7 @@ func (a *App) startup(ctx context.Context) {
 	if err == nil {
 		err = a.backend.Start(ctx, services.Options{
 			Home:             home,
-			Keyring:          vault.System(),
+			Keyring:          keychain.System(),
 			KeychainTimeout:  keychainTimeout,
 			Emit:             func(ctx context.Context, name string, data ...any) { runtime.EventsEmit(ctx, name, data...) },
 			PickFile:         pickJSONFile,

@@ -70,7 +70,7 @@ export async function startOAuthPeer({ port = 0, accessTtl = '1h' } = {}) {
 }
 
 /**
- * Starts the API with a login endpoint (e2e/tokenpeer: backend/tokenreq/
+ * Starts the API with a login endpoint (e2e/tokenpeer: backend/auth/tokenreq/
  * tokenreqtest over HTTP and HTTPS); resolves to {url, tlsUrl, caPem,
  * control(path), stop}.
  */
@@ -103,7 +103,7 @@ export async function startTokenPeer({ user = 'ada', password = 'e2e-password' }
 }
 
 /**
- * Starts a real PostgreSQL (e2e/dbpeer: backend/dbcheck/dbtest) on 127.0.0.1;
+ * Starts a real PostgreSQL (e2e/dbpeer: backend/verify/dbcheck/dbtest) on 127.0.0.1;
  * resolves to {host, port, database, user, password, url, stop}. It stops
  * and removes its data when its stdin closes.
  */

@@ -19,7 +19,7 @@ die() { say "$*"; exit 1; }
 # Packages to build and run the app, and the real parts the tests use.
 run_pkgs=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev)
 # postgresql and mariadb-server are the real database servers the database
-# tests start on temp dirs and free ports (backend/dbcheck/dbtest); a system
+# tests start on temp dirs and free ports (backend/verify/dbcheck/dbtest); a system
 # service the packages may start on 5432 or 3306 is never used.
 test_pkgs=(gnome-keyring dbus-daemon dbus-x11 libsecret-tools chromium xvfb xauth imagemagick
 	fonts-dejavu-core curl postgresql mariadb-server)

@@ -15,7 +15,7 @@
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
-	echo "usage: $0 CMD [ARGS...]   (e.g. $0 go test ./backend/vault/)" >&2
+	echo "usage: $0 CMD [ARGS...]   (e.g. $0 go test ./backend/secrets/keychain/)" >&2
 	exit 2
 fi
 

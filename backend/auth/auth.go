@@ -40,9 +40,9 @@ import (
 	"strings"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/auth/digest"
+	"patchbay/backend/auth/oauth1"
 	"patchbay/backend/catalog"
-	"patchbay/backend/digest"
-	"patchbay/backend/oauth1"
 )
 
 // Apply sets the credentials of method m on req. It never logs or returns a

@@ -74,7 +74,7 @@ const (
 
 // OAuth token keys. They are not form fields: the token endpoint fills them,
 // and they live in the keychain with the connection's other secrets (the
-// vault splits them when they are large), never in SQLite.
+// keychain splits them when they are large), never in SQLite.
 const (
 	KeyAccessToken   = "accessToken"
 	KeyRefreshToken  = "refreshToken"

@@ -8,9 +8,9 @@ import (
 
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
-	"patchbay/backend/dbcheck"
 	"patchbay/backend/tmpl"
 	"patchbay/backend/verify"
+	"patchbay/backend/verify/dbcheck"
 )
 
 // checkDatabase validates a database connection's settings and password

@@ -8,10 +8,10 @@ import (
 	"unicode/utf8"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/auth/oauth1"
+	"patchbay/backend/auth/oauth2"
 	"patchbay/backend/catalog"
 	"patchbay/backend/jsexpr"
-	"patchbay/backend/oauth"
-	"patchbay/backend/oauth1"
 	"patchbay/backend/tlsconf"
 	"patchbay/backend/tmpl"
 	"patchbay/backend/verify"
@@ -204,7 +204,7 @@ func normalize(c catalog.Connector, d Draft, stored, storedSettings map[string]s
 		// broken endpoint or CA would only surface minutes later, in the
 		// browser.
 		if ca := r.settings[catalog.KeyTokenCA]; ca != "" {
-			if _, err := oauth.ParseCA(ca); err != nil {
+			if _, err := oauth2.ParseCA(ca); err != nil {
 				return resolved{}, err
 			}
 		}

@@ -3,9 +3,9 @@ package connections
 import (
 	"net/http"
 
+	"patchbay/backend/auth/tokenreq"
 	"patchbay/backend/catalog"
 	"patchbay/backend/tlsconf"
-	"patchbay/backend/tokenreq"
 )
 
 // The connection-level TLS fields, as errors name them.

@@ -21,15 +21,15 @@ import (
 	"patchbay/backend/auth"
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
+	"patchbay/backend/secrets"
 	"patchbay/backend/store"
-	"patchbay/backend/vault"
 	"patchbay/backend/verify"
 )
 
 // Deps are the pieces a Manager works with; tests pass real ones built on temp dirs.
 type Deps struct {
 	Store     *store.Store
-	Vault     *vault.Vault
+	Secrets   secrets.Store // the OS keychain in the app
 	Catalog   *catalog.Catalog
 	Log       *connlog.Log
 	Verifier  *verify.Verifier
@@ -305,7 +305,7 @@ func (m *Manager) SweepOrphans(ctx context.Context) (int, error) {
 	}
 	swept := 0
 	for _, ref := range refs {
-		if err := m.Vault.Delete(ctx, ref); err != nil {
+		if err := m.Secrets.Delete(ctx, ref); err != nil {
 			return swept, err
 		}
 		if err := m.Store.ForgetSecretRef(ctx, ref); err != nil {
@@ -362,8 +362,8 @@ func (m *Manager) secretsOf(ctx context.Context, c store.Connection) (map[string
 	if c.SecretRef == "" {
 		return map[string]string{}, nil
 	}
-	s, err := m.Vault.Get(ctx, c.SecretRef)
-	if errors.Is(err, vault.ErrNotFound) {
+	s, err := m.Secrets.Get(ctx, c.SecretRef)
+	if errors.Is(err, secrets.ErrNotFound) {
 		// The keychain lost the entry (reset, another machine): the connection
 		// stays, and verification reports the credentials as missing.
 		m.Logger.Warn("keychain entry missing", "connection", c.ID)
@@ -592,7 +592,7 @@ func (m *Manager) writeSecrets(ctx context.Context, id string, secrets map[strin
 	if err := m.Store.RecordSecretRef(ctx, ref, id); err != nil {
 		return "", err
 	}
-	if err := m.Vault.Put(ctx, ref, secrets); err != nil {
+	if err := m.Secrets.Put(ctx, ref, secrets); err != nil {
 		m.forgetRef(ctx, ref)
 		return "", err
 	}
@@ -605,7 +605,7 @@ func (m *Manager) dropSecrets(ctx context.Context, ref string) {
 	if ref == "" {
 		return
 	}
-	if err := m.Vault.Delete(ctx, ref); err != nil {
+	if err := m.Secrets.Delete(ctx, ref); err != nil {
 		m.Logger.Warn("delete keychain entry; will retry at start-up", "ref", ref, "error", apperr.CodeOf(err))
 		return
 	}

@@ -16,9 +16,9 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth"
+	"patchbay/backend/auth/oauth2"
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
-	"patchbay/backend/oauth"
 	"patchbay/backend/store"
 	"patchbay/backend/verify"
 )
@@ -81,7 +81,7 @@ func carryTokens(r *resolved, d Draft, stored, storedSettings map[string]string)
 // needs: the connector's endpoints (templates filled from the settings, or
 // the person's own URLs for the generic connector), scopes, parameters,
 // client authentication and redirect.
-func oauthConfig(r resolved) (oauth.Config, error) {
+func oauthConfig(r resolved) (oauth2.Config, error) {
 	m := r.method
 	o := catalog.OAuth{}
 	if m.OAuth != nil {
@@ -92,36 +92,36 @@ func oauthConfig(r resolved) (oauth.Config, error) {
 	if m.Configurable {
 		authURL, tokenURL = s[catalog.KeyAuthorizationURL], s[catalog.KeyTokenURL]
 	}
-	cfg := oauth.Config{
+	cfg := oauth2.Config{
 		ClientID:       s[catalog.KeyClientID],
 		ClientSecret:   r.secrets[catalog.KeyClientSecret],
-		Scopes:         oauth.SplitScopes(s[catalog.KeyScopes]),
+		Scopes:         oauth2.SplitScopes(s[catalog.KeyScopes]),
 		ScopeSeparator: o.ScopeSeparator,
 		ClientAuth:     s[catalog.KeyClientAuth],
 	}
 	var err error
 	if cfg.TokenURL, err = endpoint(r, tokenURL, catalog.KeyTokenURL, "token URL"); err != nil {
-		return oauth.Config{}, err
+		return oauth2.Config{}, err
 	}
 	if m.Type == catalog.AuthOAuth2Code {
 		if cfg.AuthURL, err = endpoint(r, authURL, catalog.KeyAuthorizationURL, "authorization URL"); err != nil {
-			return oauth.Config{}, err
+			return oauth2.Config{}, err
 		}
 		params, err := catalog.ParseParams(s[catalog.KeyAuthParams])
 		if err != nil {
-			return oauth.Config{}, apperr.Invalid(catalog.KeyAuthParams, "Extra authorization parameters: %v.", err)
+			return oauth2.Config{}, apperr.Invalid(catalog.KeyAuthParams, "Extra authorization parameters: %v.", err)
 		}
 		for k := range params {
 			if catalog.ReservedAuthParam(k) {
-				return oauth.Config{}, apperr.Invalid(catalog.KeyAuthParams, "Extra authorization parameters: Patchbay sets %s itself; remove that line.", k)
+				return oauth2.Config{}, apperr.Invalid(catalog.KeyAuthParams, "Extra authorization parameters: Patchbay sets %s itself; remove that line.", k)
 			}
 		}
 		cfg.AuthParams = params
-		cfg.Redirect = oauth.Redirect{Host: s[catalog.KeyRedirectHost], Path: s[catalog.KeyRedirectPath]}
+		cfg.Redirect = oauth2.Redirect{Host: s[catalog.KeyRedirectHost], Path: s[catalog.KeyRedirectPath]}
 		if p := s[catalog.KeyRedirectPort]; p != "" {
 			n, err := strconv.Atoi(p)
 			if err != nil || n < 1024 || n > 65535 {
-				return oauth.Config{}, apperr.Invalid(catalog.KeyRedirectPort, "Enter a redirect port from 1024 to 65535, or leave it empty for any free port.")
+				return oauth2.Config{}, apperr.Invalid(catalog.KeyRedirectPort, "Enter a redirect port from 1024 to 65535, or leave it empty for any free port.")
 			}
 			cfg.Redirect.Port = n
 		}
@@ -183,7 +183,7 @@ func firstNonEmpty(values ...string) string {
 
 // setToken puts a granted token into r: the token itself in the secrets
 // (keychain), its non-secret facts in the settings.
-func setToken(r *resolved, t oauth.Token, now time.Time) {
+func setToken(r *resolved, t oauth2.Token, now time.Time) {
 	set := func(m map[string]string, k, v string) {
 		if v == "" {
 			delete(m, k)
@@ -218,8 +218,8 @@ func setToken(r *resolved, t oauth.Token, now time.Time) {
 }
 
 // storedToken reads the token kept in r's secrets.
-func storedToken(r resolved) oauth.Token {
-	t := oauth.Token{
+func storedToken(r resolved) oauth2.Token {
+	t := oauth2.Token{
 		AccessToken:  r.secrets[catalog.KeyAccessToken],
 		RefreshToken: r.secrets[catalog.KeyRefreshToken],
 		TokenType:    r.secrets[catalog.KeyTokenType],
@@ -241,7 +241,7 @@ func storedToken(r resolved) oauth.Token {
 
 // baseURLFromToken is the API base URL a token answer named, when the
 // connector says which field holds it (Salesforce's instance_url).
-func baseURLFromToken(r resolved, t oauth.Token) string {
+func baseURLFromToken(r resolved, t oauth2.Token) string {
 	if r.method.OAuth == nil || r.method.OAuth.BaseURLFromToken == "" {
 		return ""
 	}
@@ -295,7 +295,7 @@ func (k *tokenSteps) token(ctx context.Context, retry bool) (verify.AccessToken,
 		if err != nil {
 			return verify.AccessToken{}, err
 		}
-		t, err := oauth.ClientCredentials(ctx, client, cfg)
+		t, err := oauth2.ClientCredentials(ctx, client, cfg)
 		if err != nil {
 			return verify.AccessToken{}, err
 		}
@@ -317,7 +317,7 @@ func (k *tokenSteps) token(ctx context.Context, retry bool) (verify.AccessToken,
 	if err != nil {
 		return verify.AccessToken{}, err
 	}
-	nt, err := oauth.Refresh(ctx, client, cfg, t.RefreshToken)
+	nt, err := oauth2.Refresh(ctx, client, cfg, t.RefreshToken)
 	if err != nil {
 		return verify.AccessToken{}, err
 	}
@@ -334,7 +334,7 @@ func (k *tokenSteps) token(ctx context.Context, retry bool) (verify.AccessToken,
 	return k.granted(nt, true), nil
 }
 
-func (k *tokenSteps) granted(t oauth.Token, refreshed bool) verify.AccessToken {
+func (k *tokenSteps) granted(t oauth2.Token, refreshed bool) verify.AccessToken {
 	setToken(k.r, t, k.m.Now())
 	k.got = true
 	k.out.changed = true
@@ -350,7 +350,7 @@ func tokenClient(m *Manager, run *runLog, r resolved, kind string, sent []string
 	if base == nil {
 		base = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	tr, err := oauth.TransportWithCA(base, r.settings[catalog.KeyTokenCA])
+	tr, err := oauth2.TransportWithCA(base, r.settings[catalog.KeyTokenCA])
 	if err != nil {
 		return nil, err
 	}
@@ -420,7 +420,7 @@ type AuthorizationResult struct {
 }
 
 // ProgressFunc receives the stages of a browser authorization.
-type ProgressFunc func(oauth.Progress)
+type ProgressFunc func(oauth2.Progress)
 
 // Authorize runs the authorization code flow for a draft (a new connection
 // or an existing one being edited) in the system browser, then exchanges
@@ -466,13 +466,13 @@ func (m *Manager) WaitAuthorizations(ctx context.Context) {
 }
 
 func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, reauthorize bool, flowID string, onProgress ProgressFunc, onExchange ExchangeFunc) (AuthorizationResult, error) {
-	progress := func(p oauth.Progress) {
+	progress := func(p oauth2.Progress) {
 		if onProgress != nil {
 			onProgress(p)
 		}
 	}
 	fail := func(err error) (AuthorizationResult, error) {
-		progress(oauth.Progress{Stage: oauth.StageFailed, Message: apperr.From(err).Message})
+		progress(oauth2.Progress{Stage: oauth2.StageFailed, Message: apperr.From(err).Message})
 		return AuthorizationResult{}, err
 	}
 	saved, existing, err := m.resolve(ctx, d)
@@ -495,7 +495,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	if err != nil {
 		return fail(err)
 	}
-	if _, err := oauth.TransportWithCA(http.DefaultTransport, r.settings[catalog.KeyTokenCA]); err != nil {
+	if _, err := oauth2.TransportWithCA(http.DefaultTransport, r.settings[catalog.KeyTokenCA]); err != nil {
 		return fail(err)
 	}
 	// A name taken by another connection would only be refused when saving,
@@ -528,7 +528,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	runID := newID()
 	run := m.newRunLog(ctx, workspaceID, id, runID, onExchange)
 
-	grant, err := oauth.Authorize(ctx, cfg, oauth.FlowOptions{
+	grant, err := oauth2.Authorize(ctx, cfg, oauth2.FlowOptions{
 		OpenBrowser: m.OpenBrowser,
 		Timeout:     m.FlowTimeout,
 		Progress:    progress,
@@ -538,20 +538,20 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 		return fail(err)
 	}
 
-	progress(oauth.Progress{Stage: oauth.StageExchanging, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI,
+	progress(oauth2.Progress{Stage: oauth2.StageExchanging, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI,
 		Message: "Exchanging the authorization code for tokens…"})
 	client, err := tokenClient(m, run, r, connlog.KindOAuth, []string{grant.Code, grant.Verifier})
 	if err != nil {
 		return fail(err)
 	}
-	tok, err := oauth.Exchange(ctx, client, cfg, grant)
+	tok, err := oauth2.Exchange(ctx, client, cfg, grant)
 	if ctx.Err() != nil {
 		return fail(canceled())
 	}
 	if err != nil {
 		result := verify.TokenFailure(ctx, r.connector, r.method, err, r.secrets)
 		v := Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.list()}
-		progress(oauth.Progress{Stage: oauth.StageFailed, Message: result.Summary})
+		progress(oauth2.Progress{Stage: oauth2.StageFailed, Message: result.Summary})
 		return AuthorizationResult{Verification: &v}, nil
 	}
 	setToken(&saved, tok, m.Now())
@@ -576,7 +576,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 		return fail(err)
 	}
 	m.Logger.Info("connection authorized", "connection", c.ID, "connector", c.ConnectorID, "status", c.Status)
-	progress(oauth.Progress{Stage: oauth.StageDone, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI, Message: v.Summary})
+	progress(oauth2.Progress{Stage: oauth2.StageDone, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI, Message: v.Summary})
 	return AuthorizationResult{Saved: true, Connection: c, Verification: &v}, nil
 }
 
@@ -640,7 +640,7 @@ func (m *Manager) checkNameFree(ctx context.Context, workspaceID, id string, r r
 }
 
 func canceled() error {
-	return apperr.Wrap(apperr.Canceled, oauth.ErrCanceled, "The authorization was canceled; nothing was saved.")
+	return apperr.Wrap(apperr.Canceled, oauth2.ErrCanceled, "The authorization was canceled; nothing was saved.")
 }
 
 // recordAuthorization puts the browser's part of the flow in the connection
@@ -650,8 +650,8 @@ func canceled() error {
 // Patchbay, so the entry is reconstructed from what the listener received.
 // A flow that never started listening (bad settings, port in use) has
 // nothing to record.
-func (m *Manager) recordAuthorization(run *runLog, cfg oauth.Config, g oauth.Grant, err error, r resolved) {
-	if errors.Is(err, oauth.ErrPortInUse) || errors.Is(err, oauth.ErrInvalidRequest) {
+func (m *Manager) recordAuthorization(run *runLog, cfg oauth2.Config, g oauth2.Grant, err error, r resolved) {
+	if errors.Is(err, oauth2.ErrPortInUse) || errors.Is(err, oauth2.ErrInvalidRequest) {
 		return
 	}
 	ex := connlog.Exchange{
@@ -677,9 +677,9 @@ func (m *Manager) recordAuthorization(run *runLog, cfg oauth.Config, g oauth.Gra
 	} else {
 		ex.Error = apperr.From(err).Message
 		switch {
-		case errors.Is(err, oauth.ErrTimeout):
+		case errors.Is(err, oauth2.ErrTimeout):
 			ex.ErrorClass = connlog.ErrorTimeout
-		case errors.Is(err, oauth.ErrCanceled):
+		case errors.Is(err, oauth2.ErrCanceled):
 			ex.ErrorClass = connlog.ErrorCanceled
 		default:
 			ex.ErrorClass = connlog.ErrorOther

@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/auth/oauth2"
+	"patchbay/backend/auth/tokenreq"
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
-	"patchbay/backend/oauth"
 	"patchbay/backend/tlsconf"
-	"patchbay/backend/tokenreq"
 	"patchbay/backend/verify"
 )
 
@@ -106,7 +106,7 @@ func (k *tokenSteps) tokenRequest(ctx context.Context, retry bool) (verify.Acces
 	if err != nil {
 		return verify.AccessToken{}, err
 	}
-	setToken(k.r, oauth.Token{AccessToken: tok.Value, Expiry: tok.Expiry}, k.m.Now())
+	setToken(k.r, oauth2.Token{AccessToken: tok.Value, Expiry: tok.Expiry}, k.m.Now())
 	k.r.secrets[catalog.KeyTokenSource] = source
 	k.got = true
 	k.out.changed = true

@@ -6,8 +6,8 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/datahome"
+	"patchbay/backend/secrets"
 	"patchbay/backend/store"
-	"patchbay/backend/vault"
 )
 
 // Version is set at build time with -ldflags "-X patchbay/backend/services.Version=…".
@@ -18,14 +18,14 @@ type AppService struct {
 	ctx       context.Context
 	paths     datahome.Paths
 	workspace store.Workspace
-	vault     *vault.Vault
+	secrets   secrets.Store
 	warnings  []string
 }
 
 func NewAppService() *AppService { return &AppService{} }
 
-func (s *AppService) start(ctx context.Context, paths datahome.Paths, ws store.Workspace, v *vault.Vault, catalogWarnings []string) {
-	s.ctx, s.paths, s.workspace, s.vault, s.warnings = ctx, paths, ws, v, catalogWarnings
+func (s *AppService) start(ctx context.Context, paths datahome.Paths, ws store.Workspace, secretStore secrets.Store, catalogWarnings []string) {
+	s.ctx, s.paths, s.workspace, s.secrets, s.warnings = ctx, paths, ws, secretStore, catalogWarnings
 }
 
 // Info reports the data home and probes the keychain, so Settings can say
@@ -43,7 +43,7 @@ func (s *AppService) Info() (AppInfoDTO, error) {
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
 	defer cancel()
-	if err := s.vault.Probe(ctx); err != nil {
+	if err := s.secrets.Probe(ctx); err != nil {
 		info.KeychainOK, info.KeychainMessage = false, apperr.From(err).Message
 	}
 	return info, nil

@@ -15,15 +15,15 @@ import (
 	"patchbay/backend/connections"
 	"patchbay/backend/connlog"
 	"patchbay/backend/datahome"
+	"patchbay/backend/secrets/keychain"
 	"patchbay/backend/store"
-	"patchbay/backend/vault"
 	"patchbay/backend/verify"
 )
 
 // Options are what the app (or a test) supplies to start the back end.
 type Options struct {
-	Home            string        // data home; see datahome.Resolve
-	Keyring         vault.Keyring // vault.System() in the app
+	Home            string           // data home; see datahome.Resolve
+	Keyring         keychain.Keyring // keychain.System() in the app
 	KeychainTimeout time.Duration
 	Emit            Emitter
 	PickFile        FilePicker
@@ -99,13 +99,13 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 		warnings = append(warnings, err.Error())
 	}
 
-	v := vault.New(o.Keyring, "Patchbay", o.KeychainTimeout)
+	v := keychain.New(o.Keyring, "Patchbay", o.KeychainTimeout)
 	connLog := connlog.NewLog(st.DB(), time.Now)
 	// Every stored exchange, whatever made it, reaches an open log viewer.
 	connLog.Observe(func(s connlog.Summary) { o.Emit(ctx, EventLogExchange, s) })
 	b.Manager = connections.New(connections.Deps{
 		Store:       st,
-		Vault:       v,
+		Secrets:     v,
 		Catalog:     cat,
 		Log:         connLog,
 		Verifier:    verify.New(time.Now),

@@ -2,7 +2,7 @@ package services
 
 import (
 	"patchbay/backend/apperr"
-	"patchbay/backend/dbcheck"
+	"patchbay/backend/verify/dbcheck"
 )
 
 // DatabaseURLDTO is what a pasted connection URL fills in: settings by

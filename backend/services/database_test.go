@@ -13,8 +13,8 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/connlog"
-	"patchbay/backend/dbcheck/dbtest"
-	"patchbay/backend/vault"
+	"patchbay/backend/secrets/keychain"
+	"patchbay/backend/verify/dbcheck/dbtest"
 )
 
 // pgDraft is a PostgreSQL connection to srv as the app user.
@@ -231,7 +231,7 @@ func TestSQLiteConnectionWithTheFileDialog(t *testing.T) {
 	require.NoError(t, db.Close())
 
 	var asked []string
-	e := &env{home: t.TempDir(), keyring: vault.System(), events: &events{}}
+	e := &env{home: t.TempDir(), keyring: keychain.System(), events: &events{}}
 	e.opts = func(o *Options) {
 		o.PickDatabaseFile = func(_ context.Context, title string) (string, error) {
 			asked = append(asked, title)

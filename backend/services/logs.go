@@ -14,8 +14,8 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/connections"
 	"patchbay/backend/connlog"
-	"patchbay/backend/curl"
-	"patchbay/backend/har"
+	"patchbay/backend/connlog/curl"
+	"patchbay/backend/connlog/har"
 	"patchbay/backend/store"
 )
 

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"patchbay/backend/dbcheck/dbtest"
+	"patchbay/backend/verify/dbcheck/dbtest"
 )
 
 // databases are the real PostgreSQL and MariaDB servers of this package's

@@ -1,8 +1,8 @@
 package services
 
 import (
+	"patchbay/backend/auth/oauth2"
 	"patchbay/backend/connections"
-	"patchbay/backend/oauth"
 )
 
 // OAuthProgressEvent is one stage of a browser authorization, sent as
@@ -71,7 +71,7 @@ func (s *ConnectionService) authorizationDTO(r connections.AuthorizationResult, 
 }
 
 func (s *ConnectionService) progressTo(flowID string) connections.ProgressFunc {
-	return func(p oauth.Progress) {
+	return func(p oauth2.Progress) {
 		s.emit(s.ctx, EventOAuthProgress, OAuthProgressEvent{
 			FlowID: flowID, Stage: p.Stage, AuthorizeURL: p.AuthorizeURL, RedirectURI: p.RedirectURI, Message: p.Message,
 		})

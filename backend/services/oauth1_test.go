@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/auth/oauth1/oauth1test"
 	"patchbay/backend/catalog"
-	"patchbay/backend/oauth1/oauth1test"
 )
 
 // NetSuite token-based authentication against an in-process peer that

@@ -20,11 +20,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/auth/oauth2"
+	"patchbay/backend/auth/oauth2/oauth2test"
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
-	"patchbay/backend/oauth"
-	"patchbay/backend/oauth/oauthtest"
-	"patchbay/backend/vault"
+	"patchbay/backend/secrets/keychain"
 )
 
 // These tests drive the OAuth flows through the bound services, as the
@@ -92,23 +92,23 @@ func (b *testBrowser) count() int {
 
 type oauthEnv struct {
 	*env
-	p       *oauthtest.Server
+	p       *oauth2test.Server
 	browser *testBrowser
 }
 
-func newOAuthEnv(t *testing.T, popts oauthtest.Options, adjust func(*Options)) *oauthEnv {
+func newOAuthEnv(t *testing.T, popts oauth2test.Options, adjust func(*Options)) *oauthEnv {
 	requireSecretService(t)
 	if popts.Clients == nil {
-		popts.Clients = []oauthtest.Client{
+		popts.Clients = []oauth2test.Client{
 			{ID: appID, Secret: appSecret},
 			{ID: publicApp, Public: true},
 			{ID: svcBasic, Secret: svcSecret, Auth: "basic"},
 			{ID: svcBody, Secret: svcSecret, Auth: "body"},
 		}
 	}
-	p := oauthtest.Start(t, popts)
+	p := oauth2test.Start(t, popts)
 	b := &testBrowser{}
-	e := &env{home: t.TempDir(), keyring: vault.System(), events: &events{}}
+	e := &env{home: t.TempDir(), keyring: keychain.System(), events: &events{}}
 	e.opts = func(o *Options) {
 		o.OpenBrowser = b.open
 		o.FlowTimeout = 20 * time.Second
@@ -228,7 +228,7 @@ func (o *oauthEnv) requireNoOrphans(t *testing.T) {
 }
 
 func TestConnectWithAuthorizationCodeEndToEnd(t *testing.T) {
-	o := newOAuthEnv(t, oauthtest.Options{}, nil)
+	o := newOAuthEnv(t, oauth2test.Options{}, nil)
 	svc := o.b.Connections
 
 	res, err := svc.StartAuthorization(o.codeDraft("Acme sandbox"), "flow-1")
@@ -308,7 +308,7 @@ func TestConnectWithAuthorizationCodeEndToEnd(t *testing.T) {
 // The token answer's instance_url becomes the base URL, and the test's
 // identity is "connected as".
 func TestBaseURLFromTokenAndConnectedAs(t *testing.T) {
-	o := newOAuthEnv(t, oauthtest.Options{}, nil)
+	o := newOAuthEnv(t, oauth2test.Options{}, nil)
 	// instance_url must name the provider itself, known only once it listens.
 	o.p = startWithInstanceURL(t)
 	o.importAcme(t)
@@ -343,7 +343,7 @@ func TestBaseURLFromTokenAndConnectedAs(t *testing.T) {
 // providers document. The browser never goes (real providers are not
 // reachable from tests); the flow is canceled once the link is known.
 func TestBuiltinAuthorizationRequests(t *testing.T) {
-	o := newOAuthEnv(t, oauthtest.Options{}, nil)
+	o := newOAuthEnv(t, oauth2test.Options{}, nil)
 	o.browser.hold = true
 	cases := []struct {
 		connector string
@@ -405,25 +405,25 @@ func TestBuiltinAuthorizationRequests(t *testing.T) {
 
 // startWithInstanceURL serves a provider whose token answers name its own
 // URL as instance_url.
-func startWithInstanceURL(t *testing.T) *oauthtest.Server {
+func startWithInstanceURL(t *testing.T) *oauth2test.Server {
 	t.Helper()
 	l, err := net.Listen("tcp4", "127.0.0.1:0")
 	require.NoError(t, err)
 	base := "http://" + l.Addr().String()
-	p := oauthtest.New(oauthtest.Options{
-		Clients: []oauthtest.Client{{ID: appID, Secret: appSecret, Auth: "body"}},
+	p := oauth2test.New(oauth2test.Options{
+		Clients: []oauth2test.Client{{ID: appID, Secret: appSecret, Auth: "body"}},
 		// A large extra makes the token set bigger than one keychain entry
-		// may be on Windows or macOS (2000 bytes here): the vault splits it.
+		// may be on Windows or macOS (2000 bytes here): the keychain splits it.
 		TokenExtra: map[string]string{"instance_url": base, "signature": strings.Repeat("s1g", 1500)},
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	go func() { _ = oauthtest.Serve(ctx, l, p) }()
-	return &oauthtest.Server{Provider: p, URL: base, AuthorizeURL: base + "/authorize", TokenURL: base + "/token", UserInfoURL: base + "/userinfo"}
+	go func() { _ = oauth2test.Serve(ctx, l, p) }()
+	return &oauth2test.Server{Provider: p, URL: base, AuthorizeURL: base + "/authorize", TokenURL: base + "/token", UserInfoURL: base + "/userinfo"}
 }
 
 func TestReauthorizationKeepsTheConnection(t *testing.T) {
-	o := newOAuthEnv(t, oauthtest.Options{}, nil)
+	o := newOAuthEnv(t, oauth2test.Options{}, nil)
 	svc := o.b.Connections
 	res, err := svc.StartAuthorization(o.codeDraft("Keep me"), "flow-a")
 	require.NoError(t, err)
@@ -486,7 +486,7 @@ func TestReauthorizationKeepsTheConnection(t *testing.T) {
 // before the test; the provider rotates the refresh token and the new one
 // is saved, under a new keychain entry, atomically.
 func TestExpiredTokenIsRefreshedBeforeTheTestAndRotationIsSaved(t *testing.T) {
-	o := newOAuthEnv(t, oauthtest.Options{AccessTTL: time.Second}, nil)
+	o := newOAuthEnv(t, oauth2test.Options{AccessTTL: time.Second}, nil)
 	svc := o.b.Connections
 	res, err := svc.StartAuthorization(o.codeDraft("Short-lived"), "flow-s")
 	require.NoError(t, err)
@@ -512,7 +512,7 @@ func TestExpiredTokenIsRefreshedBeforeTheTestAndRotationIsSaved(t *testing.T) {
 	o.requireNoOrphans(t)
 
 	// The retired refresh token is dead at the provider; the saved one works.
-	_, err = oauth.Refresh(t.Context(), nil, oauth.Config{ClientID: appID, ClientSecret: appSecret, TokenURL: o.p.TokenURL}, refresh)
+	_, err = oauth2.Refresh(t.Context(), nil, oauth2.Config{ClientID: appID, ClientSecret: appSecret, TokenURL: o.p.TokenURL}, refresh)
 	require.ErrorContains(t, err, "invalid_grant")
 	o.restart(t)
 	v, err = o.b.Connections.RetestConnection(id, "run-after-restart")
@@ -532,7 +532,7 @@ func TestExpiredTokenIsRefreshedBeforeTheTestAndRotationIsSaved(t *testing.T) {
 }
 
 func TestUnauthorizedTestGetsOneRefreshAndRetry(t *testing.T) {
-	o := newOAuthEnv(t, oauthtest.Options{}, nil)
+	o := newOAuthEnv(t, oauth2test.Options{}, nil)
 	svc := o.b.Connections
 	res, err := svc.StartAuthorization(o.codeDraft("Revoked access"), "flow-r")
 	require.NoError(t, err)
@@ -546,7 +546,7 @@ func TestUnauthorizedTestGetsOneRefreshAndRetry(t *testing.T) {
 }
 
 func TestClientCredentialsTestAndSave(t *testing.T) {
-	o := newOAuthEnv(t, oauthtest.Options{}, nil)
+	o := newOAuthEnv(t, oauth2test.Options{}, nil)
 	svc := o.b.Connections
 	for _, tc := range []struct{ id, auth string }{{svcBasic, "basic"}, {svcBody, "body"}} {
 		t.Run(tc.auth, func(t *testing.T) {
@@ -603,7 +603,7 @@ func TestAuthorizationFailuresSaveNothing(t *testing.T) {
 	defer busy.Close()
 	busyPort := busy.Addr().(*net.TCPAddr).Port
 
-	o := newOAuthEnv(t, oauthtest.Options{}, nil)
+	o := newOAuthEnv(t, oauth2test.Options{}, nil)
 	svc := o.b.Connections
 	saved, err := svc.StartAuthorization(o.codeDraft("Existing"), "flow-existing")
 	require.NoError(t, err)
@@ -626,9 +626,9 @@ func TestAuthorizationFailuresSaveNothing(t *testing.T) {
 			code: apperr.VerificationFailed, message: "Access was denied in the browser"},
 		{name: "provider error with description", setup: func() { o.p.Deny("temporarily_unavailable") }, undo: func() { o.p.Deny("") },
 			code: apperr.VerificationFailed, message: `temporarily_unavailable ("The provider refused: temporarily_unavailable")`},
-		{name: "token endpoint answers HTML", setup: func() { o.p.SetTokenMode(oauthtest.TokenHTML) }, undo: func() { o.p.SetTokenMode("") },
+		{name: "token endpoint answers HTML", setup: func() { o.p.SetTokenMode(oauth2test.TokenHTML) }, undo: func() { o.p.SetTokenMode("") },
 			verdict: "html_response", message: "answered an HTML page"},
-		{name: "token endpoint 502", setup: func() { o.p.SetTokenMode(oauthtest.Token502) }, undo: func() { o.p.SetTokenMode("") },
+		{name: "token endpoint 502", setup: func() { o.p.SetTokenMode(oauth2test.Token502) }, undo: func() { o.p.SetTokenMode("") },
 			verdict: "html_response", message: "502 Bad Gateway"},
 		{name: "fixed port in use", draft: func(d *ConnectionDraft) { d.Settings["redirectPort"] = fmt.Sprint(busyPort) },
 			code: apperr.Validation, message: fmt.Sprintf("Port %d on this computer is already in use", busyPort)},
@@ -691,7 +691,7 @@ func TestAuthorizationFailuresSaveNothing(t *testing.T) {
 
 func TestTimeoutCancelAndAppClosingStopTheFlow(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
-		o := newOAuthEnv(t, oauthtest.Options{}, func(opt *Options) { opt.FlowTimeout = 300 * time.Millisecond })
+		o := newOAuthEnv(t, oauth2test.Options{}, func(opt *Options) { opt.FlowTimeout = 300 * time.Millisecond })
 		o.browser.hold = true
 		_, err := o.b.Connections.StartAuthorization(o.codeDraft("Slow"), "flow-t")
 		require.Equal(t, apperr.VerificationFailed, uiCode(t, err))
@@ -707,7 +707,7 @@ func TestTimeoutCancelAndAppClosingStopTheFlow(t *testing.T) {
 		require.Contains(t, msg, "No answer from the browser")
 	})
 	t.Run("cancel", func(t *testing.T) {
-		o := newOAuthEnv(t, oauthtest.Options{}, nil)
+		o := newOAuthEnv(t, oauth2test.Options{}, nil)
 		o.browser.hold = true
 		done := make(chan error, 1)
 		go func() {
@@ -724,7 +724,7 @@ func TestTimeoutCancelAndAppClosingStopTheFlow(t *testing.T) {
 		require.Empty(t, list)
 	})
 	t.Run("app closing mid-flow", func(t *testing.T) {
-		o := newOAuthEnv(t, oauthtest.Options{}, nil)
+		o := newOAuthEnv(t, oauth2test.Options{}, nil)
 		o.browser.hold = true
 		done := make(chan error, 1)
 		go func() {
@@ -782,7 +782,7 @@ func requireListenerClosed(t *testing.T, o *oauthEnv, flow string) {
 // client secrets and every token issued (access and refresh, before and
 // after rotation) must appear in no SQLite file, log file, DTO or event.
 func TestOAuthSecretsNeverLeak(t *testing.T) {
-	o := newOAuthEnv(t, oauthtest.Options{AccessTTL: 30 * time.Second}, nil)
+	o := newOAuthEnv(t, oauth2test.Options{AccessTTL: 30 * time.Second}, nil)
 	svc := o.b.Connections
 	var returned []any
 	var tokens []string

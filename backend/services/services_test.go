@@ -20,9 +20,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
-	"patchbay/backend/oauth1/oauth1test"
+	"patchbay/backend/auth/oauth1/oauth1test"
+	"patchbay/backend/secrets"
+	"patchbay/backend/secrets/keychain"
 	"patchbay/backend/tlsconf/tlstest"
-	"patchbay/backend/vault"
 )
 
 // These tests drive the bound services exactly as the front end does, on a
@@ -57,7 +58,7 @@ func (e *events) all() string {
 
 type env struct {
 	home    string
-	keyring vault.Keyring
+	keyring keychain.Keyring
 	events  *events
 	b       *Backend
 	opts    func(*Options) // adjusts the options of every (re)start
@@ -65,7 +66,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	requireSecretService(t)
-	e := &env{home: t.TempDir(), keyring: vault.System(), events: &events{}}
+	e := &env{home: t.TempDir(), keyring: keychain.System(), events: &events{}}
 	e.start(t)
 	return e
 }
@@ -259,7 +260,7 @@ func TestBadInputGetsFieldErrorAndLosesNothing(t *testing.T) {
 // failingKeyring is the real Secret Service with Set failing on demand: it
 // simulates a keychain that locks in the middle of a save.
 type failingKeyring struct {
-	vault.Keyring
+	keychain.Keyring
 	failSet atomic.Bool
 	gets    atomic.Int64
 }
@@ -278,7 +279,7 @@ func (f *failingKeyring) Get(service, user string) (string, error) {
 
 func TestHalfFailedSavesLeaveNeitherStoreAhead(t *testing.T) {
 	requireSecretService(t)
-	kr := &failingKeyring{Keyring: vault.System()}
+	kr := &failingKeyring{Keyring: keychain.System()}
 	e := &env{home: t.TempDir(), keyring: kr, events: &events{}}
 	e.start(t)
 	svc := e.b.Connections
@@ -328,7 +329,7 @@ func TestHalfFailedSavesLeaveNeitherStoreAhead(t *testing.T) {
 func TestOrphanedKeychainEntriesAreSweptAtStartUp(t *testing.T) {
 	e := newEnv(t)
 	ctx := t.Context()
-	v := vault.New(e.keyring, "Patchbay", 5*time.Second)
+	v := keychain.New(e.keyring, "Patchbay", 5*time.Second)
 	// What a crash between the keychain write and the SQLite commit leaves.
 	require.NoError(t, e.b.store.RecordSecretRef(ctx, "ghost.0001", "ghost"))
 	require.NoError(t, v.Put(ctx, "ghost.0001", map[string]string{"apiKey": "left-behind"}))
@@ -342,7 +343,7 @@ func TestOrphanedKeychainEntriesAreSweptAtStartUp(t *testing.T) {
 	}()
 	require.Eventually(t, func() bool {
 		_, err := v.Get(ctx, "ghost.0001")
-		return errors.Is(err, vault.ErrNotFound)
+		return errors.Is(err, secrets.ErrNotFound)
 	}, 10*time.Second, 50*time.Millisecond)
 	require.Eventually(t, func() bool {
 		refs, err := e.b.store.OrphanSecretRefs(ctx, time.Now())
@@ -376,7 +377,7 @@ func TestCancelStopsARunningTest(t *testing.T) {
 
 func TestKeychainUnavailableIsReportedNotFatal(t *testing.T) {
 	requireSecretService(t)
-	kr := &failingKeyring{Keyring: vault.System()}
+	kr := &failingKeyring{Keyring: keychain.System()}
 	e := &env{home: t.TempDir(), keyring: kr, events: &events{}}
 	e.start(t)
 	api := keyAPI(t, "k-zzzzzz")

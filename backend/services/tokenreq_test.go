@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/auth/tokenreq/tokenreqtest"
 	"patchbay/backend/catalog"
 	"patchbay/backend/tlsconf/tlstest"
-	"patchbay/backend/tokenreq/tokenreqtest"
 )
 
 // loginAPI is a real API with its own login endpoint: POST /auth/login

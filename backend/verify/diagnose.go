@@ -14,8 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
-	"patchbay/backend/origin"
 )
 
 // diagnose explains a request that got no HTTP answer. parent is the caller's

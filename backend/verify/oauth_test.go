@@ -13,9 +13,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"patchbay/backend/auth/oauth2"
+	"patchbay/backend/auth/oauth2/oauth2test"
 	"patchbay/backend/catalog"
-	"patchbay/backend/oauth"
-	"patchbay/backend/oauth/oauthtest"
 	"patchbay/backend/verify"
 )
 
@@ -27,13 +27,13 @@ const (
 // oauthAPI is a provider plus an API that accepts its tokens and, to test
 // scrubbing, echoes the token back in its 401 message.
 type oauthAPI struct {
-	*oauthtest.Server
+	*oauth2test.Server
 	api *httptest.Server
 }
 
 func newOAuthAPI(t *testing.T) *oauthAPI {
 	t.Helper()
-	p := oauthtest.Start(t, oauthtest.Options{Clients: []oauthtest.Client{{ID: ccID, Secret: ccSecret}}})
+	p := oauth2test.Start(t, oauth2test.Options{Clients: []oauth2test.Client{{ID: ccID, Secret: ccSecret}}})
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		tok := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -58,7 +58,7 @@ func ccConnector(base string) catalog.Connector {
 type tokens struct {
 	mu      sync.Mutex
 	calls   []bool // retry flag of each call
-	cfg     oauth.Config
+	cfg     oauth2.Config
 	noRetry bool
 	baseURL string
 	err     error
@@ -74,7 +74,7 @@ func (k *tokens) get(ctx context.Context, retry bool) (verify.AccessToken, error
 	if retry && k.noRetry {
 		return verify.AccessToken{}, nil
 	}
-	tok, err := oauth.ClientCredentials(ctx, &http.Client{}, k.cfg)
+	tok, err := oauth2.ClientCredentials(ctx, &http.Client{}, k.cfg)
 	if err != nil {
 		return verify.AccessToken{}, err
 	}
@@ -85,7 +85,7 @@ func TestRunOAuthTokenStep(t *testing.T) {
 	p := newOAuthAPI(t)
 	settings := map[string]string{catalog.KeyClientID: ccID}
 	secrets := map[string]string{catalog.KeyClientSecret: ccSecret}
-	cfg := oauth.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL}
+	cfg := oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL}
 
 	t.Run("a fresh token is sent and scrubbed from what the person reads", func(t *testing.T) {
 		k := &tokens{cfg: cfg}
@@ -152,7 +152,7 @@ func TestRunOAuthTokenStep(t *testing.T) {
 
 func TestRunOAuthTokenFailures(t *testing.T) {
 	p := newOAuthAPI(t)
-	tlsProvider := oauthtest.StartTLS(t, oauthtest.Options{Clients: []oauthtest.Client{{ID: ccID, Secret: ccSecret}}})
+	tlsProvider := oauth2test.StartTLS(t, oauth2test.Options{Clients: []oauth2test.Client{{ID: ccID, Secret: ccSecret}}})
 	refused := func() string {
 		l, err := net.Listen("tcp4", "127.0.0.1:0")
 		require.NoError(t, err)
@@ -161,11 +161,11 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 	}()
 	settings := map[string]string{catalog.KeyClientID: ccID}
 	secrets := map[string]string{catalog.KeyClientSecret: ccSecret}
-	cc := func(c oauth.Config) func(context.Context, bool) (verify.AccessToken, error) {
+	cc := func(c oauth2.Config) func(context.Context, bool) (verify.AccessToken, error) {
 		return (&tokens{cfg: c}).get
 	}
 	refresh := func(ctx context.Context, _ bool) (verify.AccessToken, error) {
-		_, err := oauth.Refresh(ctx, nil, oauth.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL}, "revoked-refresh-token")
+		_, err := oauth2.Refresh(ctx, nil, oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL}, "revoked-refresh-token")
 		return verify.AccessToken{}, err
 	}
 	cases := []struct {
@@ -185,13 +185,13 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 		}, verify.Disconnected, verify.CodeReauthorize, "", "Re-authorize"},
 		{"refresh token revoked: invalid_grant", catalog.AuthOAuth2Code, refresh,
 			verify.Disconnected, verify.CodeReauthorize, "", "Re-authorize: Reports no longer accepts"},
-		{"wrong client secret", catalog.AuthOAuth2ClientCredentials, cc(oauth.Config{ClientID: ccID, ClientSecret: "wrong", TokenURL: p.TokenURL}),
+		{"wrong client secret", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: "wrong", TokenURL: p.TokenURL}),
 			verify.Disconnected, verify.CodeUnauthorized, catalog.KeyClientID, "rejected the client (invalid_client"},
-		{"token URL pointing at the API, not a token endpoint", catalog.AuthOAuth2ClientCredentials, cc(oauth.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.api.URL + "/me"}),
+		{"token URL pointing at the API, not a token endpoint", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.api.URL + "/me"}),
 			verify.Unreachable, verify.CodeHTTPError, "", "answered 401 Unauthorized to the client credentials — check the token URL"},
-		{"token endpoint refuses connections", catalog.AuthOAuth2ClientCredentials, cc(oauth.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: refused}),
+		{"token endpoint refuses connections", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: refused}),
 			verify.Unreachable, verify.CodeRefused, "", "The token request failed: the connection to"},
-		{"token endpoint with an unknown CA", catalog.AuthOAuth2ClientCredentials, cc(oauth.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: tlsProvider.TokenURL}),
+		{"token endpoint with an unknown CA", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: tlsProvider.TokenURL}),
 			verify.Unreachable, verify.CodeUnknownCA, catalog.KeyTokenCA, "Trusted CA for the token endpoint"},
 	}
 	for _, tc := range cases {
@@ -208,10 +208,10 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 	}
 
 	t.Run("HTML page from the provider's token endpoint", func(t *testing.T) {
-		p.SetTokenMode(oauthtest.TokenHTML)
-		defer p.SetTokenMode(oauthtest.TokenNormal)
+		p.SetTokenMode(oauth2test.TokenHTML)
+		defer p.SetTokenMode(oauth2test.TokenNormal)
 		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets,
-			Token: cc(oauth.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL})})
+			Token: cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL})})
 		require.Equal(t, verify.CodeHTMLResponse, r.Code)
 		require.Contains(t, r.Summary, "answered an HTML page")
 		require.Contains(t, r.Summary, "check the token URL")
@@ -225,7 +225,7 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 	})
 
 	t.Run("a stored token is sent as it is without a Token function", func(t *testing.T) {
-		tok, err := oauth.ClientCredentials(t.Context(), nil, oauth.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL})
+		tok, err := oauth2.ClientCredentials(t.Context(), nil, oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL})
 		require.NoError(t, err)
 		c := ccConnector(p.api.URL)
 		c.Auth[0].Type = catalog.AuthOAuth2Code
@@ -240,7 +240,7 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 		r := verify.New(nil).Run(ctx, verify.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets,
 			Token: func(ctx context.Context, _ bool) (verify.AccessToken, error) {
 				cancel()
-				_, err := oauth.ClientCredentials(ctx, nil, oauth.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL})
+				_, err := oauth2.ClientCredentials(ctx, nil, oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL})
 				if err == nil {
 					err = errors.New("expected a canceled request")
 				}

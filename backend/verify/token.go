@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/auth/oauth2"
+	"patchbay/backend/auth/tokenreq"
 	"patchbay/backend/catalog"
-	"patchbay/backend/oauth"
-	"patchbay/backend/tokenreq"
 )
 
 // TokenFailure explains a token step that failed outside a verification,
@@ -55,7 +55,7 @@ func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, set
 			Summary: "Re-authorize: the access token has expired and there is no refresh token to renew it.",
 			Advice:  "Click Re-authorize to sign in again in the browser; the connection keeps its settings. (Some providers issue refresh tokens only when asked: Google needs access_type=offline.)"}
 	}
-	var te *oauth.TokenError
+	var te *oauth2.TokenError
 	if !errors.As(err, &te) {
 		var ae *apperr.Error
 		if errors.As(err, &ae) && ae.Code == apperr.Validation {
@@ -73,7 +73,7 @@ func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, set
 		tokenURLField = catalog.KeyTokenURL
 	}
 	switch te.Kind {
-	case oauth.FailTransport:
+	case oauth2.FailTransport:
 		u, perr := url.Parse(te.URL)
 		if perr != nil || u == nil {
 			u = &url.URL{}
@@ -94,19 +94,19 @@ func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, set
 			}
 		}
 		return r
-	case oauth.FailOAuth:
+	case oauth2.FailOAuth:
 		desc := te.Code
 		if te.Description != "" {
 			desc += fmt.Sprintf(": “%s”", te.Description)
 		}
 		switch te.Code {
-		case oauth.ErrCodeInvalidGrant:
+		case oauth2.ErrCodeInvalidGrant:
 			switch te.Step {
-			case oauth.StepExchange:
+			case oauth2.StepExchange:
 				return Result{Status: Disconnected, Code: CodeReauthorize,
 					Summary: fmt.Sprintf("%s refused the authorization code (%s).", name, desc),
 					Advice:  "Codes are single-use and expire within minutes: click Connect to start again. If it keeps happening, check that the redirect URI and the client ID belong together."}
-			case oauth.StepClientCredentials:
+			case oauth2.StepClientCredentials:
 				return Result{Status: Disconnected, Code: CodeTokenRejected,
 					Summary: fmt.Sprintf("%s refused the token request (%s).", name, desc),
 					Advice:  "Check the client ID, secret, scopes and audience against the provider's settings for this client."}
@@ -114,7 +114,7 @@ func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, set
 			return Result{Status: Disconnected, Code: CodeReauthorize,
 				Summary: fmt.Sprintf("Re-authorize: %s no longer accepts this connection's authorization (%s).", name, desc),
 				Advice:  "The refresh token was revoked, expired or replaced. Click Re-authorize to sign in again in the browser; the connection keeps its id, settings and environment."}
-		case oauth.ErrCodeInvalidClient, "unauthorized_client":
+		case oauth2.ErrCodeInvalidClient, "unauthorized_client":
 			return Result{Status: Disconnected, Code: CodeUnauthorized,
 				Summary: fmt.Sprintf("The token endpoint rejected the client (%s).", desc),
 				Advice:  "Check the client ID and client secret, and the Client authentication setting (HTTP Basic header or request body): the provider's docs say which it takes.",
@@ -128,14 +128,14 @@ func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, set
 		return Result{Status: Disconnected, Code: CodeTokenRejected,
 			Summary: fmt.Sprintf("The token endpoint refused the %s (%s).", te.Step, desc),
 			Advice:  "Check the OAuth settings (client ID, secret, scopes, client authentication) against the provider's documentation."}
-	case oauth.FailHTML:
+	case oauth2.FailHTML:
 		return Result{Status: Unreachable, Code: CodeHTMLResponse, Summary: te.Error(),
 			Advice: "That is a web page (a login page, a proxy, or the wrong address), not the token endpoint: use the token URL the provider documents.",
 			Field:  tokenURLField}
-	case oauth.FailServer:
+	case oauth2.FailServer:
 		return Result{Status: Unreachable, Code: CodeServerError, Summary: te.Error(),
 			Advice: "The problem is on the provider's side, not with the credentials: try again later or check its status page."}
-	case oauth.FailNotToken, oauth.FailNoToken:
+	case oauth2.FailNotToken, oauth2.FailNoToken:
 		return Result{Status: Unreachable, Code: CodeNotJSON, Summary: te.Error(),
 			Advice: "Check that the token URL points at the provider's token endpoint.", Field: tokenURLField}
 	}

@@ -28,9 +28,9 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth"
+	"patchbay/backend/auth/digest"
+	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
-	"patchbay/backend/digest"
-	"patchbay/backend/origin"
 )
 
 // Status is the verdict on a connection.

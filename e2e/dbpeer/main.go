@@ -1,5 +1,5 @@
 // Command dbpeer is the real PostgreSQL server the end-to-end tests log in
-// to: backend/dbcheck/dbtest starts PostgreSQL 15 (Debian's postgresql
+// to: backend/verify/dbcheck/dbtest starts PostgreSQL 15 (Debian's postgresql
 // package) on a free port of 127.0.0.1, in a temp dir, with TLS available
 // (a certificate signed by a CA made for the run) and one user owning one
 // database. It prints one JSON line to stdout,
@@ -29,7 +29,7 @@ import (
 	"strconv"
 	"syscall"
 
-	"patchbay/backend/dbcheck/dbtest"
+	"patchbay/backend/verify/dbcheck/dbtest"
 )
 
 type peer struct {

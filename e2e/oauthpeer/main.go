@@ -1,5 +1,5 @@
 // Command oauthpeer is the OAuth 2.0 provider the end-to-end tests sign in
-// with: backend/oauth/oauthtest's provider (go-oauth2, PKCE S256 enforced,
+// with: backend/auth/oauth2/oauth2test's provider (go-oauth2, PKCE S256 enforced,
 // single-use codes, refresh with rotation) plus its protected /userinfo API,
 // on 127.0.0.1. It prints its base URL as the first line of stdout and runs
 // until it is interrupted.
@@ -27,7 +27,7 @@ import (
 	"syscall"
 	"time"
 
-	"patchbay/backend/oauth/oauthtest"
+	"patchbay/backend/auth/oauth2/oauth2test"
 )
 
 func main() {
@@ -43,8 +43,8 @@ func main() {
 	if err != nil {
 		log.Fatalf("oauthpeer: listen: %v", err)
 	}
-	p := oauthtest.New(oauthtest.Options{
-		Clients: []oauthtest.Client{
+	p := oauth2test.New(oauth2test.Options{
+		Clients: []oauth2test.Client{
 			{ID: *clientID, Secret: *clientSecret},
 			{ID: *publicID, Public: true},
 		},

@@ -1,6 +1,6 @@
 // Command tokenpeer is the API with its own login endpoint that the
 // end-to-end tests configure a "bearer token from a token request"
-// connection against: backend/tokenreq/tokenreqtest's peer (POST
+// connection against: backend/auth/tokenreq/tokenreqtest's peer (POST
 // /auth/login, GET /me, POST /control/revoke), served on 127.0.0.1 over
 // plain HTTP and over HTTPS with a self-signed certificate, so the same test
 // can paste a trusted CA. It prints one JSON line and runs until interrupted:
@@ -18,7 +18,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"patchbay/backend/tokenreq/tokenreqtest"
+	"patchbay/backend/auth/tokenreq/tokenreqtest"
 )
 
 func main() {
