@@ -14,7 +14,7 @@ import (
 	"patchbay/backend/jsexpr"
 	"patchbay/backend/tlsconf"
 	"patchbay/backend/tmpl"
-	"patchbay/backend/verify"
+	"patchbay/backend/verify/httpcheck"
 )
 
 // Draft is a connection as the editor sends it to test or save. Secrets holds
@@ -244,7 +244,7 @@ func checkBaseURLShape(r resolved) error {
 			settings[k] = fill(v)
 		}
 	}
-	_, err := verify.ResolveBaseURL(r.connector, fill(r.draft.BaseURL), settings)
+	_, err := httpcheck.ResolveBaseURL(r.connector, fill(r.draft.BaseURL), settings)
 	return err
 }
 

@@ -23,7 +23,7 @@ import (
 	"patchbay/backend/connlog"
 	"patchbay/backend/secrets"
 	"patchbay/backend/store"
-	"patchbay/backend/verify"
+	"patchbay/backend/verify/httpcheck"
 )
 
 // Deps are the pieces a Manager works with; tests pass real ones built on temp dirs.
@@ -32,7 +32,7 @@ type Deps struct {
 	Secrets   secrets.Store // the OS keychain in the app
 	Catalog   *catalog.Catalog
 	Log       *connlog.Log
-	Verifier  *verify.Verifier
+	Verifier  *httpcheck.Verifier
 	Transport http.RoundTripper // nil: a clone of http.DefaultTransport per run
 	Logger    *slog.Logger
 	Now       func() time.Time
@@ -71,7 +71,7 @@ func New(d Deps) *Manager {
 
 // Verification is one test run's result with the exchanges it made.
 type Verification struct {
-	verify.Result
+	httpcheck.Result
 	RunID     string
 	CheckedAt time.Time
 	Exchanges []connlog.Exchange
@@ -154,7 +154,7 @@ func (m *Manager) Retest(ctx context.Context, id, runID string, parameters map[s
 			return v, err
 		}
 	}
-	if v.Code == verify.CodeCanceled {
+	if v.Code == httpcheck.CodeCanceled {
 		return v, nil // a cancelled run says nothing about the connection
 	}
 	if err := m.Store.SetStatus(ctx, c.ID, string(v.Status), v.Summary, v.Identity, v.CheckedAt); err != nil {
@@ -178,7 +178,7 @@ func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyF
 	if existing == nil {
 		id = m.connectionIDFor(ctx, d)
 	}
-	status := store.Connection{Status: string(verify.Unverified), Diagnosis: "Saved without verifying."}
+	status := store.Connection{Status: string(httpcheck.Unverified), Diagnosis: "Saved without verifying."}
 	var v *Verification
 	if verifyFirst {
 		run, tokens, err := m.verify(ctx, workspaceID, id, &r, runID, onExchange)
@@ -186,7 +186,7 @@ func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyF
 			return SaveResult{}, err
 		}
 		v = &run
-		if run.Status != verify.Connected {
+		if run.Status != httpcheck.Connected {
 			if existing != nil && tokens.refreshed {
 				// Not saved, but a rotated refresh token must be kept.
 				if err := m.persistTokens(ctx, existing.ID, r); err != nil {
@@ -414,7 +414,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	}
 	base, err := m.apiTransport(*r)
 	if err != nil {
-		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}, tokenOutcome{}, nil
+		return Verification{Result: httpcheck.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}, tokenOutcome{}, nil
 	}
 	if t, ok := base.(*http.Transport); ok && base != m.Transport {
 		defer t.CloseIdleConnections() // made for this run: let its connections go
@@ -434,7 +434,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	if streamResponse(*r) {
 		rec = rec.Streaming(m.OnChunk)
 	}
-	in := verify.Input{
+	in := httpcheck.Input{
 		Connector:     r.connector,
 		AuthType:      r.method.Type,
 		BaseURL:       r.draft.BaseURL,

@@ -20,7 +20,7 @@ import (
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
 	"patchbay/backend/store"
-	"patchbay/backend/verify"
+	"patchbay/backend/verify/httpcheck"
 )
 
 // RefreshBefore is how close to its expiry an access token is refreshed
@@ -141,7 +141,7 @@ func endpoint(r resolved, raw, field, what string) (string, error) {
 	if strings.TrimSpace(raw) == "" {
 		return "", apperr.Invalid(field, "Enter the %s of the provider's OAuth endpoint.", what)
 	}
-	expanded, err := verify.Expand(raw, r.settings)
+	expanded, err := httpcheck.Expand(raw, r.settings)
 	if err != nil {
 		var ae *apperr.Error
 		if errors.As(err, &ae) && ae.Field != "" {
@@ -277,7 +277,7 @@ func (k *tokenSteps) outcome() tokenOutcome {
 
 // token is called by the verifier before the test request and, with
 // retry, once more after a 401.
-func (k *tokenSteps) token(ctx context.Context, retry bool) (verify.AccessToken, error) {
+func (k *tokenSteps) token(ctx context.Context, retry bool) (httpcheck.AccessToken, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.r.method.Type == catalog.AuthTokenRequest {
@@ -285,19 +285,19 @@ func (k *tokenSteps) token(ctx context.Context, retry bool) (verify.AccessToken,
 	}
 	cfg, err := oauthConfig(*k.r)
 	if err != nil {
-		return verify.AccessToken{}, err
+		return httpcheck.AccessToken{}, err
 	}
 	if k.r.method.Type == catalog.AuthOAuth2ClientCredentials {
 		if retry {
-			return verify.AccessToken{}, nil // the token is fresh; asking again changes nothing
+			return httpcheck.AccessToken{}, nil // the token is fresh; asking again changes nothing
 		}
 		client, err := tokenClient(k.m, k.run, *k.r, connlog.KindToken, nil)
 		if err != nil {
-			return verify.AccessToken{}, err
+			return httpcheck.AccessToken{}, err
 		}
 		t, err := oauth2.ClientCredentials(ctx, client, cfg)
 		if err != nil {
-			return verify.AccessToken{}, err
+			return httpcheck.AccessToken{}, err
 		}
 		return k.granted(t, false), nil
 	}
@@ -305,21 +305,21 @@ func (k *tokenSteps) token(ctx context.Context, retry bool) (verify.AccessToken,
 	t := storedToken(*k.r)
 	switch {
 	case t.AccessToken == "":
-		return verify.AccessToken{}, verify.ErrNotAuthorized
+		return httpcheck.AccessToken{}, httpcheck.ErrNotAuthorized
 	case retry && (k.got || t.RefreshToken == ""):
-		return verify.AccessToken{}, nil
+		return httpcheck.AccessToken{}, nil
 	case !retry && !t.ExpiresWithin(k.m.Now(), RefreshBefore):
-		return verify.AccessToken{Value: t.AccessToken, BaseURL: baseURLFromToken(*k.r, t)}, nil
+		return httpcheck.AccessToken{Value: t.AccessToken, BaseURL: baseURLFromToken(*k.r, t)}, nil
 	case t.RefreshToken == "":
-		return verify.AccessToken{}, verify.ErrTokenExpired
+		return httpcheck.AccessToken{}, httpcheck.ErrTokenExpired
 	}
 	client, err := tokenClient(k.m, k.run, *k.r, connlog.KindRefresh, []string{t.RefreshToken})
 	if err != nil {
-		return verify.AccessToken{}, err
+		return httpcheck.AccessToken{}, err
 	}
 	nt, err := oauth2.Refresh(ctx, client, cfg, t.RefreshToken)
 	if err != nil {
-		return verify.AccessToken{}, err
+		return httpcheck.AccessToken{}, err
 	}
 	// Providers answer refreshes without extras they sent at first (and
 	// without scope); keep what the first answer said.
@@ -334,12 +334,12 @@ func (k *tokenSteps) token(ctx context.Context, retry bool) (verify.AccessToken,
 	return k.granted(nt, true), nil
 }
 
-func (k *tokenSteps) granted(t oauth2.Token, refreshed bool) verify.AccessToken {
+func (k *tokenSteps) granted(t oauth2.Token, refreshed bool) httpcheck.AccessToken {
 	setToken(k.r, t, k.m.Now())
 	k.got = true
 	k.out.changed = true
 	k.out.refreshed = k.out.refreshed || refreshed
-	return verify.AccessToken{Value: t.AccessToken, BaseURL: baseURLFromToken(*k.r, t)}
+	return httpcheck.AccessToken{Value: t.AccessToken, BaseURL: baseURLFromToken(*k.r, t)}
 }
 
 // tokenClient is the HTTP client of one token request: recorded as kind,
@@ -549,7 +549,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 		return fail(canceled())
 	}
 	if err != nil {
-		result := verify.TokenFailure(ctx, r.connector, r.method, err, r.secrets)
+		result := httpcheck.TokenFailure(ctx, r.connector, r.method, err, r.secrets)
 		v := Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.list()}
 		progress(oauth2.Progress{Stage: oauth2.StageFailed, Message: result.Summary})
 		return AuthorizationResult{Verification: &v}, nil
@@ -568,8 +568,8 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	}
 
 	status := store.Connection{Status: string(v.Status), Diagnosis: v.Summary, Identity: v.Identity, CheckedAt: &v.CheckedAt}
-	if v.Code == verify.CodeCanceled {
-		status = store.Connection{Status: string(verify.Unverified), Diagnosis: "Authorized; the test was canceled."}
+	if v.Code == httpcheck.CodeCanceled {
+		status = store.Connection{Status: string(httpcheck.Unverified), Diagnosis: "Authorized; the test was canceled."}
 	}
 	c, err := m.saveAuthorized(ctx, workspaceID, id, d, reauthorize, existing != nil, saved, status)
 	if err != nil {

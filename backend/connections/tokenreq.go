@@ -15,7 +15,7 @@ import (
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
 	"patchbay/backend/tlsconf"
-	"patchbay/backend/verify"
+	"patchbay/backend/verify/httpcheck"
 )
 
 // tokenRequestConfig is the token request of a resolved (expanded)
@@ -26,7 +26,7 @@ func tokenRequestConfig(r resolved) (tokenreq.Config, error) {
 	base := strings.TrimSpace(s[catalog.KeyTokenBaseURL])
 	if base == "" {
 		var err error
-		if base, err = verify.ResolveExpandedBaseURL(r.connector, r.draft.BaseURL, r.settings); err != nil {
+		if base, err = httpcheck.ResolveExpandedBaseURL(r.connector, r.draft.BaseURL, r.settings); err != nil {
 			return tokenreq.Config{}, err
 		}
 	} else if err := checkTokenBaseURL(base); err != nil {
@@ -55,7 +55,7 @@ func tokenRequestConfig(r resolved) (tokenreq.Config, error) {
 // checkTokenBaseURL wants an http(s) URL with a host and nothing that would
 // end up in the log by mistake (user info) or be dropped (a fragment).
 func checkTokenBaseURL(raw string) error {
-	if _, err := verify.ResolveBaseURL(catalog.Connector{}, raw, nil); err != nil {
+	if _, err := httpcheck.ResolveBaseURL(catalog.Connector{}, raw, nil); err != nil {
 		e := apperr.From(err)
 		return apperr.Invalid(catalog.KeyTokenBaseURL, "Token base URL: %s", lowerFirst(e.Message))
 	}
@@ -85,32 +85,32 @@ func (m *Manager) tokenRequestTransport(r resolved) (http.RoundTripper, error) {
 // tokenRequest is the token step of AuthTokenRequest: the cached token
 // while it is fresh and was got by the same request, else a new one; after
 // a 401, a new one unless this run already fetched it.
-func (k *tokenSteps) tokenRequest(ctx context.Context, retry bool) (verify.AccessToken, error) {
+func (k *tokenSteps) tokenRequest(ctx context.Context, retry bool) (httpcheck.AccessToken, error) {
 	cfg, err := tokenRequestConfig(*k.r)
 	if err != nil {
-		return verify.AccessToken{}, err
+		return httpcheck.AccessToken{}, err
 	}
 	source, err := tokenreq.Fingerprint(ctx, cfg)
 	if err != nil {
-		return verify.AccessToken{}, err
+		return httpcheck.AccessToken{}, err
 	}
 	t := storedToken(*k.r)
 	cached := t.AccessToken != "" && k.r.secrets[catalog.KeyTokenSource] == source
 	switch {
 	case retry && k.got:
-		return verify.AccessToken{}, nil // a token fetched just now was refused: another changes nothing
+		return httpcheck.AccessToken{}, nil // a token fetched just now was refused: another changes nothing
 	case !retry && cached && !t.ExpiresWithin(k.m.Now(), RefreshBefore):
-		return verify.AccessToken{Value: t.AccessToken}, nil
+		return httpcheck.AccessToken{Value: t.AccessToken}, nil
 	}
 	tok, err := k.m.fetchToken(ctx, k.run, *k.r, cfg)
 	if err != nil {
-		return verify.AccessToken{}, err
+		return httpcheck.AccessToken{}, err
 	}
 	setToken(k.r, oauth2.Token{AccessToken: tok.Value, Expiry: tok.Expiry}, k.m.Now())
 	k.r.secrets[catalog.KeyTokenSource] = source
 	k.got = true
 	k.out.changed = true
-	return verify.AccessToken{Value: tok.Value}, nil
+	return httpcheck.AccessToken{Value: tok.Value}, nil
 }
 
 // fetchToken sends the token request, recorded as kind "token". The

@@ -17,7 +17,7 @@ import (
 	"patchbay/backend/datahome"
 	"patchbay/backend/secrets/keychain"
 	"patchbay/backend/store"
-	"patchbay/backend/verify"
+	"patchbay/backend/verify/httpcheck"
 )
 
 // Options are what the app (or a test) supplies to start the back end.
@@ -108,7 +108,7 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 		Secrets:     v,
 		Catalog:     cat,
 		Log:         connLog,
-		Verifier:    verify.New(time.Now),
+		Verifier:    httpcheck.New(time.Now),
 		Transport:   o.Transport,
 		Logger:      logger,
 		OpenBrowser: o.OpenBrowser,

@@ -1,4 +1,4 @@
-package verify_test
+package httpcheck_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"patchbay/backend/auth/oauth2"
 	"patchbay/backend/auth/oauth2/oauth2test"
 	"patchbay/backend/catalog"
-	"patchbay/backend/verify"
+	"patchbay/backend/verify/httpcheck"
 )
 
 const (
@@ -64,21 +64,21 @@ type tokens struct {
 	err     error
 }
 
-func (k *tokens) get(ctx context.Context, retry bool) (verify.AccessToken, error) {
+func (k *tokens) get(ctx context.Context, retry bool) (httpcheck.AccessToken, error) {
 	k.mu.Lock()
 	k.calls = append(k.calls, retry)
 	k.mu.Unlock()
 	if k.err != nil {
-		return verify.AccessToken{}, k.err
+		return httpcheck.AccessToken{}, k.err
 	}
 	if retry && k.noRetry {
-		return verify.AccessToken{}, nil
+		return httpcheck.AccessToken{}, nil
 	}
 	tok, err := oauth2.ClientCredentials(ctx, &http.Client{}, k.cfg)
 	if err != nil {
-		return verify.AccessToken{}, err
+		return httpcheck.AccessToken{}, err
 	}
-	return verify.AccessToken{Value: tok.AccessToken, BaseURL: k.baseURL}, nil
+	return httpcheck.AccessToken{Value: tok.AccessToken, BaseURL: k.baseURL}, nil
 }
 
 func TestRunOAuthTokenStep(t *testing.T) {
@@ -89,22 +89,22 @@ func TestRunOAuthTokenStep(t *testing.T) {
 
 	t.Run("a fresh token is sent and scrubbed from what the person reads", func(t *testing.T) {
 		k := &tokens{cfg: cfg}
-		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets, Token: k.get})
-		require.Equal(t, verify.Connected, r.Status, r.Summary)
+		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets, Token: k.get})
+		require.Equal(t, httpcheck.Connected, r.Status, r.Summary)
 		require.Equal(t, []bool{false}, k.calls)
 		require.True(t, strings.HasPrefix(r.Identity, "Reports bot ([redacted])"), r.Identity)
 	})
 
 	t.Run("base URL from the token answer", func(t *testing.T) {
 		k := &tokens{cfg: cfg, baseURL: p.api.URL}
-		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: ccConnector("https://login.invalid"), Settings: settings, Secrets: secrets, Token: k.get})
-		require.Equal(t, verify.Connected, r.Status, r.Summary)
+		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector("https://login.invalid"), Settings: settings, Secrets: secrets, Token: k.get})
+		require.Equal(t, httpcheck.Connected, r.Status, r.Summary)
 	})
 
 	t.Run("401, one new token, retried", func(t *testing.T) {
 		k := &tokens{cfg: cfg}
 		revoked := false
-		first := func(ctx context.Context, retry bool) (verify.AccessToken, error) {
+		first := func(ctx context.Context, retry bool) (httpcheck.AccessToken, error) {
 			tok, err := k.get(ctx, retry)
 			if err == nil && !revoked {
 				revoked = true
@@ -112,23 +112,23 @@ func TestRunOAuthTokenStep(t *testing.T) {
 			}
 			return tok, err
 		}
-		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets, Token: first})
-		require.Equal(t, verify.Connected, r.Status, r.Summary)
+		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets, Token: first})
+		require.Equal(t, httpcheck.Connected, r.Status, r.Summary)
 		require.Equal(t, []bool{false, true}, k.calls, "exactly one retry")
 	})
 
 	t.Run("401 and nothing new to try", func(t *testing.T) {
 		k := &tokens{cfg: cfg, noRetry: true}
-		revoking := func(ctx context.Context, retry bool) (verify.AccessToken, error) {
+		revoking := func(ctx context.Context, retry bool) (httpcheck.AccessToken, error) {
 			tok, err := k.get(ctx, retry)
 			if err == nil && tok.Value != "" {
 				require.NoError(t, p.RevokeAccess(ctx, tok.Value))
 			}
 			return tok, err
 		}
-		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets, Token: revoking})
-		require.Equal(t, verify.Disconnected, r.Status)
-		require.Equal(t, verify.CodeUnauthorized, r.Code)
+		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets, Token: revoking})
+		require.Equal(t, httpcheck.Disconnected, r.Status)
+		require.Equal(t, httpcheck.CodeUnauthorized, r.Code)
 		require.Contains(t, r.Summary, "rejected the access token")
 		require.Equal(t, []bool{false, true}, k.calls)
 		require.Contains(t, r.Advice, "[redacted]", "the API echoed the token; the advice quotes it scrubbed")
@@ -136,15 +136,15 @@ func TestRunOAuthTokenStep(t *testing.T) {
 
 	t.Run("settings are checked before a token is requested", func(t *testing.T) {
 		k := &tokens{cfg: cfg}
-		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: ccConnector(""), Settings: settings, Secrets: secrets, Token: k.get})
-		require.Equal(t, verify.CodeInvalidConfig, r.Code)
+		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(""), Settings: settings, Secrets: secrets, Token: k.get})
+		require.Equal(t, httpcheck.CodeInvalidConfig, r.Code)
 		require.Empty(t, k.calls, "no token request for a test that cannot be sent")
 	})
 
 	t.Run("missing client secret", func(t *testing.T) {
 		k := &tokens{cfg: cfg}
-		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: ccConnector(p.api.URL), Settings: settings, Token: k.get})
-		require.Equal(t, verify.CodeMissingCredentials, r.Code)
+		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Token: k.get})
+		require.Equal(t, httpcheck.CodeMissingCredentials, r.Code)
 		require.Equal(t, catalog.KeyClientSecret, r.Field)
 		require.Empty(t, k.calls)
 	})
@@ -161,44 +161,44 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 	}()
 	settings := map[string]string{catalog.KeyClientID: ccID}
 	secrets := map[string]string{catalog.KeyClientSecret: ccSecret}
-	cc := func(c oauth2.Config) func(context.Context, bool) (verify.AccessToken, error) {
+	cc := func(c oauth2.Config) func(context.Context, bool) (httpcheck.AccessToken, error) {
 		return (&tokens{cfg: c}).get
 	}
-	refresh := func(ctx context.Context, _ bool) (verify.AccessToken, error) {
+	refresh := func(ctx context.Context, _ bool) (httpcheck.AccessToken, error) {
 		_, err := oauth2.Refresh(ctx, nil, oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL}, "revoked-refresh-token")
-		return verify.AccessToken{}, err
+		return httpcheck.AccessToken{}, err
 	}
 	cases := []struct {
 		name   string
 		method catalog.AuthType
-		token  func(context.Context, bool) (verify.AccessToken, error)
-		status verify.Status
+		token  func(context.Context, bool) (httpcheck.AccessToken, error)
+		status httpcheck.Status
 		code   string
 		field  string
 		says   string
 	}{
-		{"never authorized", catalog.AuthOAuth2Code, func(context.Context, bool) (verify.AccessToken, error) {
-			return verify.AccessToken{}, verify.ErrNotAuthorized
-		}, verify.Disconnected, verify.CodeNotAuthorized, "", "Click Connect"},
-		{"expired without refresh token", catalog.AuthOAuth2Code, func(context.Context, bool) (verify.AccessToken, error) {
-			return verify.AccessToken{}, verify.ErrTokenExpired
-		}, verify.Disconnected, verify.CodeReauthorize, "", "Re-authorize"},
+		{"never authorized", catalog.AuthOAuth2Code, func(context.Context, bool) (httpcheck.AccessToken, error) {
+			return httpcheck.AccessToken{}, httpcheck.ErrNotAuthorized
+		}, httpcheck.Disconnected, httpcheck.CodeNotAuthorized, "", "Click Connect"},
+		{"expired without refresh token", catalog.AuthOAuth2Code, func(context.Context, bool) (httpcheck.AccessToken, error) {
+			return httpcheck.AccessToken{}, httpcheck.ErrTokenExpired
+		}, httpcheck.Disconnected, httpcheck.CodeReauthorize, "", "Re-authorize"},
 		{"refresh token revoked: invalid_grant", catalog.AuthOAuth2Code, refresh,
-			verify.Disconnected, verify.CodeReauthorize, "", "Re-authorize: Reports no longer accepts"},
+			httpcheck.Disconnected, httpcheck.CodeReauthorize, "", "Re-authorize: Reports no longer accepts"},
 		{"wrong client secret", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: "wrong", TokenURL: p.TokenURL}),
-			verify.Disconnected, verify.CodeUnauthorized, catalog.KeyClientID, "rejected the client (invalid_client"},
+			httpcheck.Disconnected, httpcheck.CodeUnauthorized, catalog.KeyClientID, "rejected the client (invalid_client"},
 		{"token URL pointing at the API, not a token endpoint", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.api.URL + "/me"}),
-			verify.Unreachable, verify.CodeHTTPError, "", "answered 401 Unauthorized to the client credentials — check the token URL"},
+			httpcheck.Unreachable, httpcheck.CodeHTTPError, "", "answered 401 Unauthorized to the client credentials — check the token URL"},
 		{"token endpoint refuses connections", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: refused}),
-			verify.Unreachable, verify.CodeRefused, "", "The token request failed: the connection to"},
+			httpcheck.Unreachable, httpcheck.CodeRefused, "", "The token request failed: the connection to"},
 		{"token endpoint with an unknown CA", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: tlsProvider.TokenURL}),
-			verify.Unreachable, verify.CodeUnknownCA, catalog.KeyTokenCA, "Trusted CA for the token endpoint"},
+			httpcheck.Unreachable, httpcheck.CodeUnknownCA, catalog.KeyTokenCA, "Trusted CA for the token endpoint"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := ccConnector(p.api.URL)
 			c.Auth[0].Type = tc.method
-			r := verify.New(nil).Run(t.Context(), verify.Input{Connector: c, Settings: settings, Secrets: secrets, Token: tc.token})
+			r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: c, Settings: settings, Secrets: secrets, Token: tc.token})
 			require.Equal(t, tc.status, r.Status, r.Summary)
 			require.Equal(t, tc.code, r.Code, r.Summary)
 			require.Equal(t, tc.field, r.Field)
@@ -210,9 +210,9 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 	t.Run("HTML page from the provider's token endpoint", func(t *testing.T) {
 		p.SetTokenMode(oauth2test.TokenHTML)
 		defer p.SetTokenMode(oauth2test.TokenNormal)
-		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets,
+		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets,
 			Token: cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL})})
-		require.Equal(t, verify.CodeHTMLResponse, r.Code)
+		require.Equal(t, httpcheck.CodeHTMLResponse, r.Code)
 		require.Contains(t, r.Summary, "answered an HTML page")
 		require.Contains(t, r.Summary, "check the token URL")
 	})
@@ -220,8 +220,8 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 	t.Run("an authorization code connection with no token and no Token function", func(t *testing.T) {
 		c := ccConnector(p.api.URL)
 		c.Auth[0].Type = catalog.AuthOAuth2Code
-		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: c, Settings: settings})
-		require.Equal(t, verify.CodeNotAuthorized, r.Code)
+		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: c, Settings: settings})
+		require.Equal(t, httpcheck.CodeNotAuthorized, r.Code)
 	})
 
 	t.Run("a stored token is sent as it is without a Token function", func(t *testing.T) {
@@ -229,24 +229,24 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 		require.NoError(t, err)
 		c := ccConnector(p.api.URL)
 		c.Auth[0].Type = catalog.AuthOAuth2Code
-		r := verify.New(nil).Run(t.Context(), verify.Input{Connector: c, Settings: settings,
+		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: c, Settings: settings,
 			Secrets: map[string]string{catalog.KeyAccessToken: tok.AccessToken}})
-		require.Equal(t, verify.Connected, r.Status, r.Summary)
+		require.Equal(t, httpcheck.Connected, r.Status, r.Summary)
 		require.NotContains(t, r.Identity, tok.AccessToken)
 	})
 
 	t.Run("a canceled token step is not a verdict", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
-		r := verify.New(nil).Run(ctx, verify.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets,
-			Token: func(ctx context.Context, _ bool) (verify.AccessToken, error) {
+		r := httpcheck.New(nil).Run(ctx, httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets,
+			Token: func(ctx context.Context, _ bool) (httpcheck.AccessToken, error) {
 				cancel()
 				_, err := oauth2.ClientCredentials(ctx, nil, oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL})
 				if err == nil {
 					err = errors.New("expected a canceled request")
 				}
-				return verify.AccessToken{}, err
+				return httpcheck.AccessToken{}, err
 			}})
-		require.Equal(t, verify.Unverified, r.Status, r.Summary)
-		require.Equal(t, verify.CodeCanceled, r.Code)
+		require.Equal(t, httpcheck.Unverified, r.Status, r.Summary)
+		require.Equal(t, httpcheck.CodeCanceled, r.Code)
 	})
 }

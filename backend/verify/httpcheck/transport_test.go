@@ -1,4 +1,4 @@
-package verify_test
+package httpcheck_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"patchbay/backend/connlog"
 	"patchbay/backend/tlsconf"
 	"patchbay/backend/tlsconf/tlstest"
-	"patchbay/backend/verify"
+	"patchbay/backend/verify/httpcheck"
 )
 
 var (
@@ -53,18 +53,18 @@ func TestRunPrivateCAFixedByTrustingIt(t *testing.T) {
 	ca := tlstest.NewCA(t, "Acme Internal CA")
 	srv := tlstest.StartTLS(t, bearerOnly, ca, nil)
 	c := connector("Acme", srv.URL, catalog.TestRequest{Path: "/me"}, catalog.AuthMethod{Type: catalog.AuthBearer})
-	v := verify.New(nil)
+	v := httpcheck.New(nil)
 	good := map[string]string{"token": goodToken}
 
-	r := v.Run(context.Background(), verify.Input{Connector: c, Secrets: good, Transport: transport(t, tlsconf.Options{})})
-	require.Equal(t, verify.CodeUnknownCA, r.Code, "%+v", r)
+	r := v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, Transport: transport(t, tlsconf.Options{})})
+	require.Equal(t, httpcheck.CodeUnknownCA, r.Code, "%+v", r)
 	require.Equal(t, catalog.KeyTrustedCA, r.Field)
 
-	r = v.Run(context.Background(), verify.Input{Connector: c, Secrets: good, Transport: transport(t, tlsconf.Options{CA: ca.PEM})})
-	require.Equal(t, verify.Connected, r.Status, "%+v", r)
+	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, Transport: transport(t, tlsconf.Options{CA: ca.PEM})})
+	require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
 
-	r = v.Run(context.Background(), verify.Input{Connector: c, Secrets: map[string]string{"token": badToken}, Transport: transport(t, tlsconf.Options{CA: ca.PEM})})
-	require.Equal(t, verify.CodeUnauthorized, r.Code, "with trust fixed, a wrong token is the credentials' fault: %+v", r)
+	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"token": badToken}, Transport: transport(t, tlsconf.Options{CA: ca.PEM})})
+	require.Equal(t, httpcheck.CodeUnauthorized, r.Code, "with trust fixed, a wrong token is the credentials' fault: %+v", r)
 }
 
 // Mutual TLS: no client certificate, or one the server does not trust, is
@@ -75,25 +75,25 @@ func TestRunMutualTLS(t *testing.T) {
 	srv := tlstest.StartTLS(t, bearerOnly, serverCA, clientCA)
 	alice, mallory := clientCA.Client(t, "alice"), strangerCA.Client(t, "mallory")
 	c := connector("Acme", srv.URL, catalog.TestRequest{Path: "/me"}, catalog.AuthMethod{Type: catalog.AuthBearer})
-	v := verify.New(nil)
+	v := httpcheck.New(nil)
 	good := map[string]string{"token": goodToken}
 
-	r := v.Run(context.Background(), verify.Input{Connector: c, Secrets: good, Transport: transport(t, tlsconf.Options{CA: serverCA.PEM})})
-	require.Equal(t, verify.Disconnected, r.Status, "%+v", r)
-	require.Equal(t, verify.CodeClientCertificate, r.Code, "%+v", r)
+	r := v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, Transport: transport(t, tlsconf.Options{CA: serverCA.PEM})})
+	require.Equal(t, httpcheck.Disconnected, r.Status, "%+v", r)
+	require.Equal(t, httpcheck.CodeClientCertificate, r.Code, "%+v", r)
 	require.Equal(t, catalog.KeyClientCertificate, r.Field)
 	require.Contains(t, r.Summary, "presents none")
 
-	r = v.Run(context.Background(), verify.Input{Connector: c, Secrets: good, HasClientCert: true,
+	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, HasClientCert: true,
 		Transport: transport(t, tlsconf.Options{CA: serverCA.PEM, ClientCert: mallory.CertPEM, ClientKey: mallory.KeyPEM})})
-	require.Equal(t, verify.CodeClientCertificate, r.Code, "%+v", r)
+	require.Equal(t, httpcheck.CodeClientCertificate, r.Code, "%+v", r)
 	require.Contains(t, r.Summary, "did not accept this connection's client certificate")
 
 	withAlice := tlsconf.Options{CA: serverCA.PEM, ClientCert: alice.CertPEM, ClientKey: alice.KeyPEM}
-	r = v.Run(context.Background(), verify.Input{Connector: c, Secrets: good, HasClientCert: true, Transport: transport(t, withAlice)})
-	require.Equal(t, verify.Connected, r.Status, "%+v", r)
-	r = v.Run(context.Background(), verify.Input{Connector: c, Secrets: map[string]string{"token": badToken}, HasClientCert: true, Transport: transport(t, withAlice)})
-	require.Equal(t, verify.CodeUnauthorized, r.Code, "%+v", r)
+	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, HasClientCert: true, Transport: transport(t, withAlice)})
+	require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
+	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"token": badToken}, HasClientCert: true, Transport: transport(t, withAlice)})
+	require.Equal(t, httpcheck.CodeUnauthorized, r.Code, "%+v", r)
 }
 
 // With following redirects off, a 3xx is the answer: diagnosed as a
@@ -101,15 +101,15 @@ func TestRunMutualTLS(t *testing.T) {
 func TestRunRedirectsOff(t *testing.T) {
 	p := newPeer(t)
 	c := connector("Acme", p.srv.URL, catalog.TestRequest{Path: "/redirect-to?url=/bearer%3Fsecret%3Dx&status_code=302"}, catalog.AuthMethod{Type: catalog.AuthBearer})
-	v := verify.New(nil)
+	v := httpcheck.New(nil)
 	good := map[string]string{"token": goodToken}
 
-	r := v.Run(context.Background(), verify.Input{Connector: c, Secrets: good})
-	require.Equal(t, verify.Connected, r.Status, "followed by default: %+v", r)
+	r := v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good})
+	require.Equal(t, httpcheck.Connected, r.Status, "followed by default: %+v", r)
 
-	r = v.Run(context.Background(), verify.Input{Connector: c, Secrets: good, NoRedirects: true})
-	require.Equal(t, verify.Unreachable, r.Status)
-	require.Equal(t, verify.CodeRedirect, r.Code, "%+v", r)
+	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, NoRedirects: true})
+	require.Equal(t, httpcheck.Unreachable, r.Status)
+	require.Equal(t, httpcheck.CodeRedirect, r.Code, "%+v", r)
 	require.Equal(t, 302, r.HTTPStatus)
 	require.Contains(t, r.Summary, "/bearer, and following redirects is off")
 	require.NotContains(t, r.Summary, "secret=x")
@@ -158,9 +158,9 @@ func TestRunStreamedResponse(t *testing.T) {
 	})
 	c := connector("Ticker", srv.URL, catalog.TestRequest{Path: "/events"}, catalog.AuthMethod{Type: catalog.AuthBearer})
 	start := time.Now()
-	r := verify.New(nil).Run(context.Background(), verify.Input{Connector: c, Secrets: map[string]string{"token": goodToken},
+	r := httpcheck.New(nil).Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"token": goodToken},
 		Transport: rec, Stream: true, StreamWindow: 300 * time.Millisecond, Timeout: 5 * time.Second})
-	require.Equal(t, verify.Connected, r.Status, "%+v", r)
+	require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
 	require.Less(t, time.Since(start), 3*time.Second, "the window ends the endless stream, not the timeout")
 
 	mu.Lock()
@@ -175,9 +175,9 @@ func TestRunStreamedResponse(t *testing.T) {
 	require.Empty(t, ex.Error)
 
 	// A wrong token is still diagnosed as such in streaming mode.
-	r = verify.New(nil).Run(context.Background(), verify.Input{Connector: c, Secrets: map[string]string{"token": badToken},
+	r = httpcheck.New(nil).Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"token": badToken},
 		Transport: rec, Stream: true, StreamWindow: 300 * time.Millisecond})
-	require.Equal(t, verify.CodeUnauthorized, r.Code, "%+v", r)
+	require.Equal(t, httpcheck.CodeUnauthorized, r.Code, "%+v", r)
 }
 
 // Digest against go-httpbin's real digest peer: the right password
@@ -187,7 +187,7 @@ func TestRunDigest(t *testing.T) {
 	bin := httptest.NewServer(httpbin.New())
 	t.Cleanup(bin.Close)
 	m := catalog.AuthMethod{Type: catalog.AuthDigest}
-	v := verify.New(nil)
+	v := httpcheck.New(nil)
 	for _, alg := range []string{"MD5", "SHA-256"} {
 		c := connector("Bin", bin.URL, catalog.TestRequest{Path: "/digest-auth/auth/ada/" + basicPass + "/" + alg}, m)
 		var mu sync.Mutex
@@ -197,28 +197,28 @@ func TestRunDigest(t *testing.T) {
 			got = append(got, e)
 			mu.Unlock()
 		})
-		r := v.Run(context.Background(), verify.Input{Connector: c, Transport: rec,
+		r := v.Run(context.Background(), httpcheck.Input{Connector: c, Transport: rec,
 			Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": basicPass}})
-		require.Equal(t, verify.Connected, r.Status, "%s: %+v", alg, r)
+		require.Equal(t, httpcheck.Connected, r.Status, "%s: %+v", alg, r)
 		mu.Lock()
 		require.Len(t, got, 2, "the challenge and the answer are both logged")
 		require.Equal(t, 401, got[0].Status)
 		require.Equal(t, 200, got[1].Status)
 		mu.Unlock()
 
-		r = v.Run(context.Background(), verify.Input{Connector: c,
+		r = v.Run(context.Background(), httpcheck.Input{Connector: c,
 			Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": wrongPass}})
-		require.Equal(t, verify.Disconnected, r.Status, "%+v", r)
-		require.Equal(t, verify.CodeUnauthorized, r.Code)
+		require.Equal(t, httpcheck.Disconnected, r.Status, "%+v", r)
+		require.Equal(t, httpcheck.CodeUnauthorized, r.Code)
 		require.Contains(t, r.Summary, "rejected the user name and password")
 		requireClean(t, r)
 	}
 
 	c := connector("Bin", bin.URL, catalog.TestRequest{Path: "/basic-auth/ada/pw"}, m)
-	r := v.Run(context.Background(), verify.Input{Connector: c, Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": "pw"}})
-	require.Equal(t, verify.CodeUnauthorized, r.Code, "%+v", r)
+	r := v.Run(context.Background(), httpcheck.Input{Connector: c, Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": "pw"}})
+	require.Equal(t, httpcheck.CodeUnauthorized, r.Code, "%+v", r)
 	require.Contains(t, r.Summary, "did not ask for Digest authentication")
 
-	r = v.Run(context.Background(), verify.Input{Connector: c, Settings: map[string]string{"username": "ada"}})
-	require.Equal(t, verify.CodeMissingCredentials, r.Code, "the password is required for Digest")
+	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Settings: map[string]string{"username": "ada"}})
+	require.Equal(t, httpcheck.CodeMissingCredentials, r.Code, "the password is required for Digest")
 }

@@ -1,4 +1,4 @@
-package verify
+package httpcheck
 
 import (
 	"context"
@@ -59,7 +59,7 @@ func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, set
 	if !errors.As(err, &te) {
 		var ae *apperr.Error
 		if errors.As(err, &ae) && ae.Code == apperr.Validation {
-			return invalidConfig(err)
+			return InvalidConfig(err)
 		}
 		if errors.Is(parent.Err(), context.Canceled) {
 			return Result{Status: Unverified, Code: CodeCanceled, Summary: "The test was canceled.", Advice: "Nothing was concluded; test again when ready."}

@@ -9,7 +9,7 @@
 // credentials would not fix it. In particular 404 is Unreachable/not_found:
 // it almost always means a wrong base URL or test path. Canceled runs are
 // Unverified: nothing was learned.
-package verify
+package httpcheck
 
 import (
 	"context"
@@ -215,7 +215,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 
 	m, err := pickMethod(c, in.AuthType)
 	if err != nil {
-		return invalidConfig(err)
+		return InvalidConfig(err)
 	}
 	settings := effectiveSettings(c, m, in.Settings)
 
@@ -258,7 +258,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 		// Settings first: a token request for a test that cannot be built
 		// would be wasted (and logged).
 		if _, err := buildRequest(tctx, in, c, m, base, settings, withAccessToken(secrets, "placeholder")); err != nil {
-			return invalidConfig(err)
+			return InvalidConfig(err)
 		}
 		if in.Token != nil {
 			tok, err := in.Token(tctx, false)
@@ -278,12 +278,12 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 
 	req, err := buildRequest(tctx, in, c, m, base, settings, secrets)
 	if err != nil {
-		return invalidConfig(err)
+		return InvalidConfig(err)
 	}
 	hdrs, params := auth.Redactions(m, settings, secrets)
 	authTr, err := auth.Transport(m, settings, secrets, req.URL, tr)
 	if err != nil {
-		return invalidConfig(err)
+		return InvalidConfig(err)
 	}
 	client := &http.Client{Transport: authTr, CheckRedirect: checkRedirect(hdrs, params)}
 	if in.NoRedirects {
@@ -315,7 +315,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 				base = tok.BaseURL
 			}
 			if req, err = buildRequest(tctx, in, c, m, base, settings, secrets); err != nil {
-				return invalidConfig(err)
+				return InvalidConfig(err)
 			}
 			if resp, body, failed = send(ctx, client, req, timeout); failed != nil {
 				return *failed
@@ -483,9 +483,7 @@ func buildRequest(ctx context.Context, in Input, c catalog.Connector, m catalog.
 
 // InvalidConfig is the Result of a run that could not start because a
 // setting is unusable: nothing was sent.
-func InvalidConfig(err error) Result { return invalidConfig(err) }
-
-func invalidConfig(err error) Result {
+func InvalidConfig(err error) Result {
 	ae := apperr.From(err)
 	return Result{
 		Status:  Unreachable,
@@ -570,7 +568,7 @@ func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Re
 				return ruleFailed(name, rule, line, doc)
 			}
 		default:
-			return invalidConfig(apperr.Invalid("rules", "The connector definition has a success rule of unknown kind %q.", rule.Kind))
+			return InvalidConfig(apperr.Invalid("rules", "The connector definition has a success rule of unknown kind %q.", rule.Kind))
 		}
 	}
 
