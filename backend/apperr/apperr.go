@@ -5,6 +5,8 @@ package apperr
 import (
 	"errors"
 	"fmt"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Code is a stable, machine-readable error class. The front end switches on it;
@@ -77,4 +79,14 @@ func From(err error) *Error {
 		return e
 	}
 	return &Error{Code: Internal, Message: err.Error(), cause: err}
+}
+
+// LowerFirst lets one message continue another ("Token base URL: " +
+// LowerFirst(msg)) by lowering its first letter.
+func LowerFirst(msg string) string {
+	r, size := utf8.DecodeRuneInString(msg)
+	if size == 0 {
+		return msg
+	}
+	return string(unicode.ToLower(r)) + msg[size:]
 }

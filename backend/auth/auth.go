@@ -39,9 +39,12 @@ import (
 	"net/url"
 	"strings"
 
+	"golang.org/x/net/http/httpguts"
+
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth/digest"
 	"patchbay/backend/auth/oauth1"
+	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
 )
 
@@ -88,7 +91,7 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		// Each request is signed in Transport (a signature covers the exact
 		// URL, so it cannot be made once up front); check what it needs.
 		c := oauth1Credentials(settings, secrets)
-		if strings.EqualFold(c.SignatureMethod, oauth1.Plaintext) && req.URL.Scheme != "https" && !loopback(req.URL.Hostname()) {
+		if strings.EqualFold(c.SignatureMethod, oauth1.Plaintext) && req.URL.Scheme != "https" && !origin.IsLoopback(req.URL.Hostname()) {
 			return apperr.Invalid(catalog.KeySignatureMethod, "PLAINTEXT sends the secrets as they are: use it only with an https:// base URL, or choose HMAC-SHA256.")
 		}
 		return c.Check()
@@ -253,7 +256,7 @@ func apiKeyPlacement(m catalog.AuthMethod, settings map[string]string) (in, name
 	name = strings.TrimSpace(firstNonBlank(configured(m, settings, catalog.KeyAPIKeyName), m.Name, catalog.DefaultAPIKeyName))
 	switch in {
 	case "header":
-		if !ValidHeaderName(name) {
+		if !httpguts.ValidHeaderFieldName(name) {
 			return "", "", apperr.Invalid(catalog.KeyAPIKeyName, "%q is not a valid header name: use letters, digits and - only, e.g. X-API-Key.", name)
 		}
 	case "query":
@@ -272,7 +275,7 @@ func apiKeyPlacement(m catalog.AuthMethod, settings map[string]string) (in, name
 // ("" = token alone). See the package comment for unset versus empty.
 func bearerPlacement(m catalog.AuthMethod, settings map[string]string) (header, prefix string, err error) {
 	header = strings.TrimSpace(firstNonBlank(configured(m, settings, catalog.KeyBearerHeader), m.Header, catalog.DefaultBearerHeader))
-	if !ValidHeaderName(header) {
+	if !httpguts.ValidHeaderFieldName(header) {
 		return "", "", apperr.Invalid(catalog.KeyBearerHeader, "%q is not a valid header name: use letters, digits and - only, e.g. Authorization.", header)
 	}
 	prefix = firstNonBlank(m.Prefix, catalog.DefaultBearerPrefix)
@@ -310,28 +313,6 @@ func firstNonBlank(values ...string) string {
 		}
 	}
 	return ""
-}
-
-func loopback(host string) bool {
-	return host == "localhost" || host == "127.0.0.1" || host == "::1"
-}
-
-// ValidHeaderName reports whether s is an RFC 9110 token (tchar+), the only
-// shape a header field name may take.
-func ValidHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // checkHeaderValue refuses secrets that cannot travel in a header. The message

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 )
@@ -213,7 +214,7 @@ func DatabaseFields(d Database) []Field {
 		{Key: KeyDatabase, Label: "Database", Type: FieldText, Help: dbHelp},
 		{
 			Key: KeySSLMode, Label: "SSL/TLS mode", Type: FieldSelect, Required: true,
-			Default: firstNonEmpty(d.SSLMode, e.SSLDefault), Options: slices.Clone(e.SSLModes),
+			Default: cmp.Or(d.SSLMode, e.SSLDefault), Options: slices.Clone(e.SSLModes),
 			Help: "Whether the connection is encrypted and whether the server's certificate is checked. " +
 				"Modes that check it trust this computer's CAs and the trusted CA certificates below.",
 		},

@@ -1,8 +1,7 @@
 package catalog
 
 import (
-	"fmt"
-	"net/url"
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -130,13 +129,13 @@ func StandardFields(m AuthMethod) []Field {
 			fields = append(fields,
 				Field{
 					Key: KeyAPIKeyIn, Label: "Send the key in", Type: FieldSelect, Required: true,
-					Default: firstNonEmpty(m.In, DefaultAPIKeyIn),
+					Default: cmp.Or(m.In, DefaultAPIKeyIn),
 					Options: []Option{{Value: "header", Label: "Header"}, {Value: "query", Label: "Query parameter"}},
 					Help:    "Where the API expects the key: a request header or a query string parameter.",
 				},
 				Field{
 					Key: KeyAPIKeyName, Label: "Header or parameter name", Type: FieldText, Required: true,
-					Default:     firstNonEmpty(m.Name, DefaultAPIKeyName),
+					Default:     cmp.Or(m.Name, DefaultAPIKeyName),
 					Placeholder: DefaultAPIKeyName,
 					Help:        "The exact name the API documents, e.g. X-API-Key or api_key.",
 				},
@@ -166,13 +165,13 @@ func StandardFields(m AuthMethod) []Field {
 			fields = append(fields,
 				Field{
 					Key: KeyBearerHeader, Label: "Header", Type: FieldText, Required: true,
-					Default:     firstNonEmpty(m.Header, DefaultBearerHeader),
+					Default:     cmp.Or(m.Header, DefaultBearerHeader),
 					Placeholder: DefaultBearerHeader,
 					Help:        "The request header that carries the token.",
 				},
 				Field{
 					Key: KeyBearerPrefix, Label: "Prefix", Type: FieldText,
-					Default:     firstNonEmpty(m.Prefix, DefaultBearerPrefix),
+					Default:     cmp.Or(m.Prefix, DefaultBearerPrefix),
 					Placeholder: DefaultBearerPrefix,
 					Help:        "The word before the token, e.g. Bearer or Token. Leave empty to send the token alone.",
 				},
@@ -250,7 +249,7 @@ func oauthFields(m AuthMethod) []Field {
 			Help:        "Added to the authorization request, one key=value per line, such as access_type=offline or audience=https://api.example.com.",
 		})
 	} else {
-		param := firstNonEmpty(o.AudienceParam, DefaultAudienceParam)
+		param := cmp.Or(o.AudienceParam, DefaultAudienceParam)
 		label := "Audience"
 		if param == "resource" {
 			label = "Resource"
@@ -269,7 +268,7 @@ func oauthFields(m AuthMethod) []Field {
 	}
 	fields = append(fields, Field{
 		Key: KeyClientAuth, Label: "Client authentication", Type: FieldSelect, Required: true,
-		Default: firstNonEmpty(o.ClientAuth, DefaultClientAuth),
+		Default: cmp.Or(o.ClientAuth, DefaultClientAuth),
 		Options: []Option{{Value: "basic", Label: "HTTP Basic header"}, {Value: "body", Label: "Client ID and secret in the request body"}},
 		Help:    "How Patchbay presents the client ID and secret to the token endpoint. Most providers take either; the docs say which.",
 	})
@@ -281,7 +280,7 @@ func oauthFields(m AuthMethod) []Field {
 		fields = append(fields,
 			Field{
 				Key: KeyRedirectHost, Label: "Redirect host", Type: FieldSelect, Required: true,
-				Default: firstNonEmpty(o.RedirectHost, DefaultRedirectHost),
+				Default: cmp.Or(o.RedirectHost, DefaultRedirectHost),
 				Options: []Option{{Value: "127.0.0.1", Label: "127.0.0.1"}, {Value: "localhost", Label: "localhost"}},
 				Help:    "The host name in the redirect URI. Patchbay listens on this computer's loopback interface only; choose the name the provider has registered.",
 			},
@@ -294,7 +293,7 @@ func oauthFields(m AuthMethod) []Field {
 			},
 			Field{
 				Key: KeyRedirectPath, Label: "Redirect path", Type: FieldText,
-				Default: firstNonEmpty(o.RedirectPath, DefaultRedirectPath), Placeholder: DefaultRedirectPath,
+				Default: cmp.Or(o.RedirectPath, DefaultRedirectPath), Placeholder: DefaultRedirectPath,
 				Pattern: `^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$`, PatternMessage: "Start the path with / and use no spaces, ? or #, such as /callback.",
 				Help: "The path of the redirect URI, as registered with the provider.",
 			},
@@ -325,7 +324,7 @@ func oauth1Fields(m AuthMethod) []Field {
 		{Key: KeyOAuthTokenSecret, Label: "Token secret", Type: FieldPassword, Secret: true,
 			Help: "The secret issued with the token."},
 		{Key: KeySignatureMethod, Label: "Signature method", Type: FieldSelect, Required: true,
-			Default: firstNonEmpty(o.SignatureMethod, "HMAC-SHA256"),
+			Default: cmp.Or(o.SignatureMethod, "HMAC-SHA256"),
 			Options: []Option{{Value: "HMAC-SHA256", Label: "HMAC-SHA256"}, {Value: "HMAC-SHA1", Label: "HMAC-SHA1"},
 				{Value: "RSA-SHA256", Label: "RSA-SHA256 (private key)"}, {Value: "PLAINTEXT", Label: "PLAINTEXT (HTTPS only)"}},
 			Help: "How requests are signed (RFC 5849). Use what the provider documents; HMAC-SHA1 is being retired by many."},
@@ -344,8 +343,8 @@ func tokenRequestFields(m AuthMethod) []Field {
 	if m.TokenRequest != nil {
 		t = *m.TokenRequest
 	}
-	method := strings.ToUpper(firstNonEmpty(t.Method, "POST"))
-	bodyType := firstNonEmpty(t.BodyType, "form")
+	method := strings.ToUpper(cmp.Or(t.Method, "POST"))
+	bodyType := cmp.Or(t.BodyType, "form")
 	if method == "GET" && t.BodyType == "" {
 		bodyType = "none"
 	}
@@ -377,12 +376,12 @@ func tokenRequestFields(m AuthMethod) []Field {
 		},
 		{
 			Key: KeyTokenExpression, Label: "Token expression", Type: FieldText, Required: true,
-			Default: firstNonEmpty(t.TokenExpression, "body['access_token']"), Placeholder: "body['access_token']",
+			Default: cmp.Or(t.TokenExpression, "body['access_token']"), Placeholder: "body['access_token']",
 			Help: "JavaScript that picks the token out of the answer: body (the parsed JSON, or the text), headers (lower-case names), status, text. It runs in a sandbox for at most 100 ms.",
 		},
 		{
 			Key: KeyExpiryExpression, Label: "Expiry expression (seconds)", Type: FieldText,
-			Default: firstNonEmpty(t.ExpiryExpression, "body['expires_in']"), Placeholder: "body['expires_in']",
+			Default: cmp.Or(t.ExpiryExpression, "body['expires_in']"), Placeholder: "body['expires_in']",
 			Help: "JavaScript that gives the token's lifetime in seconds. Leave empty, or let it give undefined, when the answer does not say: the token is then kept until the API answers 401.",
 		},
 		{
@@ -395,12 +394,12 @@ func tokenRequestFields(m AuthMethod) []Field {
 		},
 		{
 			Key: KeyBearerHeader, Label: "Token header", Type: FieldText, Required: true,
-			Default: firstNonEmpty(m.Header, DefaultBearerHeader), Placeholder: DefaultBearerHeader,
+			Default: cmp.Or(m.Header, DefaultBearerHeader), Placeholder: DefaultBearerHeader,
 			Help: "The request header that carries the token on API requests.",
 		},
 		{
 			Key: KeyBearerPrefix, Label: "Token prefix", Type: FieldText,
-			Default: firstNonEmpty(m.Prefix, DefaultBearerPrefix), Placeholder: DefaultBearerPrefix,
+			Default: cmp.Or(m.Prefix, DefaultBearerPrefix), Placeholder: DefaultBearerPrefix,
 			Help: "The word before the token, such as Bearer or Token. Leave empty to send the token alone.",
 		},
 	}
@@ -453,7 +452,7 @@ var standardKeys = []string{
 // editor fills it from the list the accounts request returns.
 func AccountField(a Accounts) Field {
 	return Field{
-		Key: KeyAccount, Label: firstNonEmpty(a.Label, "Account"), Type: FieldText, Required: true,
+		Key: KeyAccount, Label: cmp.Or(a.Label, "Account"), Type: FieldText, Required: true,
 		Help: "Choose the account this connection works with; Patchbay lists the ones the credentials can reach. URLs and headers use it as {{account}}.",
 	}
 }
@@ -492,35 +491,6 @@ func AdvancedFields() []Field {
 			Help: "For a streaming or server-sent-events test endpoint: the answer is recorded chunk by chunk as it arrives, and the test stops listening after a few seconds.",
 		},
 	}
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
-
-// ParseParams reads key=value lines (the extra authorization parameters
-// field): blank lines and lines starting with # are skipped, keys and values
-// are trimmed, and a value may be empty. The error names the line to fix.
-func ParseParams(text string) (url.Values, error) {
-	out := url.Values{}
-	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			return nil, fmt.Errorf("line %d (%q) is not key=value; write one parameter per line, such as prompt=consent", i+1, line)
-		}
-		out.Add(k, strings.TrimSpace(v))
-	}
-	return out, nil
 }
 
 // reservedAuthParams are authorization request parameters Patchbay sets

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -120,7 +121,7 @@ func fillDerived(c *Connector) {
 	}
 	c.Advanced = AdvancedFields()
 	if c.Accounts != nil {
-		c.Accounts.Method = strings.ToUpper(firstNonEmpty(c.Accounts.Method, "GET"))
+		c.Accounts.Method = strings.ToUpper(cmp.Or(c.Accounts.Method, "GET"))
 		c.Accounts.Field = AccountField(*c.Accounts)
 	}
 	// The front end iterates it; JSON null would break it.

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"reflect"
@@ -9,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/net/http/httpguts"
+
+	"patchbay/backend/auth/origin"
 	"patchbay/backend/jsexpr"
 	"patchbay/backend/tmpl"
 )
@@ -17,13 +21,12 @@ import (
 // the structure (types, required keys, known keys, enums).
 
 var (
-	slugRE      = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
-	fieldKeyRE  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
-	templateRE  = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
-	jsonPathRE  = regexp.MustCompile(`^[A-Za-z0-9_$@-]+(?:\.[A-Za-z0-9_$@-]+)*$`)
-	colorRE     = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
-	failureRE   = regexp.MustCompile(`^(?:[1-5][0-9][0-9]|[45]xx)$`)
-	headerTokRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+	slugRE     = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+	fieldKeyRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	templateRE = regexp.MustCompile(`\{\{\s*([^{}]*?)\s*\}\}`)
+	jsonPathRE = regexp.MustCompile(`^[A-Za-z0-9_$@-]+(?:\.[A-Za-z0-9_$@-]+)*$`)
+	colorRE    = regexp.MustCompile(`^#[0-9A-Fa-f]{6}$`)
+	failureRE  = regexp.MustCompile(`^(?:[1-5][0-9][0-9]|[45]xx)$`)
 )
 
 // httpMethods are the methods a test request may use.
@@ -326,11 +329,11 @@ func (k *checker) checkAuth(path string, m AuthMethod) {
 			if strings.ContainsAny(m.Name, " \t\r\n&=#?") {
 				k.add(path+".name", "%q is not a usable query parameter name", m.Name)
 			}
-		} else if !headerTokRE.MatchString(m.Name) {
+		} else if !httpguts.ValidHeaderFieldName(m.Name) {
 			k.add(path+".name", "%q is not a valid header name: use letters, digits and -, such as \"X-API-Key\"", m.Name)
 		}
 	}
-	if m.Header != "" && !headerTokRE.MatchString(m.Header) {
+	if m.Header != "" && !httpguts.ValidHeaderFieldName(m.Header) {
 		k.add(path+".header", "%q is not a valid header name: use letters, digits and -, such as \"Authorization\"", m.Header)
 	}
 	if strings.ContainsAny(m.Prefix, " \t\r\n") {
@@ -378,7 +381,7 @@ func (k *checker) checkOAuth(path string, m AuthMethod) {
 		k.add(opath+".authorizationUrl", "client credentials use no browser, so no authorization URL; remove it")
 	}
 	k.checkOAuthURL(opath+".tokenUrl", o.TokenURL, m.Configurable)
-	sep := firstNonEmpty(o.ScopeSeparator, DefaultScopeSeparator)
+	sep := cmp.Or(o.ScopeSeparator, DefaultScopeSeparator)
 	for i, sc := range o.Scopes {
 		if strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " \t\r\n\"\\") || strings.Contains(sc, sep) {
 			k.add(fmt.Sprintf("%s.scopes[%d]", opath, i), "%q is not one scope; list each scope separately, without spaces", sc)
@@ -434,17 +437,13 @@ func (k *checker) checkOAuthURL(path, raw string, configurable bool) {
 		k.add(path, "is not a valid URL: %v", err)
 	case u.Host == "":
 		k.add(path, "has no host name, got %q", raw)
-	case u.Scheme != "https" && !(u.Scheme == "http" && isLoopbackHost(u.Hostname())):
+	case u.Scheme != "https" && !(u.Scheme == "http" && origin.IsLoopback(u.Hostname())):
 		k.add(path, "must start with https:// (http:// only for a provider on this computer), got %q", raw)
 	case u.User != nil:
 		k.add(path, "must not contain a user name or password")
 	case u.Fragment != "":
 		k.add(path, "must not have a #fragment")
 	}
-}
-
-func isLoopbackHost(h string) bool {
-	return h == "localhost" || h == "127.0.0.1" || h == "::1"
 }
 
 func (k *checker) checkTest(t TestRequest) {
@@ -468,7 +467,7 @@ func (k *checker) checkTest(t TestRequest) {
 	}
 	for _, name := range sortedKeys(t.Headers) {
 		hpath := "test.headers." + name
-		if !headerTokRE.MatchString(name) {
+		if !httpguts.ValidHeaderFieldName(name) {
 			k.add(hpath, "%q is not a valid header name", name)
 			continue
 		}
@@ -520,7 +519,7 @@ func (k *checker) checkAccounts(c *Connector) {
 	}
 	for _, name := range sortedKeys(a.Headers) {
 		hpath := "accounts.headers." + name
-		if !headerTokRE.MatchString(name) {
+		if !httpguts.ValidHeaderFieldName(name) {
 			k.add(hpath, "%q is not a valid header name", name)
 			continue
 		}

@@ -11,7 +11,7 @@ import (
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
 	"patchbay/backend/jsexpr"
-	"patchbay/backend/verify/httpcheck"
+	"patchbay/backend/verify"
 )
 
 // maxAccounts bounds the list the editor shows.
@@ -63,7 +63,7 @@ func (m *Manager) ListAccounts(ctx context.Context, workspaceID string, d Draft,
 			return nil, v, err
 		}
 	}
-	if v.Status != httpcheck.Connected {
+	if v.Status != verify.Connected {
 		e := apperr.New(apperr.VerificationFailed, "The accounts could not be listed: %s %s", v.Summary, v.Advice)
 		e.Field = v.Field
 		return nil, v, e

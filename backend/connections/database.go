@@ -9,8 +9,8 @@ import (
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
 	"patchbay/backend/tmpl"
+	"patchbay/backend/verify"
 	"patchbay/backend/verify/dbcheck"
-	"patchbay/backend/verify/httpcheck"
 )
 
 // checkDatabase validates a database connection's settings and password
@@ -42,7 +42,7 @@ func databaseConfig(r resolved) (dbcheck.Config, error) {
 func (m *Manager) verifyDatabase(ctx context.Context, run *runLog, r resolved, runID string) Verification {
 	cfg, err := databaseConfig(r)
 	if err != nil {
-		return Verification{Result: httpcheck.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}
+		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}
 	}
 	out := dbcheck.Check(ctx, cfg, m.Now)
 	ex := out.Exchange

@@ -23,6 +23,7 @@ import (
 	"patchbay/backend/connlog"
 	"patchbay/backend/secrets"
 	"patchbay/backend/store"
+	"patchbay/backend/verify"
 	"patchbay/backend/verify/httpcheck"
 )
 
@@ -71,7 +72,7 @@ func New(d Deps) *Manager {
 
 // Verification is one test run's result with the exchanges it made.
 type Verification struct {
-	httpcheck.Result
+	verify.Result
 	RunID     string
 	CheckedAt time.Time
 	Exchanges []connlog.Exchange
@@ -154,7 +155,7 @@ func (m *Manager) Retest(ctx context.Context, id, runID string, parameters map[s
 			return v, err
 		}
 	}
-	if v.Code == httpcheck.CodeCanceled {
+	if v.Code == verify.CodeCanceled {
 		return v, nil // a cancelled run says nothing about the connection
 	}
 	if err := m.Store.SetStatus(ctx, c.ID, string(v.Status), v.Summary, v.Identity, v.CheckedAt); err != nil {
@@ -178,7 +179,7 @@ func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyF
 	if existing == nil {
 		id = m.connectionIDFor(ctx, d)
 	}
-	status := store.Connection{Status: string(httpcheck.Unverified), Diagnosis: "Saved without verifying."}
+	status := store.Connection{Status: string(verify.Unverified), Diagnosis: "Saved without verifying."}
 	var v *Verification
 	if verifyFirst {
 		run, tokens, err := m.verify(ctx, workspaceID, id, &r, runID, onExchange)
@@ -186,7 +187,7 @@ func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyF
 			return SaveResult{}, err
 		}
 		v = &run
-		if run.Status != httpcheck.Connected {
+		if run.Status != verify.Connected {
 			if existing != nil && tokens.refreshed {
 				// Not saved, but a rotated refresh token must be kept.
 				if err := m.persistTokens(ctx, existing.ID, r); err != nil {
@@ -414,7 +415,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	}
 	base, err := m.apiTransport(*r)
 	if err != nil {
-		return Verification{Result: httpcheck.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}, tokenOutcome{}, nil
+		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}, tokenOutcome{}, nil
 	}
 	if t, ok := base.(*http.Transport); ok && base != m.Transport {
 		defer t.CloseIdleConnections() // made for this run: let its connections go

@@ -1,6 +1,7 @@
 package connections
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,9 +18,11 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth"
 	"patchbay/backend/auth/oauth2"
+	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
 	"patchbay/backend/store"
+	"patchbay/backend/verify"
 	"patchbay/backend/verify/httpcheck"
 )
 
@@ -126,7 +129,7 @@ func oauthConfig(r resolved) (oauth2.Config, error) {
 			cfg.Redirect.Port = n
 		}
 	} else if aud := s[catalog.KeyAudience]; aud != "" {
-		param := firstNonEmpty(o.AudienceParam, catalog.DefaultAudienceParam)
+		param := cmp.Or(o.AudienceParam, catalog.DefaultAudienceParam)
 		if m.Configurable && s[catalog.KeyAudienceParam] != "" {
 			param = s[catalog.KeyAudienceParam]
 		}
@@ -158,7 +161,7 @@ func endpoint(r resolved, raw, field, what string) (string, error) {
 	case err != nil || u.Host == "":
 		return "", apperr.Invalid(field, "The %s %q is not a full URL: write it with https://.", what, expanded)
 	case u.Scheme == "https":
-	case u.Scheme == "http" && loopback(u.Hostname()):
+	case u.Scheme == "http" && origin.IsLoopback(u.Hostname()):
 	default:
 		return "", apperr.Invalid(field, "The %s must start with https:// (http:// only for a provider on this computer).", what)
 	}
@@ -166,19 +169,6 @@ func endpoint(r resolved, raw, field, what string) (string, error) {
 		return "", apperr.Invalid(field, "The %s must not contain a user name or password: put the client ID and secret in their own fields.", what)
 	}
 	return expanded, nil
-}
-
-func loopback(host string) bool {
-	return host == "localhost" || host == "127.0.0.1" || host == "::1"
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // setToken puts a granted token into r: the token itself in the secrets
@@ -568,8 +558,8 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	}
 
 	status := store.Connection{Status: string(v.Status), Diagnosis: v.Summary, Identity: v.Identity, CheckedAt: &v.CheckedAt}
-	if v.Code == httpcheck.CodeCanceled {
-		status = store.Connection{Status: string(httpcheck.Unverified), Diagnosis: "Authorized; the test was canceled."}
+	if v.Code == verify.CodeCanceled {
+		status = store.Connection{Status: string(verify.Unverified), Diagnosis: "Authorized; the test was canceled."}
 	}
 	c, err := m.saveAuthorized(ctx, workspaceID, id, d, reauthorize, existing != nil, saved, status)
 	if err != nil {

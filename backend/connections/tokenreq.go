@@ -57,16 +57,9 @@ func tokenRequestConfig(r resolved) (tokenreq.Config, error) {
 func checkTokenBaseURL(raw string) error {
 	if _, err := httpcheck.ResolveBaseURL(catalog.Connector{}, raw, nil); err != nil {
 		e := apperr.From(err)
-		return apperr.Invalid(catalog.KeyTokenBaseURL, "Token base URL: %s", lowerFirst(e.Message))
+		return apperr.Invalid(catalog.KeyTokenBaseURL, "Token base URL: %s", apperr.LowerFirst(e.Message))
 	}
 	return nil
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // tokenRequestTransport is what the token request travels on: with a token

@@ -19,6 +19,8 @@ import (
 	"hash"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // Challenge is one Digest challenge from a WWW-Authenticate header.
@@ -351,20 +353,16 @@ func (p *lexer) skip(set string) {
 	}
 }
 
-func isTchar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
-
 func (p *lexer) token() string {
 	start := p.i
-	for !p.done() && isTchar(p.s[p.i]) {
+	for !p.done() && httpguts.IsTokenRune(rune(p.s[p.i])) {
 		p.i++
 	}
 	return p.s[start:p.i]
 }
 
 func (p *lexer) token68() {
-	for !p.done() && (isTchar(p.s[p.i]) || p.s[p.i] == '/' || p.s[p.i] == '=') {
+	for !p.done() && (httpguts.IsTokenRune(rune(p.s[p.i])) || p.s[p.i] == '/' || p.s[p.i] == '=') {
 		p.i++
 	}
 }
@@ -374,7 +372,7 @@ func (p *lexer) token68() {
 // (A token68 such as "abc==" has "=" followed by "=" or nothing.)
 func (p *lexer) paramAhead() bool {
 	j := p.i
-	for j < len(p.s) && isTchar(p.s[j]) {
+	for j < len(p.s) && httpguts.IsTokenRune(rune(p.s[j])) {
 		j++
 	}
 	if j == p.i {
@@ -390,7 +388,7 @@ func (p *lexer) paramAhead() bool {
 	for j < len(p.s) && (p.s[j] == ' ' || p.s[j] == '\t') {
 		j++
 	}
-	return j < len(p.s) && (p.s[j] == '"' || isTchar(p.s[j]))
+	return j < len(p.s) && (p.s[j] == '"' || httpguts.IsTokenRune(rune(p.s[j])))
 }
 
 func (p *lexer) quoted() string {

@@ -16,6 +16,8 @@ import (
 
 	xoauth2 "golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"patchbay/backend/verify"
 )
 
 // Steps of the token endpoint, named in errors.
@@ -60,7 +62,7 @@ type TokenError struct {
 func (e *TokenError) Unwrap() error { return e.Err }
 
 func (e *TokenError) Error() string {
-	line := statusLine(e.Status)
+	line := verify.StatusLine(e.Status)
 	switch e.Kind {
 	case FailOAuth:
 		s := fmt.Sprintf("The token endpoint refused the %s: %s", e.Step, e.Code)
@@ -82,7 +84,7 @@ func (e *TokenError) Error() string {
 		return fmt.Sprintf("The token endpoint answered %s without an access_token.", line)
 	}
 	if e.Err != nil {
-		return fmt.Sprintf("The %s request to the token endpoint failed: %s.", e.Step, innerText(e.Err))
+		return fmt.Sprintf("The %s request to the token endpoint failed: %s.", e.Step, verify.ErrorText(e.Err))
 	}
 	return fmt.Sprintf("The %s failed.", e.Step)
 }
@@ -218,7 +220,7 @@ func (c *capture) result(step string, cfg Config, tok *xoauth2.Token, err error)
 	switch {
 	case status >= 300 && status < 400:
 		te.Kind, te.Location = FailRedirect, header.Get("Location")
-	case isHTML(header, body):
+	case verify.IsHTML(header, body):
 		te.Kind = FailHTML
 	case hasCode:
 		te.Kind, te.Code, te.Description = FailOAuth, re.ErrorCode, re.ErrorDescription
@@ -299,29 +301,4 @@ func skipExtra(k string) bool {
 	}
 	// id_token and any other *_token field is a credential: it stays out.
 	return strings.HasSuffix(strings.ToLower(k), "token")
-}
-
-func isHTML(h http.Header, body []byte) bool {
-	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	if mt == "text/html" || mt == "application/xhtml+xml" {
-		return true
-	}
-	start := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(string(body[:min(len(body), 512)]), "\ufeff")))
-	return strings.HasPrefix(start, "<!doctype html") || strings.HasPrefix(start, "<html")
-}
-
-func statusLine(code int) string {
-	if t := http.StatusText(code); t != "" {
-		return fmt.Sprintf("%d %s", code, t)
-	}
-	return strconv.Itoa(code)
-}
-
-// innerText drops the *url.Error wrapper, whose text repeats the URL.
-func innerText(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return err.Error()
 }

@@ -27,3 +27,10 @@ func Port(u *url.URL) string {
 	}
 	return "80"
 }
+
+// IsLoopback reports whether host (as url.URL.Hostname gives it) names this
+// computer: the only place plain http:// may carry credentials or an OAuth
+// endpoint, since nothing crosses a network.
+func IsLoopback(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}

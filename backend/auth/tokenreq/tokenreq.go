@@ -8,7 +8,6 @@
 package tokenreq
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -16,18 +15,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
 	"patchbay/backend/jsexpr"
 	"patchbay/backend/tmpl"
+	"patchbay/backend/verify"
 )
 
 // Body types.
@@ -149,7 +149,7 @@ func Build(ctx context.Context, cfg Config) (*http.Request, error) {
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
-		return nil, apperr.Invalid(catalog.KeyTokenPath, "The token request cannot be built (%v).", innerText(err))
+		return nil, apperr.Invalid(catalog.KeyTokenPath, "The token request cannot be built (%v).", verify.ErrorText(err))
 	}
 	req.Header.Set("User-Agent", "Patchbay")
 	req.Header.Set("Accept", "application/json")
@@ -212,15 +212,15 @@ func Fetch(ctx context.Context, client *http.Client, cfg Config, now time.Time) 
 	resp, err := c.Do(req)
 	if err != nil {
 		return Token{}, &Error{Kind: FailTransport, URL: endpoint.String(), Err: err,
-			Message: fmt.Sprintf("The token request to %s failed: %s.", endpoint.Host, innerText(err))}
+			Message: fmt.Sprintf("The token request to %s failed: %s.", endpoint.Host, verify.ErrorText(err))}
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	_ = resp.Body.Close()
 	if err != nil {
 		return Token{}, &Error{Kind: FailTransport, Status: resp.StatusCode, URL: endpoint.String(), Err: err,
-			Message: fmt.Sprintf("Reading the token answer from %s failed: %s.", endpoint.Host, innerText(err))}
+			Message: fmt.Sprintf("Reading the token answer from %s failed: %s.", endpoint.Host, verify.ErrorText(err))}
 	}
-	line := statusLine(resp.StatusCode)
+	line := verify.StatusLine(resp.StatusCode)
 	switch {
 	case resp.StatusCode >= 300 && resp.StatusCode < 400:
 		loc := ""
@@ -229,7 +229,7 @@ func Fetch(ctx context.Context, client *http.Client, cfg Config, now time.Time) 
 		}
 		return Token{}, &Error{Kind: FailStatus, Status: resp.StatusCode, URL: endpoint.String(), Location: loc,
 			Message: fmt.Sprintf("The token endpoint answered %s with a redirect to %s; use the address it points to.", line, orWords(loc, "another address"))}
-	case isHTML(resp.Header, data):
+	case verify.IsHTML(resp.Header, data):
 		return Token{}, &Error{Kind: FailHTML, Status: resp.StatusCode, URL: endpoint.String(),
 			Message: fmt.Sprintf("The token endpoint answered an HTML page (%s), not the API: check the token base URL and path.", line)}
 	case resp.StatusCode < 200 || resp.StatusCode >= 300:
@@ -272,7 +272,7 @@ func expressionError(field, what string, status int, endpoint string, err error)
 		msg = je.Message
 	}
 	return &Error{Kind: FailExpression, Field: field, Status: status, URL: endpoint, Err: err,
-		Message: fmt.Sprintf("The %s expression failed on the token answer: %s", what, lowerFirst(msg))}
+		Message: fmt.Sprintf("The %s expression failed on the token answer: %s", what, apperr.LowerFirst(msg))}
 }
 
 // pairs reads key=value lines, then fills the references of each key and
@@ -306,15 +306,11 @@ func pairs(text string, lookup tmpl.Lookup, field, what string) (url.Values, err
 // field and never quote a value.
 func HeaderLines(text string, lookup tmpl.Lookup, field, what string) (http.Header, error) {
 	h := http.Header{}
-	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	for n, line := range catalog.Lines(text) {
 		name, value, ok := strings.Cut(line, ":")
 		name = strings.TrimSpace(name)
-		if !ok || !validHeaderName(name) {
-			return nil, apperr.Invalid(field, "%s: line %d is not \"Name: value\" with a valid header name, such as X-Api-Version: 2.", what, i+1)
+		if !ok || !httpguts.ValidHeaderFieldName(name) {
+			return nil, apperr.Invalid(field, "%s: line %d is not \"Name: value\" with a valid header name, such as X-Api-Version: 2.", what, n)
 		}
 		v, err := expand(strings.TrimSpace(value), lookup, field, what+": "+name, nil)
 		if err != nil {
@@ -362,55 +358,9 @@ func jsonEscape(v string) string {
 	return string(b[1 : len(b)-1])
 }
 
-func validHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
-}
-
-func isHTML(h http.Header, body []byte) bool {
-	mt, _, _ := mime.ParseMediaType(h.Get("Content-Type"))
-	if mt == "text/html" || mt == "application/xhtml+xml" {
-		return true
-	}
-	start := strings.ToLower(strings.TrimSpace(string(bytes.TrimPrefix(body[:min(len(body), 512)], []byte("\ufeff")))))
-	return strings.HasPrefix(start, "<!doctype html") || strings.HasPrefix(start, "<html")
-}
-
-func statusLine(code int) string {
-	if t := http.StatusText(code); t != "" {
-		return strconv.Itoa(code) + " " + t
-	}
-	return strconv.Itoa(code)
-}
-
-// innerText drops the *url.Error wrapper, whose text repeats the URL (and
-// so any query secret).
-func innerText(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
 func orWords(s, fallback string) string {
 	if s == "" {
 		return fallback
 	}
 	return s
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -14,7 +14,7 @@ import (
 
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
-	"patchbay/backend/verify/httpcheck"
+	"patchbay/backend/verify"
 )
 
 // Outcome is what one check found: the verdict (Result.Identity is the
@@ -24,7 +24,7 @@ import (
 // never enters it; other secrets the caller knows might, through a server
 // message).
 type Outcome struct {
-	httpcheck.Result
+	verify.Result
 	ServerVersion string           `json:"serverVersion"`
 	Exchange      connlog.Exchange `json:"exchange"`
 }
@@ -118,7 +118,7 @@ type run struct {
 	version  string
 	user     string
 	checked  string // what the permission check found
-	result   httpcheck.Result
+	result   verify.Result
 	failure  failure
 	finished bool
 }
@@ -132,7 +132,7 @@ type failure struct {
 func (r *run) do() {
 	d := driverFor(r.c.Engine)
 	if d == nil {
-		r.fail(httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeInvalidConfig,
+		r.fail(verify.Result{Status: verify.Unreachable, Code: verify.CodeInvalidConfig,
 			Summary: fmt.Sprintf("Patchbay does not know the database engine %q.", r.c.Engine),
 			Advice:  "Choose one of the database connectors."}, failure{class: connlog.ErrorOther})
 		return
@@ -174,7 +174,7 @@ func (r *run) do() {
 		}
 		r.checked = detail
 	}
-	r.result = httpcheck.Result{Status: httpcheck.Connected, Code: httpcheck.CodeOK, Identity: r.user,
+	r.result = verify.Result{Status: verify.Connected, Code: verify.CodeOK, Identity: r.user,
 		Summary: r.successSummary(),
 		Advice:  "The credentials work."}
 	if r.c.CheckObject != "" {
@@ -205,9 +205,9 @@ func (r *run) step(name, stage string, q func(context.Context) (string, string, 
 	return false
 }
 
-func (r *run) fail(res httpcheck.Result, f failure) {
+func (r *run) fail(res verify.Result, f failure) {
 	r.result, r.failure, r.finished = res, f, true
-	if r.user != "" && res.Identity == "" && res.Code != httpcheck.CodeCanceled {
+	if r.user != "" && res.Identity == "" && res.Code != verify.CodeCanceled {
 		r.result.Identity = r.user // logged in: say as whom
 	}
 }

@@ -13,9 +13,9 @@ import (
 
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
+	"patchbay/backend/verify"
 	"patchbay/backend/verify/dbcheck"
 	"patchbay/backend/verify/dbcheck/dbtest"
-	"patchbay/backend/verify/httpcheck"
 )
 
 // engine is one real server under test, with the words its answers use.
@@ -82,7 +82,7 @@ func check(t *testing.T, engine string, s map[string]string, password string) db
 	for i := 1; i < len(ex.Database.Steps); i++ {
 		require.LessOrEqual(t, ex.Database.Steps[i-1].StartMs, ex.Database.Steps[i].StartMs, "steps in time order")
 	}
-	if out.Status == httpcheck.Connected {
+	if out.Status == verify.Connected {
 		require.Empty(t, ex.ErrorClass)
 	} else {
 		require.NotEmpty(t, ex.ErrorClass, "a failed attempt is an error in the log")
@@ -104,8 +104,8 @@ func TestLoginSucceeds(t *testing.T) {
 		t.Run(e.id, func(t *testing.T) {
 			srv := e.srv(t)
 			out := check(t, e.id, settings(srv), srv.Password)
-			require.Equal(t, httpcheck.Connected, out.Status, out.Summary)
-			require.Equal(t, httpcheck.CodeOK, out.Code)
+			require.Equal(t, verify.Connected, out.Status, out.Summary)
+			require.Equal(t, verify.CodeOK, out.Code)
 			require.Contains(t, out.Identity, srv.User, "connected as the current user")
 			require.Contains(t, out.ServerVersion, e.version)
 			require.Contains(t, out.Summary, srv.Addr())
@@ -137,8 +137,8 @@ func TestWrongPassword(t *testing.T) {
 		t.Run(e.id, func(t *testing.T) {
 			srv := e.srv(t)
 			out := check(t, e.id, settings(srv), "not-the-Pw-9931")
-			require.Equal(t, httpcheck.Disconnected, out.Status, out.Summary)
-			require.Equal(t, httpcheck.CodeUnauthorized, out.Code)
+			require.Equal(t, verify.Disconnected, out.Status, out.Summary)
+			require.Equal(t, verify.CodeUnauthorized, out.Code)
 			require.Equal(t, catalog.KeyPassword, out.Field)
 			require.Equal(t, e.codes["password"], out.Exchange.Database.ErrorCode)
 			require.Equal(t, connlog.ErrorAuth, out.Exchange.ErrorClass)
@@ -154,8 +154,8 @@ func TestUnknownDatabase(t *testing.T) {
 		t.Run(e.id, func(t *testing.T) {
 			srv := e.srv(t)
 			out := check(t, e.id, settings(srv, catalog.KeyDatabase, "no_such_db", catalog.KeyUsername, "wide"), "wide-Pw-4711")
-			require.Equal(t, httpcheck.Unreachable, out.Status, out.Summary)
-			require.Equal(t, dbcheck.CodeUnknownDatabase, out.Code)
+			require.Equal(t, verify.Unreachable, out.Status, out.Summary)
+			require.Equal(t, verify.CodeUnknownDatabase, out.Code)
 			require.Equal(t, catalog.KeyDatabase, out.Field)
 			require.Equal(t, e.codes["database"], out.Exchange.Database.ErrorCode)
 			require.Contains(t, out.Summary, "no_such_db")
@@ -171,13 +171,13 @@ func TestReadPermissionOnANamedTable(t *testing.T) {
 				return check(t, e.id, settings(srv, catalog.KeyUsername, "reader", catalog.KeyCheckObject, object), "reader-Pw-4711")
 			}
 			ok := reader("orders")
-			require.Equal(t, httpcheck.Connected, ok.Status, ok.Summary)
+			require.Equal(t, verify.Connected, ok.Status, ok.Summary)
 			require.Contains(t, ok.Summary, "may read the table")
 			require.Contains(t, stepNames(ok), "permission:ok")
 
 			denied := reader("secrets")
-			require.Equal(t, httpcheck.Disconnected, denied.Status, denied.Summary)
-			require.Equal(t, dbcheck.CodePermissionDenied, denied.Code)
+			require.Equal(t, verify.Disconnected, denied.Status, denied.Summary)
+			require.Equal(t, verify.CodePermissionDenied, denied.Code)
 			require.Equal(t, catalog.KeyCheckObject, denied.Field)
 			require.Equal(t, e.codes["permission"], denied.Exchange.Database.ErrorCode)
 			require.Equal(t, connlog.ErrorPermission, denied.Exchange.ErrorClass)
@@ -186,15 +186,15 @@ func TestReadPermissionOnANamedTable(t *testing.T) {
 			require.Contains(t, denied.Summary, "secrets")
 
 			missing := check(t, e.id, settings(srv, catalog.KeyCheckObject, "no_such_table"), srv.Password)
-			require.Equal(t, httpcheck.Unreachable, missing.Status, missing.Summary)
-			require.Equal(t, dbcheck.CodeObjectNotFound, missing.Code)
+			require.Equal(t, verify.Unreachable, missing.Status, missing.Summary)
+			require.Equal(t, verify.CodeObjectNotFound, missing.Code)
 			require.Equal(t, catalog.KeyCheckObject, missing.Field)
 			if e.id == catalog.EngineMariaDB {
 				// To a user without privileges on it, MySQL says "denied"
 				// for a table that does not exist as well: the summary
 				// says both are possible.
 				hidden := reader("no_such_table")
-				require.Equal(t, dbcheck.CodePermissionDenied, hidden.Code)
+				require.Equal(t, verify.CodePermissionDenied, hidden.Code)
 				require.Contains(t, hidden.Summary, "or it does not exist")
 			}
 		})
@@ -207,22 +207,22 @@ func TestPostgresSchemaAndDatabasePermissions(t *testing.T) {
 		return check(t, catalog.EnginePostgreSQL, settings(srv, append([]string{catalog.KeyUsername, "reader"}, kv...)...), "reader-Pw-4711")
 	}
 	out := reader(catalog.KeyCheckObject, "open_data")
-	require.Equal(t, httpcheck.Connected, out.Status, out.Summary)
+	require.Equal(t, verify.Connected, out.Status, out.Summary)
 	require.Contains(t, out.Summary, "may use the schema open_data")
 
 	out = reader(catalog.KeyCheckObject, "sales")
-	require.Equal(t, dbcheck.CodePermissionDenied, out.Code, out.Summary)
+	require.Equal(t, verify.CodePermissionDenied, out.Code, out.Summary)
 	require.Equal(t, catalog.KeyCheckObject, out.Field)
 
 	// A table in a schema the user may not use: the server's own refusal.
 	out = reader(catalog.KeyCheckObject, "sales.leads")
-	require.Equal(t, dbcheck.CodePermissionDenied, out.Code, out.Summary)
+	require.Equal(t, verify.CodePermissionDenied, out.Code, out.Summary)
 	require.Equal(t, "42501", out.Exchange.Database.ErrorCode)
 
 	// CONNECT revoked on the database: refused at login.
 	out = reader(catalog.KeyDatabase, "closed")
-	require.Equal(t, httpcheck.Disconnected, out.Status, out.Summary)
-	require.Equal(t, dbcheck.CodePermissionDenied, out.Code)
+	require.Equal(t, verify.Disconnected, out.Status, out.Summary)
+	require.Equal(t, verify.CodePermissionDenied, out.Code)
 	require.Equal(t, catalog.KeyDatabase, out.Field)
 	require.Equal(t, "42501", out.Exchange.Database.ErrorCode)
 }
@@ -230,8 +230,8 @@ func TestPostgresSchemaAndDatabasePermissions(t *testing.T) {
 func TestMariaDBDatabaseWithoutPrivileges(t *testing.T) {
 	srv := servers.MariaDB(t)
 	out := check(t, catalog.EngineMariaDB, settings(srv, catalog.KeyUsername, "reader", catalog.KeyDatabase, "other"), "reader-Pw-4711")
-	require.Equal(t, httpcheck.Disconnected, out.Status, out.Summary)
-	require.Equal(t, dbcheck.CodePermissionDenied, out.Code)
+	require.Equal(t, verify.Disconnected, out.Status, out.Summary)
+	require.Equal(t, verify.CodePermissionDenied, out.Code)
 	require.Equal(t, catalog.KeyDatabase, out.Field)
 	require.Equal(t, "1044", out.Exchange.Database.ErrorCode)
 }
@@ -247,23 +247,23 @@ func TestTLSRequiredByTheServer(t *testing.T) {
 			}
 			// Without TLS: the server refuses.
 			plain := tlsUser(catalog.KeySSLMode, e.tlsOff)
-			require.NotEqual(t, httpcheck.Connected, plain.Status, plain.Summary)
+			require.NotEqual(t, verify.Connected, plain.Status, plain.Summary)
 			require.Contains(t, stepNames(plain), "tls:skipped")
 			if e.id == catalog.EnginePostgreSQL {
-				require.Equal(t, dbcheck.CodeTLSRequired, plain.Code, plain.Summary)
+				require.Equal(t, verify.CodeTLSRequired, plain.Code, plain.Summary)
 				require.Equal(t, catalog.KeySSLMode, plain.Field)
 				require.Equal(t, "28000", plain.Exchange.Database.ErrorCode)
 			} else {
 				// MariaDB refuses a REQUIRE SSL account like a wrong
 				// password (1045); the advice says to try TLS.
-				require.Equal(t, httpcheck.CodeUnauthorized, plain.Code)
+				require.Equal(t, verify.CodeUnauthorized, plain.Code)
 				require.Contains(t, plain.Advice, "REQUIRE SSL")
 			}
 
 			// Checking the certificate without the CA: not trusted.
 			noCA := tlsUser(catalog.KeySSLMode, e.verify)
-			require.Equal(t, httpcheck.Unreachable, noCA.Status, noCA.Summary)
-			require.Equal(t, httpcheck.CodeUnknownCA, noCA.Code)
+			require.Equal(t, verify.Unreachable, noCA.Status, noCA.Summary)
+			require.Equal(t, verify.CodeUnknownCA, noCA.Code)
 			require.Equal(t, catalog.KeyTrustedCA, noCA.Field)
 			require.Contains(t, stepNames(noCA), "tls:failed")
 			require.NotContains(t, stepNames(noCA), "authenticate:failed", "no login was tried")
@@ -274,7 +274,7 @@ func TestTLSRequiredByTheServer(t *testing.T) {
 
 			// With the CA: connected, over TLS, certificate and host checked.
 			withCA := tlsUser(catalog.KeySSLMode, e.verify, catalog.KeyTrustedCA, srv.CAPEM)
-			require.Equal(t, httpcheck.Connected, withCA.Status, withCA.Summary)
+			require.Equal(t, verify.Connected, withCA.Status, withCA.Summary)
 			require.Contains(t, withCA.Summary, "over TLS")
 			tlsFacts := withCA.Exchange.TLS
 			require.NotNil(t, tlsFacts)
@@ -285,7 +285,7 @@ func TestTLSRequiredByTheServer(t *testing.T) {
 
 			// The same through the host name the certificate names.
 			byName := tlsUser(catalog.KeySSLMode, e.verify, catalog.KeyTrustedCA, srv.CAPEM, catalog.KeyHost, "localhost")
-			require.Equal(t, httpcheck.Connected, byName.Status, byName.Summary)
+			require.Equal(t, verify.Connected, byName.Status, byName.Summary)
 		})
 	}
 }
@@ -298,8 +298,8 @@ func TestNothingListening(t *testing.T) {
 	for _, e := range engines() {
 		t.Run(e.id, func(t *testing.T) {
 			out := check(t, e.id, map[string]string{catalog.KeyHost: "127.0.0.1", catalog.KeyPort: port, catalog.KeyUsername: "app"}, "x-Pw-1234")
-			require.Equal(t, httpcheck.Unreachable, out.Status)
-			require.Equal(t, httpcheck.CodeRefused, out.Code, out.Summary)
+			require.Equal(t, verify.Unreachable, out.Status)
+			require.Equal(t, verify.CodeRefused, out.Code, out.Summary)
 			require.Equal(t, catalog.KeyPort, out.Field)
 			require.Equal(t, connlog.ErrorRefused, out.Exchange.ErrorClass)
 			require.Equal(t, []string{"connect:failed"}, stepNames(out))
@@ -337,8 +337,8 @@ func TestServerThatNeverAnswers(t *testing.T) {
 			took := time.Since(start)
 			require.Less(t, took, 4*time.Second, "ended by the 1 s connect timeout")
 			require.GreaterOrEqual(t, took, 900*time.Millisecond)
-			require.Equal(t, httpcheck.Unreachable, out.Status)
-			require.Equal(t, httpcheck.CodeTimeout, out.Code, out.Summary)
+			require.Equal(t, verify.Unreachable, out.Status)
+			require.Equal(t, verify.CodeTimeout, out.Code, out.Summary)
 			require.Contains(t, out.Summary, "accepted the TCP connection but did not answer")
 			require.Equal(t, catalog.KeyPort, out.Field)
 			require.Equal(t, connlog.ErrorTimeout, out.Exchange.ErrorClass)
@@ -349,8 +349,8 @@ func TestServerThatNeverAnswers(t *testing.T) {
 
 func TestUnknownHost(t *testing.T) {
 	out := check(t, catalog.EnginePostgreSQL, map[string]string{catalog.KeyHost: "db.patchbay-test.invalid", catalog.KeyUsername: "app"}, "x-Pw-1234")
-	require.Equal(t, httpcheck.Unreachable, out.Status)
-	require.Equal(t, httpcheck.CodeDNS, out.Code, out.Summary)
+	require.Equal(t, verify.Unreachable, out.Status)
+	require.Equal(t, verify.CodeDNS, out.Code, out.Summary)
 	require.Equal(t, catalog.KeyHost, out.Field)
 	require.Equal(t, connlog.ErrorDNS, out.Exchange.ErrorClass)
 	require.Equal(t, []string{"resolve:failed"}, stepNames(out))
@@ -375,8 +375,8 @@ func TestCancelIsNotAVerdict(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	time.AfterFunc(200*time.Millisecond, cancel)
 	out := dbcheck.Check(ctx, c, nil)
-	require.Equal(t, httpcheck.Unverified, out.Status)
-	require.Equal(t, httpcheck.CodeCanceled, out.Code)
+	require.Equal(t, verify.Unverified, out.Status)
+	require.Equal(t, verify.CodeCanceled, out.Code)
 	require.Equal(t, connlog.ErrorCanceled, out.Exchange.ErrorClass)
 }
 
@@ -384,7 +384,7 @@ func TestCancelIsNotAVerdict(t *testing.T) {
 func TestPostgresDriverParameters(t *testing.T) {
 	srv := servers.Postgres(t)
 	out := check(t, catalog.EnginePostgreSQL, settings(srv, catalog.KeyDriverParams, "application_name=patchbay-test\nsearch_path=sales"), srv.Password)
-	require.Equal(t, httpcheck.Connected, out.Status, out.Summary)
+	require.Equal(t, verify.Connected, out.Status, out.Summary)
 	require.Equal(t, "application_name=patchbay-test\nsearch_path=sales", out.Exchange.Database.Params)
 	require.True(t, strings.HasPrefix(out.Exchange.URL, "postgresql://127.0.0.1:"))
 }

@@ -264,28 +264,24 @@ var secretParamRE = regexp.MustCompile(`(?i)(password|passwd|pwd|secret|token|ap
 func ParseParams(engine, text string) ([]Param, error) {
 	var out []Param
 	seen := map[string]bool{}
-	for i, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	for n, line := range catalog.Lines(text) {
 		k, v, ok := strings.Cut(line, "=")
 		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if !ok || k == "" {
-			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: write key=value, such as application_name=patchbay.", i+1)
+			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: write key=value, such as application_name=patchbay.", n)
 		}
 		if strings.ContainsAny(k, "\x00;&") || strings.ContainsRune(v, 0) {
-			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: the key %q is not a parameter name.", i+1, k)
+			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: the key %q is not a parameter name.", n, k)
 		}
 		lower := strings.ToLower(k)
 		if field, owned := ownedParam(engine, lower); owned {
-			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: %s is set by the connection's %s; remove the line.", i+1, k, field)
+			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: %s is set by the connection's %s; remove the line.", n, k, field)
 		}
 		if secretParamRE.MatchString(k) {
-			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: %s would hold a secret, and driver parameters are stored as plain settings. Put the password in Password.", i+1, k)
+			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: %s would hold a secret, and driver parameters are stored as plain settings. Put the password in Password.", n, k)
 		}
 		if seen[lower] {
-			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: %s is given twice.", i+1, k)
+			return nil, apperr.Invalid(catalog.KeyDriverParams, "Extra driver parameters, line %d: %s is given twice.", n, k)
 		}
 		seen[lower] = true
 		out = append(out, Param{Key: k, Value: v})

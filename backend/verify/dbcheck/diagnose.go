@@ -10,37 +10,12 @@ import (
 	"net"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
-	"patchbay/backend/verify/httpcheck"
-)
-
-// Diagnosis codes of database checks, besides verify's shared ones (ok,
-// unauthorized, dns, refused, timeout, unknown_ca, tls, network, canceled,
-// server_error, invalid_config). Stable: the UI may branch on them.
-const (
-	// The server insists on TLS and the mode does not use it.
-	CodeTLSRequired = "tls_required"
-	// The mode insists on TLS and the server does not offer it.
-	CodeTLSRefused = "tls_refused"
-	// The database named in the settings does not exist (3D000, 1049, 4060).
-	CodeUnknownDatabase = "unknown_database"
-	// The server does not let this user log in from this computer's
-	// address (MySQL 1130, no pg_hba.conf entry).
-	CodeHostNotAllowed = "host_not_allowed"
-	// Logged in, but the user may not read the object checked, or use the
-	// database (42501, 1142, 1044, 229, 916).
-	CodePermissionDenied = "permission_denied"
-	// Logged in, but the table or schema to check does not exist.
-	CodeObjectNotFound = "object_not_found"
-	// SQLite: the file is not there.
-	CodeFileNotFound = "file_not_found"
-	// SQLite: the file is not a database (or a folder).
-	CodeNotADatabase = "not_a_database"
+	"patchbay/backend/verify"
 )
 
 // Stages of a check, for the diagnosis.
@@ -69,10 +44,10 @@ func serverErrorOf(err error) (serverError, bool) {
 // and the record's failure (class, the server's code and message). It
 // never quotes the password: messages are built from settings and the
 // server's words, and outcome() scrubs them besides.
-func diagnose(parent context.Context, c Config, tr *trace, stage string, err error, connectTimedOut bool) (httpcheck.Result, failure) {
+func diagnose(parent context.Context, c Config, tr *trace, stage string, err error, connectTimedOut bool) (verify.Result, failure) {
 	target := c.describe()
 	if errors.Is(parent.Err(), context.Canceled) {
-		return httpcheck.Result{Status: httpcheck.Unverified, Code: httpcheck.CodeCanceled,
+		return verify.Result{Status: verify.Unverified, Code: verify.CodeCanceled,
 			Summary: "The test was canceled.", Advice: "Nothing was concluded; test again when ready."}, failure{class: connlog.ErrorCanceled}
 	}
 	se, isServer := serverErrorOf(err)
@@ -89,7 +64,7 @@ func diagnose(parent context.Context, c Config, tr *trace, stage string, err err
 	if errors.As(err, &ce) {
 		if ce.notFound {
 			f.class = connlog.ErrorDatabase
-			return httpcheck.Result{Status: httpcheck.Unreachable, Code: CodeObjectNotFound, Field: catalog.KeyCheckObject,
+			return verify.Result{Status: verify.Unreachable, Code: verify.CodeObjectNotFound, Field: catalog.KeyCheckObject,
 				Summary: fmt.Sprintf("Logged in to %s, but there is no %s named %s.%s", target, ce.what, ce.object, quote),
 				Advice:  "Check the spelling of the table or schema to check (schema.table, or table). Names in quotes keep their case; other names follow the server's rules."}, f
 		}
@@ -101,7 +76,7 @@ func diagnose(parent context.Context, c Config, tr *trace, stage string, err err
 		if se.code == "1142" || se.code == "1044" {
 			orMissing = ", or it does not exist (MySQL does not tell this user which)"
 		}
-		return httpcheck.Result{Status: httpcheck.Disconnected, Code: CodePermissionDenied, Field: catalog.KeyCheckObject,
+		return verify.Result{Status: verify.Disconnected, Code: verify.CodePermissionDenied, Field: catalog.KeyCheckObject,
 			Summary: fmt.Sprintf("Logged in to %s as %s, but the user may not read the %s %s%s.%s", target, c.User, ce.what, ce.object, orMissing, quote),
 			Advice: fmt.Sprintf("Ask the database's owner to grant %s read access (for example GRANT SELECT, and USAGE on its schema), "+
 				"or use a user that has it.", c.User)}, f
@@ -130,25 +105,25 @@ func diagnose(parent context.Context, c Config, tr *trace, stage string, err err
 		if dnsErr.IsTimeout {
 			summary = fmt.Sprintf("Looking up the host name %s timed out (DNS).", c.Host)
 		}
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeDNS, Field: catalog.KeyHost, Summary: summary,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeDNS, Field: catalog.KeyHost, Summary: summary,
 			Advice: "Check the host for typos, and that this computer is online (and on the VPN, if the server is internal)."}, f
 	case connectTimedOut || isTimeout(err):
 		f.class = connlog.ErrorTimeout
 		return timeoutResult(c, tr, stage), f
 	case errors.Is(err, syscall.ECONNREFUSED):
 		f.class = connlog.ErrorRefused
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeRefused, Field: catalog.KeyPort,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeRefused, Field: catalog.KeyPort,
 			Summary: fmt.Sprintf("The connection to %s was refused: nothing listens on port %d there.", c.addr(), c.Port),
 			Advice:  fmt.Sprintf("Is the %s server running? Check the host and the port (%s's default is %d).", c.engineName(), c.engineName(), defaultPort(c))}, f
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
 		f.class = connlog.ErrorOther
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeNetwork, Field: catalog.KeyHost,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeNetwork, Field: catalog.KeyHost,
 			Summary: fmt.Sprintf("There is no network route to %s.", c.addr()),
 			Advice:  "Check that this computer is online (and on the VPN, if the server is internal)."}, f
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET),
 		errors.Is(err, mysql.ErrInvalidConn), errors.Is(err, mysql.ErrMalformPkt), strings.Contains(err.Error(), "unexpected EOF"):
 		f.class = connlog.ErrorOther
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeNetwork, Field: catalog.KeyPort,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeNetwork, Field: catalog.KeyPort,
 			Summary: fmt.Sprintf("%s closed the connection without a %s answer.", c.addr(), c.engineName()),
 			Advice: fmt.Sprintf("Check that port %d is the %s server's (not another service's), and the SSL/TLS mode: "+
 				"some servers drop a connection that does not start TLS.", c.Port, c.engineName())}, f
@@ -156,7 +131,7 @@ func diagnose(parent context.Context, c Config, tr *trace, stage string, err err
 	f.class = connlog.ErrorOther
 	if isServer {
 		f.class = connlog.ErrorServer
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeServerError,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeServerError,
 			Summary: fmt.Sprintf("%s answered with an error.%s", strings.ToUpper(target[:1])+target[1:], quote),
 			Advice:  "Look the code up in the server's documentation; the connection log has the whole exchange."}, f
 	}
@@ -164,7 +139,7 @@ func diagnose(parent context.Context, c Config, tr *trace, stage string, err err
 	if stage != stageConnect {
 		what = "Logged in to " + target + ", but a query failed"
 	}
-	return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeNetwork,
+	return verify.Result{Status: verify.Unreachable, Code: verify.CodeNetwork,
 		Summary: fmt.Sprintf("%s: %s.", what, stepError(err)),
 		Advice:  "Check the host, port and SSL/TLS mode, and the extra driver parameters."}, f
 }
@@ -177,13 +152,13 @@ func defaultPort(c Config) int {
 // classOf is the record's error class of a server diagnosis.
 func classOf(code string) string {
 	switch code {
-	case httpcheck.CodeUnauthorized, CodeHostNotAllowed:
+	case verify.CodeUnauthorized, verify.CodeHostNotAllowed:
 		return connlog.ErrorAuth
-	case CodeUnknownDatabase:
+	case verify.CodeUnknownDatabase:
 		return connlog.ErrorDatabase
-	case CodePermissionDenied:
+	case verify.CodePermissionDenied:
 		return connlog.ErrorPermission
-	case CodeTLSRequired, CodeTLSRefused:
+	case verify.CodeTLSRequired, verify.CodeTLSRefused:
 		return connlog.ErrorTLS
 	}
 	return connlog.ErrorServer
@@ -191,24 +166,24 @@ func classOf(code string) string {
 
 // diagnoseServer maps the servers' own codes. Status follows verify's
 // rule: Disconnected only when the credentials are at fault.
-func diagnoseServer(c Config, stage string, se serverError, quote string) (httpcheck.Result, bool) {
+func diagnoseServer(c Config, stage string, se serverError, quote string) (verify.Result, bool) {
 	target := c.describe()
 	user := c.User
-	rejected := func(field, advice string) httpcheck.Result {
-		return httpcheck.Result{Status: httpcheck.Disconnected, Code: httpcheck.CodeUnauthorized, Field: field,
+	rejected := func(field, advice string) verify.Result {
+		return verify.Result{Status: verify.Disconnected, Code: verify.CodeUnauthorized, Field: field,
 			Summary: fmt.Sprintf("%s rejected the login of user %s.%s", capital(target), user, quote), Advice: advice}
 	}
-	unknownDB := httpcheck.Result{Status: httpcheck.Unreachable, Code: CodeUnknownDatabase, Field: catalog.KeyDatabase,
+	unknownDB := verify.Result{Status: verify.Unreachable, Code: verify.CodeUnknownDatabase, Field: catalog.KeyDatabase,
 		Summary: fmt.Sprintf("%s has no database named %s.%s", capital(target), c.Database, quote),
 		Advice:  "Check the database name (it may be case-sensitive), or leave it empty to use the user's default database."}
-	dbDenied := httpcheck.Result{Status: httpcheck.Disconnected, Code: CodePermissionDenied, Field: catalog.KeyDatabase,
+	dbDenied := verify.Result{Status: verify.Disconnected, Code: verify.CodePermissionDenied, Field: catalog.KeyDatabase,
 		Summary: fmt.Sprintf("%s accepted the login of %s, but the user may not use the database %s.%s", capital(target), user, c.Database, quote),
 		Advice:  fmt.Sprintf("Ask the database's owner to let %s connect to %s (PostgreSQL: GRANT CONNECT; MySQL: GRANT … ON %s.*), or choose a database it may use.", user, c.Database, c.Database)}
-	hostDenied := httpcheck.Result{Status: httpcheck.Disconnected, Code: CodeHostNotAllowed, Field: catalog.KeyUsername,
+	hostDenied := verify.Result{Status: verify.Disconnected, Code: verify.CodeHostNotAllowed, Field: catalog.KeyUsername,
 		Summary: fmt.Sprintf("%s does not let %s log in from this computer's address.%s", capital(target), user, quote),
 		Advice: "The server decides by the client's address: ask its owner to allow this computer " +
 			"(MySQL: an account 'user'@'your address or %'; PostgreSQL: a host line in pg_hba.conf), or connect through the network it allows (VPN)."}
-	tlsRequired := httpcheck.Result{Status: httpcheck.Unreachable, Code: CodeTLSRequired, Field: catalog.KeySSLMode,
+	tlsRequired := verify.Result{Status: verify.Unreachable, Code: verify.CodeTLSRequired, Field: catalog.KeySSLMode,
 		Summary: fmt.Sprintf("%s accepts %s only over TLS, and the SSL/TLS mode is %s.%s", capital(target), user, c.SSLMode, quote),
 		Advice:  "Choose an SSL/TLS mode that uses TLS (require, or a verify mode with the server's CA as a trusted CA)."}
 
@@ -257,11 +232,11 @@ func diagnoseServer(c Config, stage string, se serverError, quote string) (httpc
 		case "3159", "4025":
 			return tlsRequired, true
 		case "2061":
-			return httpcheck.Result{Status: httpcheck.Unreachable, Code: CodeTLSRequired, Field: catalog.KeySSLMode,
+			return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLSRequired, Field: catalog.KeySSLMode,
 				Summary: fmt.Sprintf("%s's authentication method for %s needs a secure connection.%s", capital(target), user, quote),
 				Advice:  "Choose SSL/TLS mode required (or a verify mode)."}, true
 		case "1251":
-			return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeServerError, Field: catalog.KeyUsername,
+			return verify.Result{Status: verify.Unreachable, Code: verify.CodeServerError, Field: catalog.KeyUsername,
 				Summary: fmt.Sprintf("%s asks for an authentication method Patchbay's driver does not speak.%s", capital(target), quote),
 				Advice:  "Ask the server's owner to use caching_sha2_password or mysql_native_password for this account."}, true
 		}
@@ -275,18 +250,18 @@ func diagnoseServer(c Config, stage string, se serverError, quote string) (httpc
 			return dbDenied, true
 		}
 	}
-	return httpcheck.Result{}, false
+	return verify.Result{}, false
 }
 
 // diagnoseTLS explains TLS failures: the certificate check (recorded by
 // our own verification), a refusal to start TLS, a failed handshake.
 // Certificate checks are never relaxed: the advice is to fix trust.
-func diagnoseTLS(c Config, tr *trace, err error) (httpcheck.Result, bool) {
+func diagnoseTLS(c Config, tr *trace, err error) (verify.Result, bool) {
 	tr.mu.Lock()
 	verr := tr.tlsErr
 	tr.mu.Unlock()
 	if verr == nil && !isTLSError(err) {
-		return httpcheck.Result{}, false
+		return verify.Result{}, false
 	}
 	target := c.describe()
 	var unknownCA x509.UnknownAuthorityError
@@ -296,7 +271,7 @@ func diagnoseTLS(c Config, tr *trace, err error) (httpcheck.Result, bool) {
 	case verr != nil && errors.As(verr, &unknownCA):
 		advice := "Paste the certificate of the CA that signed the server's certificate into Trusted CA certificates " +
 			"(it is trusted for this connection only, in addition to this computer's CAs). Certificate checks are never switched off."
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeUnknownCA, Field: catalog.KeyTrustedCA,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeUnknownCA, Field: catalog.KeyTrustedCA,
 			Summary: fmt.Sprintf("The TLS certificate of %s is signed by an authority this computer does not trust.", target),
 			Advice:  advice}, true
 	case verr != nil && errors.As(verr, &hostErr):
@@ -308,25 +283,25 @@ func diagnoseTLS(c Config, tr *trace, err error) (httpcheck.Result, bool) {
 		if len(names) > 0 {
 			which = strings.Join(names, ", ")
 		}
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeTLS, Field: catalog.KeyHost,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS, Field: catalog.KeyHost,
 			Summary: fmt.Sprintf("The TLS certificate of %s is for %s, not for %s.", target, which, c.Host),
 			Advice:  "Use a host name the certificate was issued for, or ask the server's owner to fix the certificate."}, true
 	case verr != nil && errors.As(verr, &invalid):
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeTLS, Field: catalog.KeySSLMode,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS, Field: catalog.KeySSLMode,
 			Summary: fmt.Sprintf("The TLS certificate of %s is not valid: %s.", target, invalid.Error()),
 			Advice:  "Ask the server's owner to renew the certificate, and check this computer's clock."}, true
 	case verr != nil:
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeTLS, Field: catalog.KeySSLMode,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS, Field: catalog.KeySSLMode,
 			Summary: fmt.Sprintf("The TLS certificate of %s was not accepted: %s.", target, verr.Error()),
 			Advice:  "Check the SSL/TLS mode and the trusted CA certificates."}, true
 	}
 	msg := err.Error()
 	if strings.Contains(msg, "refused TLS") || strings.Contains(msg, "does not support TLS") || strings.Contains(msg, "does not support encryption") {
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: CodeTLSRefused, Field: catalog.KeySSLMode,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLSRefused, Field: catalog.KeySSLMode,
 			Summary: fmt.Sprintf("%s does not offer TLS, and the SSL/TLS mode %s requires it.", capital(target), c.SSLMode),
 			Advice:  "Ask the server's owner to enable TLS on the server, or, on a network you trust, choose a mode that does without it."}, true
 	}
-	return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeTLS, Field: catalog.KeySSLMode,
+	return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS, Field: catalog.KeySSLMode,
 		Summary: fmt.Sprintf("The TLS handshake with %s failed: %s.", target, tlsDetail(err)),
 		Advice:  "Check the SSL/TLS mode; the server may need a newer TLS version or a client certificate."}, true
 }
@@ -342,50 +317,50 @@ func tlsDetail(err error) string {
 
 // timeoutResult distinguishes a server that could not be reached from one
 // that accepted the connection and never answered.
-func timeoutResult(c Config, tr *trace, stage string) httpcheck.Result {
+func timeoutResult(c Config, tr *trace, stage string) verify.Result {
 	tr.mu.Lock()
 	connected := tr.connected
 	tr.mu.Unlock()
 	switch {
 	case stage != stageConnect:
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeTimeout,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTimeout,
 			Summary: fmt.Sprintf("Logged in to %s, but the server did not answer a query in time.", c.describe()),
 			Advice:  "The server may be overloaded, or the statement blocked by a lock: try again, or raise the connection's timeout."}
 	case connected:
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeTimeout, Field: catalog.KeyPort,
-			Summary: fmt.Sprintf("%s accepted the TCP connection but did not answer within the connect timeout (%s).", c.addr(), words(c.ConnectTimeout)),
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTimeout, Field: catalog.KeyPort,
+			Summary: fmt.Sprintf("%s accepted the TCP connection but did not answer within the connect timeout (%s).", c.addr(), verify.DurationWords(c.ConnectTimeout)),
 			Advice: fmt.Sprintf("Check that port %d is the %s server's and not another service's (or a proxy or firewall that holds connections); "+
 				"a server that is starting or overloaded answers this way too.", c.Port, c.engineName())}
 	}
-	return httpcheck.Result{Status: httpcheck.Unreachable, Code: httpcheck.CodeTimeout, Field: catalog.KeyHost,
-		Summary: fmt.Sprintf("Could not connect to %s within the connect timeout (%s).", c.addr(), words(c.ConnectTimeout)),
+	return verify.Result{Status: verify.Unreachable, Code: verify.CodeTimeout, Field: catalog.KeyHost,
+		Summary: fmt.Sprintf("Could not connect to %s within the connect timeout (%s).", c.addr(), verify.DurationWords(c.ConnectTimeout)),
 		Advice:  "The server may be down, or a firewall may be dropping the traffic: check the host and port, your network or VPN, and try again."}
 }
 
 // diagnoseFile explains a SQLite file that cannot be used.
-func diagnoseFile(c Config, err error, f failure) (httpcheck.Result, failure, bool) {
+func diagnoseFile(c Config, err error, f failure) (verify.Result, failure, bool) {
 	f.class = connlog.ErrorDatabase
 	switch {
 	case errors.Is(err, errFileMissing):
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: CodeFileNotFound, Field: catalog.KeyPath,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeFileNotFound, Field: catalog.KeyPath,
 			Summary: fmt.Sprintf("There is no file %s.", c.Path),
 			Advice:  "Choose the database file again: it may have been moved, renamed or be on a drive that is not mounted."}, f, true
 	case errors.Is(err, errNotAFile):
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: CodeNotADatabase, Field: catalog.KeyPath,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeNotADatabase, Field: catalog.KeyPath,
 			Summary: fmt.Sprintf("%s is a folder, not a database file.", c.Path),
 			Advice:  "Choose the database file itself (often .db, .sqlite or .sqlite3)."}, f, true
 	case errors.Is(err, fs.ErrPermission):
 		f.class = connlog.ErrorPermission
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: CodePermissionDenied, Field: catalog.KeyPath,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodePermissionDenied, Field: catalog.KeyPath,
 			Summary: fmt.Sprintf("This computer's user may not read %s.", c.Path),
 			Advice:  "Give your user read permission on the file (and its folder)."}, f, true
 	}
 	if se, ok := serverErrorOf(err); ok && (se.code == "SQLITE_NOTADB" || se.code == "SQLITE_CORRUPT") {
-		return httpcheck.Result{Status: httpcheck.Unreachable, Code: CodeNotADatabase, Field: catalog.KeyPath,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeNotADatabase, Field: catalog.KeyPath,
 			Summary: fmt.Sprintf("%s is not a SQLite database (SQLite said: %s).", c.Path, se.msg),
 			Advice:  "Choose the database file itself; an export, a backup archive or a file of another program is not one."}, f, true
 	}
-	return httpcheck.Result{}, f, false
+	return verify.Result{}, f, false
 }
 
 func isTimeout(err error) bool {
@@ -401,12 +376,4 @@ func capital(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// words renders a duration as "10 s" or "500 ms".
-func words(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Milliseconds())
-	}
-	return fmt.Sprintf("%g s", d.Round(100*time.Millisecond).Seconds())
 }

@@ -13,7 +13,7 @@ import (
 
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
-	"patchbay/backend/verify/httpcheck"
+	"patchbay/backend/verify"
 )
 
 // Errors the test servers here cannot produce (a host-based refusal needs
@@ -33,33 +33,33 @@ func TestDiagnosisOfErrorsNoTestServerProduces(t *testing.T) {
 		name   string
 		c      Config
 		err    error
-		status httpcheck.Status
+		status verify.Status
 		code   string
 		field  string
 		class  string
 	}{
 		{"MySQL host not allowed", cfg(catalog.EngineMySQL, "preferred"),
 			&mysql.MySQLError{Number: 1130, Message: "Host '10.0.0.9' is not allowed to connect to this MySQL server"},
-			httpcheck.Disconnected, CodeHostNotAllowed, catalog.KeyUsername, connlog.ErrorAuth},
+			verify.Disconnected, verify.CodeHostNotAllowed, catalog.KeyUsername, connlog.ErrorAuth},
 		{"MySQL secure transport required", cfg(catalog.EngineMySQL, "disabled"),
 			&mysql.MySQLError{Number: 3159, Message: "Connections using insecure transport are prohibited while --require_secure_transport=ON."},
-			httpcheck.Unreachable, CodeTLSRequired, catalog.KeySSLMode, connlog.ErrorTLS},
+			verify.Unreachable, verify.CodeTLSRequired, catalog.KeySSLMode, connlog.ErrorTLS},
 		{"MySQL server without TLS", cfg(catalog.EngineMySQL, "required"), mysql.ErrNoTLS,
-			httpcheck.Unreachable, CodeTLSRefused, catalog.KeySSLMode, connlog.ErrorTLS},
+			verify.Unreachable, verify.CodeTLSRefused, catalog.KeySSLMode, connlog.ErrorTLS},
 		{"PostgreSQL server without TLS", cfg(catalog.EnginePostgreSQL, "require"),
 			fmt.Errorf("failed to connect: %w", errors.New("server refused TLS connection")),
-			httpcheck.Unreachable, CodeTLSRefused, catalog.KeySSLMode, connlog.ErrorTLS},
+			verify.Unreachable, verify.CodeTLSRefused, catalog.KeySSLMode, connlog.ErrorTLS},
 		{"SQL Server wrong password", cfg(catalog.EngineSQLServer, "verify"),
 			mssql.Error{Number: 18456, Message: "Login failed for user 'ada'."},
-			httpcheck.Disconnected, httpcheck.CodeUnauthorized, catalog.KeyPassword, connlog.ErrorAuth},
+			verify.Disconnected, verify.CodeUnauthorized, catalog.KeyPassword, connlog.ErrorAuth},
 		{"SQL Server unknown database", cfg(catalog.EngineSQLServer, "verify"),
 			mssql.Error{Number: 4060, Message: "Cannot open database \"shop\" requested by the login. The login failed."},
-			httpcheck.Unreachable, CodeUnknownDatabase, catalog.KeyDatabase, connlog.ErrorDatabase},
+			verify.Unreachable, verify.CodeUnknownDatabase, catalog.KeyDatabase, connlog.ErrorDatabase},
 		{"SQL Server without encryption", cfg(catalog.EngineSQLServer, "verify"), errors.New("server does not support encryption"),
-			httpcheck.Unreachable, CodeTLSRefused, catalog.KeySSLMode, connlog.ErrorTLS},
+			verify.Unreachable, verify.CodeTLSRefused, catalog.KeySSLMode, connlog.ErrorTLS},
 		{"SQL Server table permission", cfg(catalog.EngineSQLServer, "verify"),
 			&checkError{object: "dbo.orders", what: "table", cause: mssql.Error{Number: 229, Message: "The SELECT permission was denied on the object 'orders'."}},
-			httpcheck.Disconnected, CodePermissionDenied, catalog.KeyCheckObject, connlog.ErrorPermission},
+			verify.Disconnected, verify.CodePermissionDenied, catalog.KeyCheckObject, connlog.ErrorPermission},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, f := diagnose(context.Background(), tc.c, connected(), stageConnect, tc.err, false)

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/catalog"
+	"patchbay/backend/verify"
 	"patchbay/backend/verify/dbcheck"
-	"patchbay/backend/verify/httpcheck"
 )
 
 // realSQLite makes a real database file with one table.
@@ -51,7 +51,7 @@ func TestSQLiteRealFileReadOnly(t *testing.T) {
 	require.NoError(t, err)
 
 	out := sqliteCheck(t, path, "orders")
-	require.Equal(t, httpcheck.Connected, out.Status, out.Summary)
+	require.Equal(t, verify.Connected, out.Status, out.Summary)
 	require.Contains(t, out.Summary, "read-only")
 	require.Contains(t, out.Summary, "may read the table orders")
 	require.NotEmpty(t, out.ServerVersion)
@@ -69,16 +69,16 @@ func TestSQLiteRealFileReadOnly(t *testing.T) {
 	require.Len(t, entries, 1, "no journal, WAL or new file next to the database")
 
 	missing := sqliteCheck(t, path, "customers")
-	require.Equal(t, httpcheck.Unreachable, missing.Status)
-	require.Equal(t, dbcheck.CodeObjectNotFound, missing.Code, missing.Summary)
+	require.Equal(t, verify.Unreachable, missing.Status)
+	require.Equal(t, verify.CodeObjectNotFound, missing.Code, missing.Summary)
 	require.Equal(t, catalog.KeyCheckObject, missing.Field)
 }
 
 func TestSQLiteMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gone.db")
 	out := sqliteCheck(t, path, "")
-	require.Equal(t, httpcheck.Unreachable, out.Status)
-	require.Equal(t, dbcheck.CodeFileNotFound, out.Code, out.Summary)
+	require.Equal(t, verify.Unreachable, out.Status)
+	require.Equal(t, verify.CodeFileNotFound, out.Code, out.Summary)
 	require.Equal(t, catalog.KeyPath, out.Field)
 	require.Equal(t, []string{"open:failed"}, stepNames(out))
 	_, err := os.Stat(path)
@@ -91,14 +91,14 @@ func TestSQLiteNotADatabase(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("These are my notes, not a database. They are long enough to fill a header page or so.\n"), 0o600))
 	before := fileSum(t, path)
 	out := sqliteCheck(t, path, "")
-	require.Equal(t, httpcheck.Unreachable, out.Status)
-	require.Equal(t, dbcheck.CodeNotADatabase, out.Code, out.Summary)
+	require.Equal(t, verify.Unreachable, out.Status)
+	require.Equal(t, verify.CodeNotADatabase, out.Code, out.Summary)
 	require.Equal(t, catalog.KeyPath, out.Field)
 	require.Equal(t, "SQLITE_NOTADB", out.Exchange.Database.ErrorCode)
 	require.Equal(t, before, fileSum(t, path))
 
 	folder := sqliteCheck(t, dir, "")
-	require.Equal(t, dbcheck.CodeNotADatabase, folder.Code, folder.Summary)
+	require.Equal(t, verify.CodeNotADatabase, folder.Code, folder.Summary)
 	require.Contains(t, folder.Summary, "folder")
 }
 

@@ -16,13 +16,14 @@ import (
 
 	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
+	"patchbay/backend/verify"
 )
 
 // diagnose explains a request that got no HTTP answer. parent is the caller's
 // context (to tell a cancel from our own timeout); u is the URL that failed.
 // Messages are built from the error's facts, never from the URL's query, which
 // may carry an API key.
-func diagnose(parent context.Context, err error, u *url.URL, timeout time.Duration) Result {
+func diagnose(parent context.Context, err error, u *url.URL, timeout time.Duration) verify.Result {
 	host := u.Hostname()
 	hostPort := net.JoinHostPort(host, origin.Port(u))
 
@@ -32,12 +33,12 @@ func diagnose(parent context.Context, err error, u *url.URL, timeout time.Durati
 		if errors.As(err, &ue) {
 			detail = ue.Err.Error()
 		}
-		return Result{Status: Unreachable, Code: CodeRedirectLoop,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeRedirectLoop,
 			Summary: fmt.Sprintf("%s redirected in a loop (%s).", host, strings.TrimPrefix(detail, errRedirectLoop.Error()+": ")),
 			Advice:  "Check the base URL: a loop often means a login page, a proxy, or http:// where https:// is expected (or the reverse)."}
 	}
 	if errors.Is(parent.Err(), context.Canceled) {
-		return Result{Status: Unverified, Code: CodeCanceled,
+		return verify.Result{Status: verify.Unverified, Code: verify.CodeCanceled,
 			Summary: "The test was canceled.",
 			Advice:  "Nothing was concluded; test again when ready."}
 	}
@@ -52,18 +53,18 @@ func diagnose(parent context.Context, err error, u *url.URL, timeout time.Durati
 		if dnsErr.IsTimeout {
 			summary = fmt.Sprintf("Looking up the host name %s timed out (DNS).", name)
 		}
-		return Result{Status: Unreachable, Code: CodeDNS, Summary: summary,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeDNS, Summary: summary,
 			Advice: "Check the base URL for typos, and that this computer is online (and on the VPN, if the host is internal)."}
 	}
 
 	if isTimeout(err) {
-		return Result{Status: Unreachable, Code: CodeTimeout,
-			Summary: fmt.Sprintf("No answer from %s within %s.", hostPort, words(timeout)),
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTimeout,
+			Summary: fmt.Sprintf("No answer from %s within %s.", hostPort, verify.DurationWords(timeout)),
 			Advice:  "The server may be down or overloaded, or a firewall may be dropping the traffic: check the base URL, your network or VPN, and try again."}
 	}
 
 	if errors.Is(err, syscall.ECONNREFUSED) {
-		return Result{Status: Unreachable, Code: CodeRefused,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeRefused,
 			Summary: fmt.Sprintf("The connection to %s was refused.", hostPort),
 			Advice:  "Is the server running? Check the host and port in the base URL."}
 	}
@@ -74,25 +75,25 @@ func diagnose(parent context.Context, err error, u *url.URL, timeout time.Durati
 
 	switch {
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return Result{Status: Unreachable, Code: CodeNetwork,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeNetwork,
 			Summary: fmt.Sprintf("%s closed the connection without answering.", hostPort),
 			Advice:  "Check that the base URL's scheme and port are right (https:// vs http://), then try again."}
 	case errors.Is(err, syscall.ENETUNREACH), errors.Is(err, syscall.EHOSTUNREACH):
-		return Result{Status: Unreachable, Code: CodeNetwork,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeNetwork,
 			Summary: fmt.Sprintf("There is no network route to %s.", hostPort),
 			Advice:  "Check that this computer is online (and on the VPN, if the host is internal)."}
 	}
-	return Result{Status: Unreachable, Code: CodeNetwork,
-		Summary: fmt.Sprintf("The request to %s failed: %s.", hostPort, innerText(err)),
+	return verify.Result{Status: verify.Unreachable, Code: verify.CodeNetwork,
+		Summary: fmt.Sprintf("The request to %s failed: %s.", hostPort, verify.ErrorText(err)),
 		Advice:  "Check the base URL and your network, then try again."}
 }
 
 // diagnoseTLS explains certificate and handshake failures. TLS verification
 // is never relaxed: the advice is always to fix trust, not to skip it.
-func diagnoseTLS(err error, host string) (Result, bool) {
+func diagnoseTLS(err error, host string) (verify.Result, bool) {
 	var unknownCA x509.UnknownAuthorityError
 	if errors.As(err, &unknownCA) {
-		return Result{Status: Unreachable, Code: CodeUnknownCA,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeUnknownCA,
 			Summary: fmt.Sprintf("The certificate of %s is signed by an authority this computer does not trust.", host),
 			Advice: "If this is a private or company server, paste its CA's certificate (PEM) into Trusted CA certificates: " +
 				"it is trusted for this connection only, in addition to this computer's CAs. Certificate checks are never switched off.",
@@ -104,7 +105,7 @@ func diagnoseTLS(err error, host string) (Result, bool) {
 	if msg := err.Error(); strings.Contains(msg, "remote error: tls: ") {
 		for _, alert := range []string{"certificate required", "bad certificate", "unknown certificate authority", "certificate unknown", "certificate expired", "certificate revoked", "unsupported certificate", "access denied"} {
 			if strings.Contains(msg, "remote error: tls: "+alert) {
-				return Result{Status: Disconnected, Code: CodeClientCertificate,
+				return verify.Result{Status: verify.Disconnected, Code: verify.CodeClientCertificate,
 					Summary: fmt.Sprintf("%s requires a client certificate (mutual TLS), and this connection presents none (the server said: %s).", host, alert),
 					Advice:  "Paste the client certificate and its private key that the server's operator issued for this connection into Client certificate and Client certificate key. The server must trust the CA that signed it.",
 					Field:   catalog.KeyClientCertificate}, true
@@ -121,7 +122,7 @@ func diagnoseTLS(err error, host string) (Result, bool) {
 		if len(names) > 0 {
 			which = strings.Join(names, ", ")
 		}
-		return Result{Status: Unreachable, Code: CodeTLS,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS,
 			Summary: fmt.Sprintf("The certificate of %s is for %s, not for %s.", host, which, host),
 			Advice:  "Use the host name the certificate was issued for in the base URL, or ask the server's owner to fix the certificate."}, true
 	}
@@ -136,24 +137,24 @@ func diagnoseTLS(err error, host string) (Result, bool) {
 			}
 			advice = "Ask the server's owner to renew the certificate, and check this computer's clock."
 		}
-		return Result{Status: Unreachable, Code: CodeTLS,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS,
 			Summary: fmt.Sprintf("The certificate of %s is not valid: %s.", host, reason),
 			Advice:  advice}, true
 	}
 	var recErr tls.RecordHeaderError
 	if errors.As(err, &recErr) || strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
-		return Result{Status: Unreachable, Code: CodeTLS,
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS,
 			Summary: fmt.Sprintf("%s did not answer with TLS (HTTPS).", host),
 			Advice:  "The server speaks plain HTTP on this port: use http:// in the base URL, or the server's HTTPS port."}, true
 	}
 	var alert tls.AlertError
 	var verr *tls.CertificateVerificationError
 	if errors.As(err, &alert) || errors.As(err, &verr) || strings.Contains(err.Error(), "tls:") {
-		return Result{Status: Unreachable, Code: CodeTLS,
-			Summary: fmt.Sprintf("The secure (TLS) connection to %s failed: %s.", host, innerText(err)),
+		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS,
+			Summary: fmt.Sprintf("The secure (TLS) connection to %s failed: %s.", host, verify.ErrorText(err)),
 			Advice:  "Check the base URL's host and port; the server may need a client certificate or a newer TLS version."}, true
 	}
-	return Result{}, false
+	return verify.Result{}, false
 }
 
 func isTimeout(err error) bool {
@@ -162,24 +163,6 @@ func isTimeout(err error) bool {
 	}
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// innerText is the error without the *url.Error wrapper, whose text repeats
-// the full URL (and so a query-string API key).
-func innerText(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err.Error()
-	}
-	return err.Error()
-}
-
-// words renders a timeout as "15 s" or "200 ms".
-func words(d time.Duration) string {
-	if d < time.Second {
-		return fmt.Sprintf("%d ms", d.Round(10*time.Millisecond).Milliseconds())
-	}
-	return fmt.Sprintf("%g s", d.Round(100*time.Millisecond).Seconds())
 }
 
 func basicToken(user, pass string) string {

@@ -16,6 +16,7 @@ import (
 	"patchbay/backend/auth/oauth2"
 	"patchbay/backend/auth/oauth2/oauth2test"
 	"patchbay/backend/catalog"
+	"patchbay/backend/verify"
 	"patchbay/backend/verify/httpcheck"
 )
 
@@ -90,7 +91,7 @@ func TestRunOAuthTokenStep(t *testing.T) {
 	t.Run("a fresh token is sent and scrubbed from what the person reads", func(t *testing.T) {
 		k := &tokens{cfg: cfg}
 		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets, Token: k.get})
-		require.Equal(t, httpcheck.Connected, r.Status, r.Summary)
+		require.Equal(t, verify.Connected, r.Status, r.Summary)
 		require.Equal(t, []bool{false}, k.calls)
 		require.True(t, strings.HasPrefix(r.Identity, "Reports bot ([redacted])"), r.Identity)
 	})
@@ -98,7 +99,7 @@ func TestRunOAuthTokenStep(t *testing.T) {
 	t.Run("base URL from the token answer", func(t *testing.T) {
 		k := &tokens{cfg: cfg, baseURL: p.api.URL}
 		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector("https://login.invalid"), Settings: settings, Secrets: secrets, Token: k.get})
-		require.Equal(t, httpcheck.Connected, r.Status, r.Summary)
+		require.Equal(t, verify.Connected, r.Status, r.Summary)
 	})
 
 	t.Run("401, one new token, retried", func(t *testing.T) {
@@ -113,7 +114,7 @@ func TestRunOAuthTokenStep(t *testing.T) {
 			return tok, err
 		}
 		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets, Token: first})
-		require.Equal(t, httpcheck.Connected, r.Status, r.Summary)
+		require.Equal(t, verify.Connected, r.Status, r.Summary)
 		require.Equal(t, []bool{false, true}, k.calls, "exactly one retry")
 	})
 
@@ -127,8 +128,8 @@ func TestRunOAuthTokenStep(t *testing.T) {
 			return tok, err
 		}
 		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets, Token: revoking})
-		require.Equal(t, httpcheck.Disconnected, r.Status)
-		require.Equal(t, httpcheck.CodeUnauthorized, r.Code)
+		require.Equal(t, verify.Disconnected, r.Status)
+		require.Equal(t, verify.CodeUnauthorized, r.Code)
 		require.Contains(t, r.Summary, "rejected the access token")
 		require.Equal(t, []bool{false, true}, k.calls)
 		require.Contains(t, r.Advice, "[redacted]", "the API echoed the token; the advice quotes it scrubbed")
@@ -137,14 +138,14 @@ func TestRunOAuthTokenStep(t *testing.T) {
 	t.Run("settings are checked before a token is requested", func(t *testing.T) {
 		k := &tokens{cfg: cfg}
 		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(""), Settings: settings, Secrets: secrets, Token: k.get})
-		require.Equal(t, httpcheck.CodeInvalidConfig, r.Code)
+		require.Equal(t, verify.CodeInvalidConfig, r.Code)
 		require.Empty(t, k.calls, "no token request for a test that cannot be sent")
 	})
 
 	t.Run("missing client secret", func(t *testing.T) {
 		k := &tokens{cfg: cfg}
 		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Token: k.get})
-		require.Equal(t, httpcheck.CodeMissingCredentials, r.Code)
+		require.Equal(t, verify.CodeMissingCredentials, r.Code)
 		require.Equal(t, catalog.KeyClientSecret, r.Field)
 		require.Empty(t, k.calls)
 	})
@@ -172,27 +173,27 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 		name   string
 		method catalog.AuthType
 		token  func(context.Context, bool) (httpcheck.AccessToken, error)
-		status httpcheck.Status
+		status verify.Status
 		code   string
 		field  string
 		says   string
 	}{
 		{"never authorized", catalog.AuthOAuth2Code, func(context.Context, bool) (httpcheck.AccessToken, error) {
 			return httpcheck.AccessToken{}, httpcheck.ErrNotAuthorized
-		}, httpcheck.Disconnected, httpcheck.CodeNotAuthorized, "", "Click Connect"},
+		}, verify.Disconnected, verify.CodeNotAuthorized, "", "Click Connect"},
 		{"expired without refresh token", catalog.AuthOAuth2Code, func(context.Context, bool) (httpcheck.AccessToken, error) {
 			return httpcheck.AccessToken{}, httpcheck.ErrTokenExpired
-		}, httpcheck.Disconnected, httpcheck.CodeReauthorize, "", "Re-authorize"},
+		}, verify.Disconnected, verify.CodeReauthorize, "", "Re-authorize"},
 		{"refresh token revoked: invalid_grant", catalog.AuthOAuth2Code, refresh,
-			httpcheck.Disconnected, httpcheck.CodeReauthorize, "", "Re-authorize: Reports no longer accepts"},
+			verify.Disconnected, verify.CodeReauthorize, "", "Re-authorize: Reports no longer accepts"},
 		{"wrong client secret", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: "wrong", TokenURL: p.TokenURL}),
-			httpcheck.Disconnected, httpcheck.CodeUnauthorized, catalog.KeyClientID, "rejected the client (invalid_client"},
+			verify.Disconnected, verify.CodeUnauthorized, catalog.KeyClientID, "rejected the client (invalid_client"},
 		{"token URL pointing at the API, not a token endpoint", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.api.URL + "/me"}),
-			httpcheck.Unreachable, httpcheck.CodeHTTPError, "", "answered 401 Unauthorized to the client credentials — check the token URL"},
+			verify.Unreachable, verify.CodeHTTPError, "", "answered 401 Unauthorized to the client credentials — check the token URL"},
 		{"token endpoint refuses connections", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: refused}),
-			httpcheck.Unreachable, httpcheck.CodeRefused, "", "The token request failed: the connection to"},
+			verify.Unreachable, verify.CodeRefused, "", "The token request failed: the connection to"},
 		{"token endpoint with an unknown CA", catalog.AuthOAuth2ClientCredentials, cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: tlsProvider.TokenURL}),
-			httpcheck.Unreachable, httpcheck.CodeUnknownCA, catalog.KeyTokenCA, "Trusted CA for the token endpoint"},
+			verify.Unreachable, verify.CodeUnknownCA, catalog.KeyTokenCA, "Trusted CA for the token endpoint"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -212,7 +213,7 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 		defer p.SetTokenMode(oauth2test.TokenNormal)
 		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: ccConnector(p.api.URL), Settings: settings, Secrets: secrets,
 			Token: cc(oauth2.Config{ClientID: ccID, ClientSecret: ccSecret, TokenURL: p.TokenURL})})
-		require.Equal(t, httpcheck.CodeHTMLResponse, r.Code)
+		require.Equal(t, verify.CodeHTMLResponse, r.Code)
 		require.Contains(t, r.Summary, "answered an HTML page")
 		require.Contains(t, r.Summary, "check the token URL")
 	})
@@ -221,7 +222,7 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 		c := ccConnector(p.api.URL)
 		c.Auth[0].Type = catalog.AuthOAuth2Code
 		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: c, Settings: settings})
-		require.Equal(t, httpcheck.CodeNotAuthorized, r.Code)
+		require.Equal(t, verify.CodeNotAuthorized, r.Code)
 	})
 
 	t.Run("a stored token is sent as it is without a Token function", func(t *testing.T) {
@@ -231,7 +232,7 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 		c.Auth[0].Type = catalog.AuthOAuth2Code
 		r := httpcheck.New(nil).Run(t.Context(), httpcheck.Input{Connector: c, Settings: settings,
 			Secrets: map[string]string{catalog.KeyAccessToken: tok.AccessToken}})
-		require.Equal(t, httpcheck.Connected, r.Status, r.Summary)
+		require.Equal(t, verify.Connected, r.Status, r.Summary)
 		require.NotContains(t, r.Identity, tok.AccessToken)
 	})
 
@@ -246,7 +247,7 @@ func TestRunOAuthTokenFailures(t *testing.T) {
 				}
 				return httpcheck.AccessToken{}, err
 			}})
-		require.Equal(t, httpcheck.Unverified, r.Status, r.Summary)
-		require.Equal(t, httpcheck.CodeCanceled, r.Code)
+		require.Equal(t, verify.Unverified, r.Status, r.Summary)
+		require.Equal(t, verify.CodeCanceled, r.Code)
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"patchbay/backend/connlog"
 	"patchbay/backend/tlsconf"
 	"patchbay/backend/tlsconf/tlstest"
+	"patchbay/backend/verify"
 	"patchbay/backend/verify/httpcheck"
 )
 
@@ -57,14 +58,14 @@ func TestRunPrivateCAFixedByTrustingIt(t *testing.T) {
 	good := map[string]string{"token": goodToken}
 
 	r := v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, Transport: transport(t, tlsconf.Options{})})
-	require.Equal(t, httpcheck.CodeUnknownCA, r.Code, "%+v", r)
+	require.Equal(t, verify.CodeUnknownCA, r.Code, "%+v", r)
 	require.Equal(t, catalog.KeyTrustedCA, r.Field)
 
 	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, Transport: transport(t, tlsconf.Options{CA: ca.PEM})})
-	require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
+	require.Equal(t, verify.Connected, r.Status, "%+v", r)
 
 	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"token": badToken}, Transport: transport(t, tlsconf.Options{CA: ca.PEM})})
-	require.Equal(t, httpcheck.CodeUnauthorized, r.Code, "with trust fixed, a wrong token is the credentials' fault: %+v", r)
+	require.Equal(t, verify.CodeUnauthorized, r.Code, "with trust fixed, a wrong token is the credentials' fault: %+v", r)
 }
 
 // Mutual TLS: no client certificate, or one the server does not trust, is
@@ -79,21 +80,21 @@ func TestRunMutualTLS(t *testing.T) {
 	good := map[string]string{"token": goodToken}
 
 	r := v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, Transport: transport(t, tlsconf.Options{CA: serverCA.PEM})})
-	require.Equal(t, httpcheck.Disconnected, r.Status, "%+v", r)
-	require.Equal(t, httpcheck.CodeClientCertificate, r.Code, "%+v", r)
+	require.Equal(t, verify.Disconnected, r.Status, "%+v", r)
+	require.Equal(t, verify.CodeClientCertificate, r.Code, "%+v", r)
 	require.Equal(t, catalog.KeyClientCertificate, r.Field)
 	require.Contains(t, r.Summary, "presents none")
 
 	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, HasClientCert: true,
 		Transport: transport(t, tlsconf.Options{CA: serverCA.PEM, ClientCert: mallory.CertPEM, ClientKey: mallory.KeyPEM})})
-	require.Equal(t, httpcheck.CodeClientCertificate, r.Code, "%+v", r)
+	require.Equal(t, verify.CodeClientCertificate, r.Code, "%+v", r)
 	require.Contains(t, r.Summary, "did not accept this connection's client certificate")
 
 	withAlice := tlsconf.Options{CA: serverCA.PEM, ClientCert: alice.CertPEM, ClientKey: alice.KeyPEM}
 	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, HasClientCert: true, Transport: transport(t, withAlice)})
-	require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
+	require.Equal(t, verify.Connected, r.Status, "%+v", r)
 	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"token": badToken}, HasClientCert: true, Transport: transport(t, withAlice)})
-	require.Equal(t, httpcheck.CodeUnauthorized, r.Code, "%+v", r)
+	require.Equal(t, verify.CodeUnauthorized, r.Code, "%+v", r)
 }
 
 // With following redirects off, a 3xx is the answer: diagnosed as a
@@ -105,11 +106,11 @@ func TestRunRedirectsOff(t *testing.T) {
 	good := map[string]string{"token": goodToken}
 
 	r := v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good})
-	require.Equal(t, httpcheck.Connected, r.Status, "followed by default: %+v", r)
+	require.Equal(t, verify.Connected, r.Status, "followed by default: %+v", r)
 
 	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: good, NoRedirects: true})
-	require.Equal(t, httpcheck.Unreachable, r.Status)
-	require.Equal(t, httpcheck.CodeRedirect, r.Code, "%+v", r)
+	require.Equal(t, verify.Unreachable, r.Status)
+	require.Equal(t, verify.CodeRedirect, r.Code, "%+v", r)
 	require.Equal(t, 302, r.HTTPStatus)
 	require.Contains(t, r.Summary, "/bearer, and following redirects is off")
 	require.NotContains(t, r.Summary, "secret=x")
@@ -160,7 +161,7 @@ func TestRunStreamedResponse(t *testing.T) {
 	start := time.Now()
 	r := httpcheck.New(nil).Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"token": goodToken},
 		Transport: rec, Stream: true, StreamWindow: 300 * time.Millisecond, Timeout: 5 * time.Second})
-	require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
+	require.Equal(t, verify.Connected, r.Status, "%+v", r)
 	require.Less(t, time.Since(start), 3*time.Second, "the window ends the endless stream, not the timeout")
 
 	mu.Lock()
@@ -177,7 +178,7 @@ func TestRunStreamedResponse(t *testing.T) {
 	// A wrong token is still diagnosed as such in streaming mode.
 	r = httpcheck.New(nil).Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"token": badToken},
 		Transport: rec, Stream: true, StreamWindow: 300 * time.Millisecond})
-	require.Equal(t, httpcheck.CodeUnauthorized, r.Code, "%+v", r)
+	require.Equal(t, verify.CodeUnauthorized, r.Code, "%+v", r)
 }
 
 // Digest against go-httpbin's real digest peer: the right password
@@ -199,7 +200,7 @@ func TestRunDigest(t *testing.T) {
 		})
 		r := v.Run(context.Background(), httpcheck.Input{Connector: c, Transport: rec,
 			Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": basicPass}})
-		require.Equal(t, httpcheck.Connected, r.Status, "%s: %+v", alg, r)
+		require.Equal(t, verify.Connected, r.Status, "%s: %+v", alg, r)
 		mu.Lock()
 		require.Len(t, got, 2, "the challenge and the answer are both logged")
 		require.Equal(t, 401, got[0].Status)
@@ -208,17 +209,17 @@ func TestRunDigest(t *testing.T) {
 
 		r = v.Run(context.Background(), httpcheck.Input{Connector: c,
 			Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": wrongPass}})
-		require.Equal(t, httpcheck.Disconnected, r.Status, "%+v", r)
-		require.Equal(t, httpcheck.CodeUnauthorized, r.Code)
+		require.Equal(t, verify.Disconnected, r.Status, "%+v", r)
+		require.Equal(t, verify.CodeUnauthorized, r.Code)
 		require.Contains(t, r.Summary, "rejected the user name and password")
 		requireClean(t, r)
 	}
 
 	c := connector("Bin", bin.URL, catalog.TestRequest{Path: "/basic-auth/ada/pw"}, m)
 	r := v.Run(context.Background(), httpcheck.Input{Connector: c, Settings: map[string]string{"username": "ada"}, Secrets: map[string]string{"password": "pw"}})
-	require.Equal(t, httpcheck.CodeUnauthorized, r.Code, "%+v", r)
+	require.Equal(t, verify.CodeUnauthorized, r.Code, "%+v", r)
 	require.Contains(t, r.Summary, "did not ask for Digest authentication")
 
 	r = v.Run(context.Background(), httpcheck.Input{Connector: c, Settings: map[string]string{"username": "ada"}})
-	require.Equal(t, httpcheck.CodeMissingCredentials, r.Code, "the password is required for Digest")
+	require.Equal(t, verify.CodeMissingCredentials, r.Code, "the password is required for Digest")
 }

@@ -83,7 +83,7 @@ func templateError(c catalog.Connector, m *catalog.AuthMethod, field, what strin
 		return apperr.Invalid(field, "The %s is not valid: %v", what, err)
 	}
 	if ae.Field == "" {
-		return apperr.Invalid(field, "The %s %s", what, lowerFirst(ae.Message))
+		return apperr.Invalid(field, "The %s %s", what, apperr.LowerFirst(ae.Message))
 	}
 	if f, ok := findField(c, m, ae.Field); ok {
 		return apperr.Invalid(f.Key, "Fill in %s: the %s needs it.", labelOf(f), what)
@@ -190,13 +190,4 @@ func labelOf(f catalog.Field) string {
 		return f.Label
 	}
 	return f.Key
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	r[0] = unicode.ToLower(r[0])
-	return string(r)
 }

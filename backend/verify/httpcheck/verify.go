@@ -1,14 +1,8 @@
-// Package verify runs a connection's dry run: it builds the connector's test
-// request, applies the credentials, sends it once and turns what happened into
-// a status and a diagnosis a person can act on.
-//
-// Status choices: Disconnected is used only when the credentials are at fault
-// (missing, rejected, or a rule that says so). Everything else that stops a
-// good answer (network, TLS, timeouts, wrong base URL or path, rate limits,
-// server errors, invalid settings) is Unreachable, because re-entering the
-// credentials would not fix it. In particular 404 is Unreachable/not_found:
-// it almost always means a wrong base URL or test path. Canceled runs are
-// Unverified: nothing was learned.
+// Package httpcheck is the HTTP checker: it builds the connector's test
+// request, applies the credentials (running the token steps it is given
+// first), sends it once and turns what happened into a verify.Result a
+// person can act on. Its sibling dbcheck does the same for databases; the
+// two share verify's words and never import each other.
 package httpcheck
 
 import (
@@ -17,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"mime"
 	"net/http"
 	"net/url"
 	"sort"
@@ -26,56 +19,14 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth"
 	"patchbay/backend/auth/digest"
 	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
-)
-
-// Status is the verdict on a connection.
-type Status string
-
-const (
-	Connected    Status = "connected"
-	Disconnected Status = "disconnected"
-	Unreachable  Status = "unreachable"
-	Unverified   Status = "unverified"
-)
-
-// Diagnosis codes: stable, the UI may branch on them.
-const (
-	CodeOK                 = "ok"
-	CodeMissingCredentials = "missing_credentials"
-	CodeInvalidConfig      = "invalid_config" // a setting or the definition is unusable; nothing sent
-	CodeRuleFailed         = "rule_failed"
-	CodeUnauthorized       = "unauthorized"
-	CodeForbidden          = "forbidden"
-	CodeNotFound           = "not_found"
-	CodeRateLimited        = "rate_limited"
-	CodeServerError        = "server_error"
-	CodeHTTPError          = "http_error" // any other non-success status (400, 405, 3xx without Location, ...)
-	CodeHTMLResponse       = "html_response"
-	CodeNotJSON            = "not_json" // rules need JSON and the body is not JSON (nor HTML)
-	CodeDNS                = "dns"
-	CodeRefused            = "refused"
-	CodeTimeout            = "timeout"
-	CodeUnknownCA          = "unknown_ca"
-	CodeTLS                = "tls"
-	CodeRedirectLoop       = "redirect_loop"
-	CodeNetwork            = "network" // other transport failures (reset, unreachable network, ...)
-	CodeCanceled           = "canceled"
-	// CodeRedirect is a 3xx answer while following redirects is off.
-	CodeRedirect = "redirect"
-	// CodeClientCertificate: the server asked for a client certificate
-	// (mutual TLS) and there was none, or it refused the one presented.
-	CodeClientCertificate = "client_certificate"
-	// OAuth: never authorized; the authorization is gone (invalid_grant, or
-	// an expired token without a refresh token): sign in again; the token
-	// endpoint refused for another reason (invalid_scope, ...).
-	CodeNotAuthorized = "not_authorized"
-	CodeReauthorize   = "reauthorize"
-	CodeTokenRejected = "token_rejected"
+	"patchbay/backend/verify"
 )
 
 // Errors a Token function returns for the two OAuth states that need the
@@ -152,21 +103,6 @@ type Input struct {
 	Token func(ctx context.Context, retry bool) (AccessToken, error)
 }
 
-// Result is the verdict and its explanation. Summary, Advice and Identity never
-// contain a secret value: they are scrubbed before Run returns.
-type Result struct {
-	Status     Status        `json:"status"`
-	Code       string        `json:"code"`
-	Summary    string        `json:"summary"`
-	Advice     string        `json:"advice"`
-	Identity   string        `json:"identity,omitempty"`
-	HTTPStatus int           `json:"httpStatus,omitempty"`
-	Duration   time.Duration `json:"duration"`
-	// Field names the input at fault for missing_credentials and
-	// invalid_config, so the form can point at it.
-	Field string `json:"field,omitempty"`
-}
-
 // Verifier runs verifications. It holds no connection state; one is enough
 // for the whole app.
 type Verifier struct {
@@ -184,7 +120,7 @@ func New(now func() time.Time) *Verifier {
 // Run performs the dry run described by in. It always returns a Result; the
 // network is touched at most once per redirect hop, and not at all when the
 // input is incomplete.
-func (v *Verifier) Run(ctx context.Context, in Input) Result {
+func (v *Verifier) Run(ctx context.Context, in Input) verify.Result {
 	start := v.now()
 	var tokens []string // access tokens obtained during the run: scrubbed too
 	r := v.run(ctx, in, &tokens)
@@ -202,7 +138,7 @@ func (v *Verifier) Run(ctx context.Context, in Input) Result {
 	return scrub(r, in.Settings, secrets)
 }
 
-func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
+func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) verify.Result {
 	c := in.Connector
 	name := strings.TrimSpace(c.Name)
 	if name == "" {
@@ -215,7 +151,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 
 	m, err := pickMethod(c, in.AuthType)
 	if err != nil {
-		return InvalidConfig(err)
+		return verify.InvalidConfig(err)
 	}
 	settings := effectiveSettings(c, m, in.Settings)
 
@@ -227,9 +163,9 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 				labels[i] = labelOf(f)
 			}
 		}
-		return Result{
-			Status:  Disconnected,
-			Code:    CodeMissingCredentials,
+		return verify.Result{
+			Status:  verify.Disconnected,
+			Code:    verify.CodeMissingCredentials,
 			Summary: fmt.Sprintf("Missing credentials: %s.", strings.Join(labels, ", ")),
 			Advice:  fmt.Sprintf("Enter the %s, then test again.", strings.Join(labels, " and ")),
 			Field:   missing[0],
@@ -258,7 +194,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 		// Settings first: a token request for a test that cannot be built
 		// would be wasted (and logged).
 		if _, err := buildRequest(tctx, in, c, m, base, settings, withAccessToken(secrets, "placeholder")); err != nil {
-			return InvalidConfig(err)
+			return verify.InvalidConfig(err)
 		}
 		if in.Token != nil {
 			tok, err := in.Token(tctx, false)
@@ -278,20 +214,20 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 
 	req, err := buildRequest(tctx, in, c, m, base, settings, secrets)
 	if err != nil {
-		return InvalidConfig(err)
+		return verify.InvalidConfig(err)
 	}
 	hdrs, params := auth.Redactions(m, settings, secrets)
 	authTr, err := auth.Transport(m, settings, secrets, req.URL, tr)
 	if err != nil {
-		return InvalidConfig(err)
+		return verify.InvalidConfig(err)
 	}
 	client := &http.Client{Transport: authTr, CheckRedirect: checkRedirect(hdrs, params)}
 	if in.NoRedirects {
 		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
-	send := func(ctx context.Context, client *http.Client, req *http.Request, timeout time.Duration) (*http.Response, []byte, *Result) {
+	send := func(ctx context.Context, client *http.Client, req *http.Request, timeout time.Duration) (*http.Response, []byte, *verify.Result) {
 		resp, body, failed := sendOnce(ctx, client, req, timeout, in)
-		if failed != nil && in.HasClientCert && failed.Code == CodeClientCertificate {
+		if failed != nil && in.HasClientCert && failed.Code == verify.CodeClientCertificate {
 			failed.Summary = strings.Replace(failed.Summary, "requires a client certificate (mutual TLS), and this connection presents none", "did not accept this connection's client certificate", 1)
 		}
 		return resp, body, failed
@@ -315,7 +251,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 				base = tok.BaseURL
 			}
 			if req, err = buildRequest(tctx, in, c, m, base, settings, secrets); err != nil {
-				return InvalidConfig(err)
+				return verify.InvalidConfig(err)
 			}
 			if resp, body, failed = send(ctx, client, req, timeout); failed != nil {
 				return *failed
@@ -333,7 +269,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) Result {
 // sendOnce makes the request and reads the answer (up to maxBody), closing
 // its body so the exchange is recorded before the next one starts. A
 // streamed answer is read until it ends or its window closes.
-func sendOnce(parent context.Context, client *http.Client, req *http.Request, timeout time.Duration, in Input) (*http.Response, []byte, *Result) {
+func sendOnce(parent context.Context, client *http.Client, req *http.Request, timeout time.Duration, in Input) (*http.Response, []byte, *verify.Result) {
 	resp, err := client.Do(req)
 	if err != nil {
 		r := diagnose(parent, err, req.URL, timeout)
@@ -442,7 +378,7 @@ func buildRequest(ctx context.Context, in Input, c catalog.Connector, m catalog.
 	if method == "" {
 		method = http.MethodGet
 	}
-	if !auth.ValidHeaderName(method) { // a method is a token too
+	if !httpguts.ValidHeaderFieldName(method) { // a method is a token too
 		return nil, apperr.Invalid("method", "The connector's test method %q is not an HTTP method.", c.Test.Method)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
@@ -459,7 +395,7 @@ func buildRequest(ctx context.Context, in Input, c catalog.Connector, m catalog.
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if !auth.ValidHeaderName(k) {
+		if !httpguts.ValidHeaderFieldName(k) {
 			return nil, apperr.Invalid("headers", "The test request header name %q is not valid: use letters, digits and - only.", k)
 		}
 		val, err := Expand(c.Test.Headers[k], settings)
@@ -481,23 +417,10 @@ func buildRequest(ctx context.Context, in Input, c catalog.Connector, m catalog.
 	return req, nil
 }
 
-// InvalidConfig is the Result of a run that could not start because a
-// setting is unusable: nothing was sent.
-func InvalidConfig(err error) Result {
-	ae := apperr.From(err)
-	return Result{
-		Status:  Unreachable,
-		Code:    CodeInvalidConfig,
-		Summary: ae.Message,
-		Advice:  "Fix this setting, then test again. Nothing was sent.",
-		Field:   ae.Field,
-	}
-}
-
 // judge turns a completed HTTP exchange into a Result.
-func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Response, body []byte) Result {
+func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Response, body []byte) verify.Result {
 	code := resp.StatusCode
-	line := statusLine(code)
+	line := verify.StatusLine(code)
 	rules := c.Test.Rules
 	doc, isJSON := decodeJSON(body)
 
@@ -536,18 +459,18 @@ func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Re
 			needJSON, jsonRules = true, true
 		}
 	}
-	if needJSON && isHTML(resp, body) {
-		return Result{
-			Status:  Unreachable,
-			Code:    CodeHTMLResponse,
+	if needJSON && verify.IsHTML(resp.Header, body) {
+		return verify.Result{
+			Status:  verify.Unreachable,
+			Code:    verify.CodeHTMLResponse,
 			Summary: fmt.Sprintf("%s answered an HTML page, not the API (%s).", name, line),
 			Advice:  "The server answered an HTML page, not the API: check the base URL — you may be hitting a login page or proxy.",
 		}
 	}
 	if jsonRules && !isJSON {
-		return Result{
-			Status:  Unreachable,
-			Code:    CodeNotJSON,
+		return verify.Result{
+			Status:  verify.Unreachable,
+			Code:    verify.CodeNotJSON,
 			Summary: fmt.Sprintf("%s answered %s, but not with JSON.", name, line),
 			Advice:  "Check that the base URL and test path point at the API itself.",
 		}
@@ -568,7 +491,7 @@ func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Re
 				return ruleFailed(name, rule, line, doc)
 			}
 		default:
-			return InvalidConfig(apperr.Invalid("rules", "The connector definition has a success rule of unknown kind %q.", rule.Kind))
+			return verify.InvalidConfig(apperr.Invalid("rules", "The connector definition has a success rule of unknown kind %q.", rule.Kind))
 		}
 	}
 
@@ -576,19 +499,19 @@ func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Re
 	if m.Type == catalog.AuthNone || m.Type == "" {
 		summary = fmt.Sprintf("%s answered the test request (%s).", name, line)
 	}
-	return Result{
-		Status:   Connected,
-		Code:     CodeOK,
+	return verify.Result{
+		Status:   verify.Connected,
+		Code:     verify.CodeOK,
 		Summary:  summary,
 		Identity: renderIdentity(c.Test.Identity, doc),
 	}
 }
 
-func ruleFailed(name string, rule catalog.Rule, line string, doc any) Result {
-	status := Disconnected
+func ruleFailed(name string, rule catalog.Rule, line string, doc any) verify.Result {
+	status := verify.Disconnected
 	advice := "The answer says the credentials are not accepted: check them and enter them again."
-	if rule.Outcome == string(Unreachable) {
-		status = Unreachable
+	if rule.Outcome == string(verify.Unreachable) {
+		status = verify.Unreachable
 		advice = "Check the connection's base URL and settings."
 	}
 	summary := strings.TrimSpace(rule.Message)
@@ -598,11 +521,11 @@ func ruleFailed(name string, rule catalog.Rule, line string, doc any) Result {
 	if said := serverMessage(doc); said != "" {
 		advice = fmt.Sprintf("%s said: “%s”. %s", name, said, advice)
 	}
-	return Result{Status: status, Code: CodeRuleFailed, Summary: summary, Advice: advice}
+	return verify.Result{Status: status, Code: verify.CodeRuleFailed, Summary: summary, Advice: advice}
 }
 
 // httpFailure explains a status that is not a success.
-func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Response, line string, doc any) Result {
+func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Response, line string, doc any) verify.Result {
 	code := resp.StatusCode
 	u := resp.Request.URL
 	path := u.EscapedPath()
@@ -610,19 +533,19 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 		path = "/"
 	}
 	cred := credentialWords(m)
-	var r Result
+	var r verify.Result
 	switch {
 	case code == http.StatusUnauthorized && m.Type == catalog.AuthOAuth1:
-		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the OAuth 1.0 signature (%s).", name, line),
 			Advice: "Check the consumer key and secret, the token and token secret, the realm and the signature method against the provider's settings. " +
 				"A signature also carries a timestamp: check that this computer's clock is right."}
 	case code == http.StatusUnauthorized && m.Type == catalog.AuthTokenRequest:
-		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the token the token request returned (%s).", name, line),
 			Advice:  "A fresh token was refused too: check that the token expression picks the right value, and the token header and prefix the API expects."}
 	case code == http.StatusUnauthorized && m.Type.IsOAuth2():
-		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the access token (%s).", name, line),
 			Advice:  "The token may have been revoked, or the app's access removed. Check the scopes, then authorize again."}
 		if m.Type == catalog.AuthOAuth2Code {
@@ -631,27 +554,27 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 			r.Advice = "The API did not accept a fresh token: check that the client is allowed to call it (scopes, audience or resource)."
 		}
 	case code == http.StatusUnauthorized && m.Type == catalog.AuthDigest:
-		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the user name and password (%s).", name, line),
 			Advice:  "Check the user name and password: the Digest answer to the server's challenge did not match. Enter them again, then test."}
 		if _, err := digest.Pick(resp.Header.Values("WWW-Authenticate")); errors.Is(err, digest.ErrNoChallenge) {
 			r.Summary = fmt.Sprintf("%s did not ask for Digest authentication (%s without a Digest challenge).", name, line)
 			r.Advice = "The API uses another scheme: check its WWW-Authenticate header in the connection log and choose that method (for example Username and password for Basic)."
 		} else if err != nil {
-			r.Status = Unreachable
+			r.Status = verify.Unreachable
 			r.Summary = fmt.Sprintf("%s asked for Digest authentication Patchbay cannot answer: %s.", name, err.Error())
 			r.Advice = "Nothing is wrong with the credentials; the server's Digest options are not supported."
 		}
 	case code == http.StatusUnauthorized:
-		r = Result{Status: Disconnected, Code: CodeUnauthorized,
+		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the credentials (%s).", name, line),
 			Advice:  fmt.Sprintf("Check the %s: it may be mistyped, revoked or expired. Enter it again, then test.", cred)}
 	case code == http.StatusForbidden:
-		r = Result{Status: Disconnected, Code: CodeForbidden,
+		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeForbidden,
 			Summary: fmt.Sprintf("%s accepted the credentials, but they lack permission for %s (%s).", name, path, line),
 			Advice:  fmt.Sprintf("Give the %s the scope or role that allows %s %s, or use an account that has it.", cred, resp.Request.Method, path)}
 	case code == http.StatusNotFound:
-		r = Result{Status: Unreachable, Code: CodeNotFound,
+		r = verify.Result{Status: verify.Unreachable, Code: verify.CodeNotFound,
 			Summary: fmt.Sprintf("%s has nothing at %s (%s).", name, u.Scheme+"://"+u.Host+path, line),
 			Advice:  "Check the base URL and test path. (Some APIs also answer 404 when the credentials cannot see the resource.)"}
 	case code == http.StatusTooManyRequests:
@@ -659,20 +582,20 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 		if wait := retryAfter(resp.Header.Get("Retry-After")); wait != "" {
 			advice = fmt.Sprintf("%s asks to wait %s; test again after that.", name, wait)
 		}
-		r = Result{Status: Unreachable, Code: CodeRateLimited,
+		r = verify.Result{Status: verify.Unreachable, Code: verify.CodeRateLimited,
 			Summary: fmt.Sprintf("%s is limiting requests (%s).", name, line),
 			Advice:  advice}
 	case code >= 300 && code < 400 && resp.Header.Get("Location") != "":
-		r = Result{Status: Unreachable, Code: CodeRedirect,
+		r = verify.Result{Status: verify.Unreachable, Code: verify.CodeRedirect,
 			Summary: fmt.Sprintf("%s answered with a redirect (%s) to %s, and following redirects is off for this connection.", name, line, redirectTarget(u, resp.Header.Get("Location"))),
 			Advice:  "Turn on Follow redirects, or use the address it points to in the base URL or test path.",
 			Field:   catalog.KeyFollowRedirects}
 	case code >= 500:
-		r = Result{Status: Unreachable, Code: CodeServerError,
+		r = verify.Result{Status: verify.Unreachable, Code: verify.CodeServerError,
 			Summary: fmt.Sprintf("%s had a server error (%s).", name, line),
 			Advice:  fmt.Sprintf("The problem is on %s's side, not with the credentials: try again later or check its status page.", name)}
 	default:
-		r = Result{Status: Unreachable, Code: CodeHTTPError,
+		r = verify.Result{Status: verify.Unreachable, Code: verify.CodeHTTPError,
 			Summary: fmt.Sprintf("%s refused the test request (%s).", name, line),
 			Advice:  "Check the connection's settings, base URL and test path."}
 	}
@@ -736,13 +659,6 @@ func credentialWords(m catalog.AuthMethod) string {
 	return "credentials"
 }
 
-func statusLine(code int) string {
-	if t := http.StatusText(code); t != "" {
-		return fmt.Sprintf("%d %s", code, t)
-	}
-	return strconv.Itoa(code)
-}
-
 // retryAfter renders a Retry-After value (seconds or an HTTP date) as words.
 func retryAfter(v string) string {
 	v = strings.TrimSpace(v)
@@ -756,20 +672,6 @@ func retryAfter(v string) string {
 		return "until " + t.UTC().Format("15:04:05 UTC")
 	}
 	return ""
-}
-
-// isHTML says whether the answer is an HTML page: by its media type, or, when
-// that is not JSON, by how the body starts.
-func isHTML(resp *http.Response, body []byte) bool {
-	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	switch {
-	case mt == "text/html" || mt == "application/xhtml+xml":
-		return true
-	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
-		return false
-	}
-	start := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(string(body[:min(len(body), 512)]), "\ufeff")))
-	return strings.HasPrefix(start, "<!doctype html") || strings.HasPrefix(start, "<html")
 }
 
 func containsInt(list []int, v int) bool {
@@ -831,7 +733,7 @@ var errRedirectLoop = errors.New("redirect loop")
 // scrub removes any secret value (raw, percent-encoded, or as a Basic
 // credential) from the human-facing text of a Result: a server may echo a
 // token back in an error message or an identity field.
-func scrub(r Result, settings, secrets map[string]string) Result {
+func scrub(r verify.Result, settings, secrets map[string]string) verify.Result {
 	var needles []string
 	for _, s := range secrets {
 		if s == "" {

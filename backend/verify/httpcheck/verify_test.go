@@ -28,6 +28,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
+	"patchbay/backend/verify"
 	"patchbay/backend/verify/httpcheck"
 )
 
@@ -190,7 +191,7 @@ func connector(name, base string, test catalog.TestRequest, methods ...catalog.A
 var allSecrets = []string{goodKey, badKey, goodToken, badToken, basicPass, wrongPass, slackToken}
 
 // requireClean proves no secret value reached the human-facing text.
-func requireClean(t *testing.T, r httpcheck.Result) {
+func requireClean(t *testing.T, r verify.Result) {
 	t.Helper()
 	for _, s := range allSecrets {
 		for _, field := range []string{r.Summary, r.Advice, r.Identity} {
@@ -225,23 +226,23 @@ func TestRunCredentials(t *testing.T) {
 		conn         catalog.Connector
 		settings     map[string]string
 		secrets      map[string]string
-		wantStatus   httpcheck.Status
+		wantStatus   verify.Status
 		wantCode     string
 		wantIdentity string
 		wantInText   string
 	}{
-		{"api key header right", apiKeyHeader, nil, map[string]string{"apiKey": goodKey}, httpcheck.Connected, httpcheck.CodeOK, "Acme #12345678901234567", "Acme accepted the credentials (200 OK)"},
-		{"api key header wrong", apiKeyHeader, nil, map[string]string{"apiKey": badKey}, httpcheck.Disconnected, httpcheck.CodeUnauthorized, "", "Bad credentials"},
-		{"api key query right", apiKeyQuery, nil, map[string]string{"apiKey": goodKey}, httpcheck.Connected, httpcheck.CodeOK, "", "200 OK"},
-		{"api key query wrong", apiKeyQuery, nil, map[string]string{"apiKey": badKey}, httpcheck.Disconnected, httpcheck.CodeUnauthorized, "", "401 Unauthorized"},
-		{"bearer right", bearer, nil, map[string]string{"token": goodToken}, httpcheck.Connected, httpcheck.CodeOK, "", "200 OK"},
-		{"bearer wrong", bearer, nil, map[string]string{"token": badToken}, httpcheck.Disconnected, httpcheck.CodeUnauthorized, "", "token rejected"},
-		{"bearer custom header and prefix right", custom, customSettings(), map[string]string{"token": goodToken}, httpcheck.Connected, httpcheck.CodeOK, "octocat <o@example.com>", ""},
-		{"bearer custom header and prefix wrong", custom, customSettings(), map[string]string{"token": badToken}, httpcheck.Disconnected, httpcheck.CodeUnauthorized, "", ""},
-		{"bearer custom header but default prefix", custom, map[string]string{"bearerHeader": "X-Session"}, map[string]string{"token": goodToken}, httpcheck.Disconnected, httpcheck.CodeUnauthorized, "", ""},
-		{"basic UTF-8 right", basic, map[string]string{"username": basicUser}, map[string]string{"password": basicPass}, httpcheck.Connected, httpcheck.CodeOK, "", ""},
-		{"basic wrong password", basic, map[string]string{"username": basicUser}, map[string]string{"password": wrongPass}, httpcheck.Disconnected, httpcheck.CodeUnauthorized, "", "user name and password"},
-		{"none", none, nil, nil, httpcheck.Connected, httpcheck.CodeOK, "", "Public answered the test request (200 OK)"},
+		{"api key header right", apiKeyHeader, nil, map[string]string{"apiKey": goodKey}, verify.Connected, verify.CodeOK, "Acme #12345678901234567", "Acme accepted the credentials (200 OK)"},
+		{"api key header wrong", apiKeyHeader, nil, map[string]string{"apiKey": badKey}, verify.Disconnected, verify.CodeUnauthorized, "", "Bad credentials"},
+		{"api key query right", apiKeyQuery, nil, map[string]string{"apiKey": goodKey}, verify.Connected, verify.CodeOK, "", "200 OK"},
+		{"api key query wrong", apiKeyQuery, nil, map[string]string{"apiKey": badKey}, verify.Disconnected, verify.CodeUnauthorized, "", "401 Unauthorized"},
+		{"bearer right", bearer, nil, map[string]string{"token": goodToken}, verify.Connected, verify.CodeOK, "", "200 OK"},
+		{"bearer wrong", bearer, nil, map[string]string{"token": badToken}, verify.Disconnected, verify.CodeUnauthorized, "", "token rejected"},
+		{"bearer custom header and prefix right", custom, customSettings(), map[string]string{"token": goodToken}, verify.Connected, verify.CodeOK, "octocat <o@example.com>", ""},
+		{"bearer custom header and prefix wrong", custom, customSettings(), map[string]string{"token": badToken}, verify.Disconnected, verify.CodeUnauthorized, "", ""},
+		{"bearer custom header but default prefix", custom, map[string]string{"bearerHeader": "X-Session"}, map[string]string{"token": goodToken}, verify.Disconnected, verify.CodeUnauthorized, "", ""},
+		{"basic UTF-8 right", basic, map[string]string{"username": basicUser}, map[string]string{"password": basicPass}, verify.Connected, verify.CodeOK, "", ""},
+		{"basic wrong password", basic, map[string]string{"username": basicUser}, map[string]string{"password": wrongPass}, verify.Disconnected, verify.CodeUnauthorized, "", "user name and password"},
+		{"none", none, nil, nil, verify.Connected, verify.CodeOK, "", "Public answered the test request (200 OK)"},
 	}
 	v := httpcheck.New(nil)
 	for _, tc := range tests {
@@ -250,7 +251,7 @@ func TestRunCredentials(t *testing.T) {
 			require.Equal(t, tc.wantStatus, r.Status, "%+v", r)
 			require.Equal(t, tc.wantCode, r.Code, "%+v", r)
 			require.Equal(t, tc.wantIdentity, r.Identity)
-			if tc.wantCode == httpcheck.CodeOK {
+			if tc.wantCode == verify.CodeOK {
 				require.Equal(t, 200, r.HTTPStatus)
 				require.Empty(t, r.Advice)
 			} else {
@@ -274,51 +275,51 @@ func TestRunHTTPOutcomes(t *testing.T) {
 		name       string
 		test       catalog.TestRequest
 		secrets    map[string]string
-		wantStatus httpcheck.Status
+		wantStatus verify.Status
 		wantCode   string
 		wantHTTP   int
 		wantText   []string // each must appear in Summary or Advice
 		identity   string
 	}{
-		{"403", catalog.TestRequest{Path: "/status/403"}, good, httpcheck.Disconnected, httpcheck.CodeForbidden, 403,
+		{"403", catalog.TestRequest{Path: "/status/403"}, good, verify.Disconnected, verify.CodeForbidden, 403,
 			[]string{"lack permission for /status/403", "403 Forbidden", "Personal access token"}, ""},
-		{"404", catalog.TestRequest{Path: "/nope/v9"}, good, httpcheck.Unreachable, httpcheck.CodeNotFound, 404,
+		{"404", catalog.TestRequest{Path: "/nope/v9"}, good, verify.Unreachable, verify.CodeNotFound, 404,
 			[]string{"404 Not Found", "/nope/v9", "Check the base URL and test path"}, ""},
-		{"500", catalog.TestRequest{Path: "/status/500"}, good, httpcheck.Unreachable, httpcheck.CodeServerError, 500,
+		{"500", catalog.TestRequest{Path: "/status/500"}, good, verify.Unreachable, verify.CodeServerError, 500,
 			[]string{"500 Internal Server Error", "not with the credentials"}, ""},
 		{"503 with the definition's 5xx words", catalog.TestRequest{Path: "/status/503", Failures: map[string]string{"5xx": "Acme is having an outage."}}, good,
-			httpcheck.Unreachable, httpcheck.CodeServerError, 503, []string{"Acme is having an outage."}, ""},
+			verify.Unreachable, verify.CodeServerError, 503, []string{"Acme is having an outage."}, ""},
 		{"401 exact failure message beats 4xx", catalog.TestRequest{Path: "/status/401", Failures: map[string]string{"4xx": "generic", "401": "Acme says the token is wrong."}}, good,
-			httpcheck.Disconnected, httpcheck.CodeUnauthorized, 401, []string{"Acme says the token is wrong."}, ""},
-		{"429 with Retry-After", catalog.TestRequest{Path: "/ratelimited"}, good, httpcheck.Unreachable, httpcheck.CodeRateLimited, 429,
+			verify.Disconnected, verify.CodeUnauthorized, 401, []string{"Acme says the token is wrong."}, ""},
+		{"429 with Retry-After", catalog.TestRequest{Path: "/ratelimited"}, good, verify.Unreachable, verify.CodeRateLimited, 429,
 			[]string{"429 Too Many Requests", "wait 30 s", "slow down"}, ""},
-		{"other 4xx", catalog.TestRequest{Path: "/status/418"}, good, httpcheck.Unreachable, httpcheck.CodeHTTPError, 418, []string{"418"}, ""},
-		{"HTML 200 when JSON is expected", catalog.TestRequest{Path: "/html", Identity: "{{login}}"}, good, httpcheck.Unreachable, httpcheck.CodeHTMLResponse, 200,
+		{"other 4xx", catalog.TestRequest{Path: "/status/418"}, good, verify.Unreachable, verify.CodeHTTPError, 418, []string{"418"}, ""},
+		{"HTML 200 when JSON is expected", catalog.TestRequest{Path: "/html", Identity: "{{login}}"}, good, verify.Unreachable, verify.CodeHTMLResponse, 200,
 			[]string{"HTML page, not the API", "login page or proxy"}, ""},
-		{"HTML 200 is fine when nothing needs JSON", catalog.TestRequest{Path: "/html"}, good, httpcheck.Connected, httpcheck.CodeOK, 200, nil, ""},
+		{"HTML 200 is fine when nothing needs JSON", catalog.TestRequest{Path: "/html"}, good, verify.Connected, verify.CodeOK, 200, nil, ""},
 		{"non-JSON 200 when rules need JSON", catalog.TestRequest{Path: "/robots.txt", Rules: []catalog.Rule{{Kind: "jsonExists", Path: "id", Message: "no id"}}}, good,
-			httpcheck.Unreachable, httpcheck.CodeNotJSON, 200, []string{"not with JSON"}, ""},
+			verify.Unreachable, verify.CodeNotJSON, 200, []string{"not with JSON"}, ""},
 		{"slack style ok:false", catalog.TestRequest{Path: "/api/auth.test", Rules: slackRules, Identity: "{{user}} @ {{team}}"}, map[string]string{"token": badToken},
-			httpcheck.Disconnected, httpcheck.CodeRuleFailed, 200, []string{"Slack rejected the token (ok: false).", "invalid_auth"}, ""},
+			verify.Disconnected, verify.CodeRuleFailed, 200, []string{"Slack rejected the token (ok: false).", "invalid_auth"}, ""},
 		{"slack style ok:true", catalog.TestRequest{Path: "/api/auth.test", Rules: slackRules, Identity: "{{user}} @ {{team}}"}, map[string]string{"token": slackToken},
-			httpcheck.Connected, httpcheck.CodeOK, 200, nil, "alice @ Acme"},
+			verify.Connected, verify.CodeOK, 200, nil, "alice @ Acme"},
 		{"rule outcome unreachable", catalog.TestRequest{Path: "/bearer", Rules: []catalog.Rule{{Kind: "jsonExists", Path: "data.items", Message: "Wrong API version.", Outcome: "unreachable"}}}, good,
-			httpcheck.Unreachable, httpcheck.CodeRuleFailed, 200, []string{"Wrong API version."}, ""},
+			verify.Unreachable, verify.CodeRuleFailed, 200, []string{"Wrong API version."}, ""},
 		{"jsonExists fails on null (zendesk anonymous user)", catalog.TestRequest{Path: "/users/me.json", Rules: []catalog.Rule{{Kind: "jsonExists", Path: "user.id", Message: "Zendesk did not recognise these credentials."}}}, good,
-			httpcheck.Disconnected, httpcheck.CodeRuleFailed, 200, []string{"Zendesk did not recognise these credentials."}, ""},
+			verify.Disconnected, verify.CodeRuleFailed, 200, []string{"Zendesk did not recognise these credentials."}, ""},
 		{"status rule accepts 400 as authenticated", catalog.TestRequest{Path: "/probe", Rules: []catalog.Rule{{Kind: "status", Status: []int{400}, Message: "unexpected"}}}, good,
-			httpcheck.Connected, httpcheck.CodeOK, 400, nil, ""},
+			verify.Connected, verify.CodeOK, 400, nil, ""},
 		{"status rule still diagnoses 401", catalog.TestRequest{Path: "/probe", Rules: []catalog.Rule{{Kind: "status", Status: []int{400}, Message: "unexpected"}}}, map[string]string{"token": badToken},
-			httpcheck.Disconnected, httpcheck.CodeUnauthorized, 401, nil, ""},
+			verify.Disconnected, verify.CodeUnauthorized, 401, nil, ""},
 		{"status rule fails on another 2xx", catalog.TestRequest{Path: "/status/204", Rules: []catalog.Rule{{Kind: "status", Status: []int{200}, Message: "Expected 200."}}}, good,
-			httpcheck.Disconnected, httpcheck.CodeRuleFailed, 204, []string{"Expected 200."}, ""},
-		{"identity missing is empty, not an error", catalog.TestRequest{Path: "/bearer", Identity: "{{user.login}}"}, good, httpcheck.Connected, httpcheck.CodeOK, 200, nil, ""},
-		{"identity that would show the token is scrubbed", catalog.TestRequest{Path: "/bearer", Identity: "{{token}}"}, good, httpcheck.Connected, httpcheck.CodeOK, 200, nil, "[redacted]"},
-		{"error body echoing the token is scrubbed", catalog.TestRequest{Path: "/echo-401"}, map[string]string{"token": badToken}, httpcheck.Disconnected, httpcheck.CodeUnauthorized, 401,
+			verify.Disconnected, verify.CodeRuleFailed, 204, []string{"Expected 200."}, ""},
+		{"identity missing is empty, not an error", catalog.TestRequest{Path: "/bearer", Identity: "{{user.login}}"}, good, verify.Connected, verify.CodeOK, 200, nil, ""},
+		{"identity that would show the token is scrubbed", catalog.TestRequest{Path: "/bearer", Identity: "{{token}}"}, good, verify.Connected, verify.CodeOK, 200, nil, "[redacted]"},
+		{"error body echoing the token is scrubbed", catalog.TestRequest{Path: "/echo-401"}, map[string]string{"token": badToken}, verify.Disconnected, verify.CodeUnauthorized, 401,
 			[]string{"token [redacted] is invalid"}, ""},
-		{"redirects up to 10 are followed", catalog.TestRequest{Path: "/redirect/10"}, good, httpcheck.Connected, httpcheck.CodeOK, 200, nil, ""},
-		{"more than 10 redirects is a loop", catalog.TestRequest{Path: "/redirect/11"}, good, httpcheck.Unreachable, httpcheck.CodeRedirectLoop, 0, []string{"more than 10 redirects"}, ""},
-		{"a redirect cycle is a loop", catalog.TestRequest{Path: "/loop"}, good, httpcheck.Unreachable, httpcheck.CodeRedirectLoop, 0, []string{"redirected in a loop", "/loop"}, ""},
+		{"redirects up to 10 are followed", catalog.TestRequest{Path: "/redirect/10"}, good, verify.Connected, verify.CodeOK, 200, nil, ""},
+		{"more than 10 redirects is a loop", catalog.TestRequest{Path: "/redirect/11"}, good, verify.Unreachable, verify.CodeRedirectLoop, 0, []string{"more than 10 redirects"}, ""},
+		{"a redirect cycle is a loop", catalog.TestRequest{Path: "/loop"}, good, verify.Unreachable, verify.CodeRedirectLoop, 0, []string{"redirected in a loop", "/loop"}, ""},
 	}
 	v := httpcheck.New(nil)
 	for _, tc := range tests {
@@ -348,8 +349,8 @@ func TestRunNetworkFailures(t *testing.T) {
 	t.Run("unknown CA with the default transport", func(t *testing.T) {
 		srv := quietTLSServer(t)
 		r := v.Run(context.Background(), httpcheck.Input{Connector: none(srv.URL), Secrets: key})
-		require.Equal(t, httpcheck.Unreachable, r.Status)
-		require.Equal(t, httpcheck.CodeUnknownCA, r.Code, "%+v", r)
+		require.Equal(t, verify.Unreachable, r.Status)
+		require.Equal(t, verify.CodeUnknownCA, r.Code, "%+v", r)
 		require.Contains(t, r.Summary, "127.0.0.1")
 		require.Contains(t, r.Advice, "paste its CA's certificate (PEM) into Trusted CA certificates")
 		require.Contains(t, r.Advice, "never switched off")
@@ -366,13 +367,13 @@ func TestRunNetworkFailures(t *testing.T) {
 		// The httptest certificate names example.com and 127.0.0.1, not localhost.
 		base := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
 		r := v.Run(context.Background(), httpcheck.Input{Connector: none(base), Secrets: key, Transport: tr})
-		require.Equal(t, httpcheck.CodeTLS, r.Code, "%+v", r)
+		require.Equal(t, verify.CodeTLS, r.Code, "%+v", r)
 		require.Contains(t, r.Summary, "is for example.com")
 		require.Contains(t, r.Summary, "not for localhost")
 
 		// Control: the same transport reaches the same server by its right name.
 		r = v.Run(context.Background(), httpcheck.Input{Connector: none(srv.URL), Secrets: key, Transport: tr})
-		require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
+		require.Equal(t, verify.Connected, r.Status, "%+v", r)
 	})
 
 	t.Run("trusted CA but expired certificate", func(t *testing.T) {
@@ -385,8 +386,8 @@ func TestRunNetworkFailures(t *testing.T) {
 		tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
 		t.Cleanup(tr.CloseIdleConnections)
 		r := v.Run(context.Background(), httpcheck.Input{Connector: none(srv.URL), Secrets: key, Transport: tr})
-		require.Equal(t, httpcheck.Unreachable, r.Status)
-		require.Equal(t, httpcheck.CodeTLS, r.Code, "%+v", r)
+		require.Equal(t, verify.Unreachable, r.Status)
+		require.Equal(t, verify.CodeTLS, r.Code, "%+v", r)
 		require.Contains(t, r.Summary, "valid only from 2020-01-01 to 2021-01-01")
 		require.Contains(t, r.Advice, "renew")
 	})
@@ -395,7 +396,7 @@ func TestRunNetworkFailures(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 		t.Cleanup(srv.Close)
 		r := v.Run(context.Background(), httpcheck.Input{Connector: none(strings.Replace(srv.URL, "http://", "https://", 1)), Secrets: key})
-		require.Equal(t, httpcheck.CodeTLS, r.Code, "%+v", r)
+		require.Equal(t, verify.CodeTLS, r.Code, "%+v", r)
 		require.Contains(t, r.Advice, "use http://")
 	})
 
@@ -426,8 +427,8 @@ func TestRunNetworkFailures(t *testing.T) {
 		start := time.Now()
 		r := v.Run(context.Background(), httpcheck.Input{Connector: none("http://" + ln.Addr().String()), Secrets: key, Timeout: 300 * time.Millisecond})
 		require.Less(t, time.Since(start), 3*time.Second)
-		require.Equal(t, httpcheck.Unreachable, r.Status)
-		require.Equal(t, httpcheck.CodeTimeout, r.Code, "%+v", r)
+		require.Equal(t, verify.Unreachable, r.Status)
+		require.Equal(t, verify.CodeTimeout, r.Code, "%+v", r)
 		require.Contains(t, r.Summary, "within 300 ms")
 		require.Contains(t, r.Summary, ln.Addr().String())
 		requireClean(t, r)
@@ -439,8 +440,8 @@ func TestRunNetworkFailures(t *testing.T) {
 		addr := ln.Addr().String()
 		require.NoError(t, ln.Close())
 		r := v.Run(context.Background(), httpcheck.Input{Connector: none("http://" + addr), Secrets: key})
-		require.Equal(t, httpcheck.Unreachable, r.Status)
-		require.Equal(t, httpcheck.CodeRefused, r.Code, "%+v", r)
+		require.Equal(t, verify.Unreachable, r.Status)
+		require.Equal(t, verify.CodeRefused, r.Code, "%+v", r)
 		require.Contains(t, r.Summary, addr)
 		require.Contains(t, r.Advice, "Is the server running?")
 		requireClean(t, r)
@@ -448,8 +449,8 @@ func TestRunNetworkFailures(t *testing.T) {
 
 	t.Run("DNS name that resolves nowhere", func(t *testing.T) {
 		r := v.Run(context.Background(), httpcheck.Input{Connector: none("https://api.patchbay-test.invalid"), Secrets: key, Timeout: 10 * time.Second})
-		require.Equal(t, httpcheck.Unreachable, r.Status)
-		require.Equal(t, httpcheck.CodeDNS, r.Code, "%+v", r)
+		require.Equal(t, verify.Unreachable, r.Status)
+		require.Equal(t, verify.CodeDNS, r.Code, "%+v", r)
 		require.Contains(t, r.Summary, "api.patchbay-test.invalid")
 		requireClean(t, r)
 	})
@@ -467,7 +468,7 @@ func TestRunNetworkFailures(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
 		r := v.Run(ctx, httpcheck.Input{Connector: none("http://" + ln.Addr().String()), Secrets: key})
-		require.Equal(t, httpcheck.CodeTimeout, r.Code, "%+v", r)
+		require.Equal(t, verify.CodeTimeout, r.Code, "%+v", r)
 		require.Contains(t, r.Summary, "within 200 ms")
 	})
 }
@@ -484,16 +485,16 @@ func TestRunCancel(t *testing.T) {
 		start := time.Now()
 		r := v.Run(ctx, in)
 		require.Less(t, time.Since(start), 5*time.Second)
-		require.Equal(t, httpcheck.Unverified, r.Status, "%+v", r)
-		require.Equal(t, httpcheck.CodeCanceled, r.Code)
+		require.Equal(t, verify.Unverified, r.Status, "%+v", r)
+		require.Equal(t, verify.CodeCanceled, r.Code)
 	})
 	t.Run("before starting", func(t *testing.T) {
 		before := p.hits.Load()
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		r := v.Run(ctx, in)
-		require.Equal(t, httpcheck.Unverified, r.Status, "%+v", r)
-		require.Equal(t, httpcheck.CodeCanceled, r.Code)
+		require.Equal(t, verify.Unverified, r.Status, "%+v", r)
+		require.Equal(t, verify.CodeCanceled, r.Code)
 		require.Equal(t, before, p.hits.Load(), "no request after cancel")
 	})
 }
@@ -553,7 +554,7 @@ func TestRunCrossHostRedirectDropsCredentials(t *testing.T) {
 			rec.mu.Unlock()
 			c := connector("Acme", origin.URL, catalog.TestRequest{Path: "/start"}, tc.method)
 			r := v.Run(context.Background(), httpcheck.Input{Connector: c, Settings: tc.settings, Secrets: tc.secrets})
-			require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
+			require.Equal(t, verify.Connected, r.Status, "%+v", r)
 
 			rec.mu.Lock()
 			defer rec.mu.Unlock()
@@ -575,11 +576,11 @@ func TestRunCrossHostRedirectDropsCredentials(t *testing.T) {
 		p := newPeer(t)
 		c := connector("Acme", p.srv.URL, catalog.TestRequest{Path: "/hop"}, catalog.AuthMethod{Type: catalog.AuthAPIKey, Name: "X-Custom-Key"})
 		r := v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"apiKey": goodKey}})
-		require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
+		require.Equal(t, verify.Connected, r.Status, "%+v", r)
 
 		c = connector("Acme", p.srv.URL, catalog.TestRequest{Path: "/qhop"}, catalog.AuthMethod{Type: catalog.AuthAPIKey, In: "query", Name: "api_key"})
 		r = v.Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"apiKey": goodKey}})
-		require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
+		require.Equal(t, verify.Connected, r.Status, "%+v", r)
 	})
 }
 
@@ -590,8 +591,8 @@ func TestRunMissingCredentialsSendsNothing(t *testing.T) {
 	}}
 	c := connector("Jira", p.srv.URL, catalog.TestRequest{Path: "/get"}, method)
 	r := httpcheck.New(nil).Run(context.Background(), httpcheck.Input{Connector: c, Secrets: map[string]string{"password": basicPass}})
-	require.Equal(t, httpcheck.Disconnected, r.Status)
-	require.Equal(t, httpcheck.CodeMissingCredentials, r.Code)
+	require.Equal(t, verify.Disconnected, r.Status)
+	require.Equal(t, verify.CodeMissingCredentials, r.Code)
 	require.Equal(t, "username", r.Field)
 	require.Contains(t, r.Summary, "Email address")
 	require.Zero(t, p.hits.Load())
@@ -626,8 +627,8 @@ func TestRunInvalidConfigSendsNothing(t *testing.T) {
 			before := p.hits.Load()
 			r := v.Run(context.Background(), httpcheck.Input{Connector: tc.conn, AuthType: tc.authType, Settings: tc.settings,
 				Secrets: map[string]string{"apiKey": goodKey, "token": goodToken}})
-			require.Equal(t, httpcheck.Unreachable, r.Status, "%+v", r)
-			require.Equal(t, httpcheck.CodeInvalidConfig, r.Code)
+			require.Equal(t, verify.Unreachable, r.Status, "%+v", r)
+			require.Equal(t, verify.CodeInvalidConfig, r.Code)
 			require.Equal(t, tc.wantField, r.Field)
 			require.NotEmpty(t, r.Summary)
 			if tc.wantField != "rules" { // rules are judged after the answer
@@ -650,12 +651,12 @@ func TestRunGenericConnectorAndHeaders(t *testing.T) {
 	v := httpcheck.New(nil)
 	r := v.Run(context.Background(), httpcheck.Input{Connector: c, AuthType: catalog.AuthAPIKey, BaseURL: p.srv.URL,
 		Settings: map[string]string{"tenant": "blue", "apiKeyName": "X-Other-Key"}, Secrets: map[string]string{"apiKey": goodKey}})
-	require.Equal(t, httpcheck.Connected, r.Status, "%+v", r)
+	require.Equal(t, verify.Connected, r.Status, "%+v", r)
 
 	// The default test path came from the field's Default; with no tenant the
 	// header template names the field to fill.
 	r = v.Run(context.Background(), httpcheck.Input{Connector: c, BaseURL: p.srv.URL})
-	require.Equal(t, httpcheck.CodeInvalidConfig, r.Code, "%+v", r)
+	require.Equal(t, verify.CodeInvalidConfig, r.Code, "%+v", r)
 	require.Equal(t, "tenant", r.Field)
 	require.Contains(t, r.Summary, "Fill in Tenant")
 }
@@ -666,7 +667,7 @@ func TestRunDurationUsesTheClock(t *testing.T) {
 	var calls atomic.Int64
 	clock := func() time.Time { return base.Add(time.Duration(calls.Add(1)) * 1500 * time.Millisecond) }
 	r := httpcheck.New(clock).Run(context.Background(), httpcheck.Input{Connector: connector("Bin", p.srv.URL, catalog.TestRequest{Path: "/get"})})
-	require.Equal(t, httpcheck.Connected, r.Status)
+	require.Equal(t, verify.Connected, r.Status)
 	require.Equal(t, 1500*time.Millisecond, r.Duration)
 }
 
@@ -717,7 +718,7 @@ func TestResolveBaseURL(t *testing.T) {
 
 	t.Run("Run reports a malformed base URL without sending", func(t *testing.T) {
 		r := httpcheck.New(nil).Run(context.Background(), httpcheck.Input{Connector: generic, BaseURL: "ftp://x"})
-		require.Equal(t, httpcheck.CodeInvalidConfig, r.Code)
+		require.Equal(t, verify.CodeInvalidConfig, r.Code)
 		require.Equal(t, "baseUrl", r.Field)
 	})
 }
