@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GOBIN := $(shell go env GOPATH 2>/dev/null)/bin
 export PATH := $(GOBIN):$(PATH)
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X patchbay/backend/services.Version=$(VERSION)
+LDFLAGS := -X patchbay/backend/core.Version=$(VERSION)
 # The connection log's search needs SQLite's FTS5, which mattn/go-sqlite3
 # compiles in only with this tag. GOFLAGS carries it to every go command
 # (test, vet, build, run) here and in the scripts; `wails build` passes its own

@@ -10,8 +10,7 @@ import (
 	"github.com/pkg/browser"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"patchbay/backend/datahome"
-	"patchbay/backend/secrets/keychain"
+	"patchbay/backend/core"
 	"patchbay/backend/services"
 )
 
@@ -27,17 +26,18 @@ type App struct {
 func NewApp() *App { return &App{backend: services.NewBackend()} }
 
 func (a *App) startup(ctx context.Context) {
-	home, err := datahome.Resolve()
+	home, err := core.ResolveHome()
 	if err == nil {
 		err = a.backend.Start(ctx, services.Options{
-			Home:             home,
-			Keyring:          keychain.System(),
-			KeychainTimeout:  keychainTimeout,
+			Options: core.Options{
+				Home:            home,
+				KeychainTimeout: keychainTimeout,
+				OpenBrowser:     openBrowser(os.Getenv("PATCHBAY_BROWSER")),
+			},
 			Emit:             func(ctx context.Context, name string, data ...any) { runtime.EventsEmit(ctx, name, data...) },
 			PickFile:         pickJSONFile,
 			PickDatabaseFile: pickDatabaseFile,
 			SaveFile:         saveHARFile,
-			OpenBrowser:      openBrowser(os.Getenv("PATCHBAY_BROWSER")),
 		})
 	}
 	if err != nil {

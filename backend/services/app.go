@@ -5,18 +5,15 @@ import (
 	"time"
 
 	"patchbay/backend/apperr"
-	"patchbay/backend/datahome"
+	"patchbay/backend/core"
 	"patchbay/backend/secrets"
 	"patchbay/backend/store"
 )
 
-// Version is set at build time with -ldflags "-X patchbay/backend/services.Version=…".
-var Version = "dev"
-
 // AppService is bound to the front end: where data lives and whether the keychain works.
 type AppService struct {
 	ctx       context.Context
-	paths     datahome.Paths
+	paths     core.Paths
 	workspace store.Workspace
 	secrets   secrets.Store
 	warnings  []string
@@ -24,7 +21,7 @@ type AppService struct {
 
 func NewAppService() *AppService { return &AppService{} }
 
-func (s *AppService) start(ctx context.Context, paths datahome.Paths, ws store.Workspace, secretStore secrets.Store, catalogWarnings []string) {
+func (s *AppService) start(ctx context.Context, paths core.Paths, ws store.Workspace, secretStore secrets.Store, catalogWarnings []string) {
 	s.ctx, s.paths, s.workspace, s.secrets, s.warnings = ctx, paths, ws, secretStore, catalogWarnings
 }
 
@@ -32,7 +29,7 @@ func (s *AppService) start(ctx context.Context, paths datahome.Paths, ws store.W
 // exactly what to fix when secrets cannot be stored.
 func (s *AppService) Info() (AppInfoDTO, error) {
 	info := AppInfoDTO{
-		Version:         Version,
+		Version:         core.Version,
 		DataDir:         s.paths.Root,
 		DatabasePath:    s.paths.Database,
 		LogPath:         s.paths.LogFile,

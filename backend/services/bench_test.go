@@ -3,6 +3,8 @@ package services
 import (
 	"fmt"
 	"testing"
+
+	"patchbay/backend/core"
 )
 
 // BenchmarkSaveUnverified measures one save of a connection without secrets
@@ -10,7 +12,7 @@ import (
 func BenchmarkSaveUnverified(b *testing.B) {
 	e := &env{home: b.TempDir(), keyring: nil, events: &events{}}
 	bk := NewBackend()
-	if err := bk.Start(b.Context(), Options{Home: e.home, Emit: e.events.emit}); err != nil {
+	if err := bk.Start(b.Context(), Options{Options: core.Options{Home: e.home}, Emit: e.events.emit}); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = bk.Close() })
@@ -31,7 +33,7 @@ func BenchmarkSaveUnverified(b *testing.B) {
 // as the Connectors page does on every change.
 func BenchmarkListConnections1000(b *testing.B) {
 	bk := NewBackend()
-	if err := bk.Start(b.Context(), Options{Home: b.TempDir(), Emit: (&events{}).emit}); err != nil {
+	if err := bk.Start(b.Context(), Options{Options: core.Options{Home: b.TempDir()}, Emit: (&events{}).emit}); err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = bk.Close() })

@@ -16,6 +16,7 @@ import (
 	"patchbay/backend/connlog"
 	"patchbay/backend/connlog/curl"
 	"patchbay/backend/connlog/har"
+	"patchbay/backend/core"
 	"patchbay/backend/store"
 )
 
@@ -328,7 +329,7 @@ func (s *LogService) har(scope HARScope) ([]byte, string, error) {
 		return nil, "", apperr.New(apperr.Validation, "HAR holds HTTP exchanges only, and this holds database logins only: there is nothing to export. "+
 			"Their details are in the connection log.")
 	}
-	data, err := har.Build(httpOnly, Version)
+	data, err := har.Build(httpOnly, core.Version)
 	if err != nil {
 		return nil, "", err
 	}

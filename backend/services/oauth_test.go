@@ -222,7 +222,7 @@ func (o *oauthEnv) reveal(t *testing.T, id, field string) string {
 
 func (o *oauthEnv) requireNoOrphans(t *testing.T) {
 	t.Helper()
-	refs, err := o.b.store.OrphanSecretRefs(t.Context(), time.Now())
+	refs, err := o.b.Core.Store.OrphanSecretRefs(t.Context(), time.Now())
 	require.NoError(t, err)
 	require.Empty(t, refs, "no keychain entry without its connection")
 }
@@ -431,7 +431,7 @@ func TestReauthorizationKeepsTheConnection(t *testing.T) {
 	firstAccess, firstRefresh := o.reveal(t, c.ID, "accessToken"), o.reveal(t, c.ID, "refreshToken")
 
 	// Something refers to the connection: an active integration's slot.
-	db := o.b.store.DB()
+	db := o.b.Core.Store.DB()
 	_, err = db.Exec(`INSERT INTO integrations (id, workspace_id, name, active, created_at, updated_at)
 		VALUES ('int-1', ?, 'Sync', 1, '2026-01-01T00:00:00.000000000Z', '2026-01-01T00:00:00.000000000Z')`, c.WorkspaceID)
 	require.NoError(t, err)
@@ -493,7 +493,7 @@ func TestExpiredTokenIsRefreshedBeforeTheTestAndRotationIsSaved(t *testing.T) {
 	require.Equal(t, "connected", res.Connection.Status, res.Verification.Summary)
 	id := res.Connection.ID
 	access, refresh := o.reveal(t, id, "accessToken"), o.reveal(t, id, "refreshToken")
-	before, err := o.b.store.GetConnection(t.Context(), id)
+	before, err := o.b.Core.Store.GetConnection(t.Context(), id)
 	require.NoError(t, err)
 
 	time.Sleep(1100 * time.Millisecond)
@@ -506,7 +506,7 @@ func TestExpiredTokenIsRefreshedBeforeTheTestAndRotationIsSaved(t *testing.T) {
 	newRefresh := o.reveal(t, id, "refreshToken")
 	require.NotEqual(t, refresh, newRefresh, "the rotated refresh token is saved")
 	require.NotEqual(t, access, o.reveal(t, id, "accessToken"))
-	after, err := o.b.store.GetConnection(t.Context(), id)
+	after, err := o.b.Core.Store.GetConnection(t.Context(), id)
 	require.NoError(t, err)
 	require.NotEqual(t, before.SecretRef, after.SecretRef, "written under a new keychain entry, then switched")
 	o.requireNoOrphans(t)
@@ -701,7 +701,7 @@ func TestTimeoutCancelAndAppClosingStopTheFlow(t *testing.T) {
 		require.NoError(t, err)
 		require.Empty(t, list)
 		var class, msg string
-		require.NoError(t, o.b.store.DB().QueryRow(`SELECT error_class, error FROM exchanges WHERE kind = 'oauth'`).Scan(&class, &msg),
+		require.NoError(t, o.b.Core.Store.DB().QueryRow(`SELECT error_class, error FROM exchanges WHERE kind = 'oauth'`).Scan(&class, &msg),
 			"the timed-out authorization is in the connection log")
 		require.Equal(t, connlog.ErrorTimeout, class)
 		require.Contains(t, msg, "No answer from the browser")

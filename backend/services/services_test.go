@@ -21,6 +21,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth/oauth1/oauth1test"
+	"patchbay/backend/core"
 	"patchbay/backend/secrets"
 	"patchbay/backend/secrets/keychain"
 	"patchbay/backend/tlsconf/tlstest"
@@ -76,7 +77,8 @@ func (e *env) start(t *testing.T) {
 	t.Helper()
 	b := NewBackend()
 	o := Options{
-		Home: e.home, Keyring: e.keyring, KeychainTimeout: 5 * time.Second, Emit: e.events.emit,
+		Options:  core.Options{Home: e.home, Keyring: e.keyring, KeychainTimeout: 5 * time.Second},
+		Emit:     e.events.emit,
 		PickFile: func(context.Context, string) (string, error) { return "", nil },
 	}
 	if e.opts != nil {
@@ -193,7 +195,7 @@ func TestSaveRefusesFailingConnectionThenSavesFixedOne(t *testing.T) {
 	last, err = svc.LastRun(id)
 	require.NoError(t, err)
 	require.Empty(t, last, "deleting a connection deletes its log")
-	refs, err := e.b.store.OrphanSecretRefs(t.Context(), time.Now())
+	refs, err := e.b.Core.Store.OrphanSecretRefs(t.Context(), time.Now())
 	require.NoError(t, err)
 	require.Empty(t, refs, "no keychain entry outlives its connection")
 }
@@ -301,7 +303,7 @@ func TestHalfFailedSavesLeaveNeitherStoreAhead(t *testing.T) {
 	require.NoError(t, err)
 	_, err = svc.SaveConnection(apiKeyDraft(api.URL, "Dup", "other-key-999"), false, "")
 	require.Equal(t, apperr.Conflict, uiCode(t, err))
-	refs, err := e.b.store.OrphanSecretRefs(t.Context(), time.Now())
+	refs, err := e.b.Core.Store.OrphanSecretRefs(t.Context(), time.Now())
 	require.NoError(t, err)
 	require.Empty(t, refs, "the refused save left no keychain entry")
 
@@ -331,7 +333,7 @@ func TestOrphanedKeychainEntriesAreSweptAtStartUp(t *testing.T) {
 	ctx := t.Context()
 	v := keychain.New(e.keyring, "Patchbay", 5*time.Second)
 	// What a crash between the keychain write and the SQLite commit leaves.
-	require.NoError(t, e.b.store.RecordSecretRef(ctx, "ghost.0001", "ghost"))
+	require.NoError(t, e.b.Core.Store.RecordSecretRef(ctx, "ghost.0001", "ghost"))
 	require.NoError(t, v.Put(ctx, "ghost.0001", map[string]string{"apiKey": "left-behind"}))
 
 	e.restart(t)
@@ -346,7 +348,7 @@ func TestOrphanedKeychainEntriesAreSweptAtStartUp(t *testing.T) {
 		return errors.Is(err, secrets.ErrNotFound)
 	}, 10*time.Second, 50*time.Millisecond)
 	require.Eventually(t, func() bool {
-		refs, err := e.b.store.OrphanSecretRefs(ctx, time.Now())
+		refs, err := e.b.Core.Store.OrphanSecretRefs(ctx, time.Now())
 		return err == nil && len(refs) == 0
 	}, 10*time.Second, 50*time.Millisecond)
 }

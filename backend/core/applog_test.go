@@ -1,4 +1,4 @@
-package applog
+package core
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 
 func TestWritesJSONLines(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "patchbay.log")
-	log, closer, err := Open(path)
+	log, closer, err := openAppLog(path)
 	require.NoError(t, err)
 	log.Info("connection saved", "connection", "c1", "status", "connected")
 	require.NoError(t, closer.Close())

@@ -1,5 +1,6 @@
-// Package datahome decides where Patchbay keeps its files on this machine.
-package datahome
+// Where Patchbay keeps its files on this machine: the data home.
+
+package core
 
 import (
 	"fmt"
@@ -7,8 +8,8 @@ import (
 	"path/filepath"
 )
 
-// EnvVar overrides the data home; tests and portable installs use it.
-const EnvVar = "PATCHBAY_HOME"
+// HomeEnvVar overrides the data home; tests and portable installs use it.
+const HomeEnvVar = "PATCHBAY_HOME"
 
 // Paths are the files and folders under one data home.
 type Paths struct {
@@ -21,19 +22,19 @@ type Paths struct {
 // Resolve returns the data home: $PATCHBAY_HOME when set, else
 // os.UserConfigDir()/Patchbay (~/.config/Patchbay on Linux,
 // ~/Library/Application Support/Patchbay on macOS, %AppData%\Patchbay on Windows).
-func Resolve() (string, error) {
-	if dir := os.Getenv(EnvVar); dir != "" {
+func ResolveHome() (string, error) {
+	if dir := os.Getenv(HomeEnvVar); dir != "" {
 		return filepath.Abs(dir)
 	}
 	base, err := os.UserConfigDir()
 	if err != nil {
-		return "", fmt.Errorf("find the user config folder (set %s to choose one): %w", EnvVar, err)
+		return "", fmt.Errorf("find the user config folder (set %s to choose one): %w", HomeEnvVar, err)
 	}
 	return filepath.Join(base, "Patchbay"), nil
 }
 
 // Prepare creates the data home's folders (private to the user) and returns its paths.
-func Prepare(root string) (Paths, error) {
+func PrepareHome(root string) (Paths, error) {
 	p := Paths{
 		Root:       root,
 		Database:   filepath.Join(root, "patchbay.db"),
@@ -42,7 +43,7 @@ func Prepare(root string) (Paths, error) {
 	}
 	for _, dir := range []string{root, filepath.Dir(p.LogFile), p.Connectors} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return Paths{}, fmt.Errorf("create data folder %s (check its permissions, or set %s): %w", dir, EnvVar, err)
+			return Paths{}, fmt.Errorf("create data folder %s (check its permissions, or set %s): %w", dir, HomeEnvVar, err)
 		}
 	}
 	return p, nil

@@ -1,7 +1,8 @@
-// Package applog is Patchbay's own log file: structured lines about what the
-// app did (start-up, saves, verifications) with ids and outcomes, never
-// credentials. Callers log connection ids and status codes, not values.
-package applog
+// The app's own log file: structured lines about what the app did (start-up,
+// saves, verifications) with ids and outcomes, never credentials. Callers
+// log connection ids and status codes, not values.
+
+package core
 
 import (
 	"fmt"
@@ -15,7 +16,7 @@ import (
 const MaxBytes = 5 << 20
 
 // Open returns a logger that appends JSON lines to path, and the closer for it.
-func Open(path string) (*slog.Logger, io.Closer, error) {
+func openAppLog(path string) (*slog.Logger, io.Closer, error) {
 	w, err := newRotatingFile(path, MaxBytes)
 	if err != nil {
 		return nil, nil, err

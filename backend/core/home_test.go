@@ -1,4 +1,4 @@
-package datahome
+package core
 
 import (
 	"os"
@@ -10,24 +10,24 @@ import (
 
 func TestResolveHonoursEnv(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv(EnvVar, dir)
-	got, err := Resolve()
+	t.Setenv(HomeEnvVar, dir)
+	got, err := ResolveHome()
 	require.NoError(t, err)
 	require.Equal(t, dir, got)
 }
 
 func TestResolveDefaultsToUserConfigDir(t *testing.T) {
-	t.Setenv(EnvVar, "")
+	t.Setenv(HomeEnvVar, "")
 	cfg := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", cfg)
-	got, err := Resolve()
+	got, err := ResolveHome()
 	require.NoError(t, err)
 	require.Equal(t, filepath.Join(cfg, "Patchbay"), got)
 }
 
 func TestPrepareCreatesPrivateFolders(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "home")
-	p, err := Prepare(root)
+	p, err := PrepareHome(root)
 	require.NoError(t, err)
 	for _, dir := range []string{p.Root, filepath.Dir(p.LogFile), p.Connectors} {
 		info, err := os.Stat(dir)
@@ -40,6 +40,6 @@ func TestPrepareCreatesPrivateFolders(t *testing.T) {
 func TestPrepareReportsUnwritableHome(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "not-a-dir")
 	require.NoError(t, os.WriteFile(file, nil, 0o600))
-	_, err := Prepare(filepath.Join(file, "home"))
-	require.ErrorContains(t, err, EnvVar)
+	_, err := PrepareHome(filepath.Join(file, "home"))
+	require.ErrorContains(t, err, HomeEnvVar)
 }
