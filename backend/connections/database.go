@@ -39,16 +39,13 @@ func databaseConfig(r resolved) (dbcheck.Config, error) {
 // verifyDatabase logs in to the connection's database: one exchange of kind
 // "database", redacted of every secret of the connection, stored in the
 // connection log and streamed like any exchange. r is expanded.
-func (m *Manager) verifyDatabase(ctx context.Context, run *runLog, r resolved, runID string) Verification {
+func (m *Manager) verifyDatabase(ctx context.Context, run *connlog.Run, r resolved, runID string) Verification {
 	cfg, err := databaseConfig(r)
 	if err != nil {
 		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}
 	}
 	out := dbcheck.Check(ctx, cfg, m.Now)
-	ex := out.Exchange
-	ex.RunID, ex.ConnectionID, ex.WorkspaceID = run.meta.RunID, run.meta.ConnectionID, run.meta.WorkspaceID
-	ex = connlog.NewRedactor(connlog.Redaction{Values: slices.Collect(maps.Values(r.secrets))}).Exchange(ex)
-	run.sink(ex)
+	run.Record(out.Exchange, connlog.Redaction{Values: slices.Collect(maps.Values(r.secrets))})
 	m.trimLog(ctx)
-	return Verification{Result: out.Result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.list(), ServerVersion: out.ServerVersion}
+	return Verification{Result: out.Result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges(), ServerVersion: out.ServerVersion}
 }

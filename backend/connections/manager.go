@@ -409,7 +409,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 		cancel()
 	}()
 
-	run := m.newRunLog(ctx, workspaceID, connectionID, runID, onExchange)
+	run := m.newRun(ctx, workspaceID, connectionID, runID, onExchange)
 	if r.connector.IsDatabase() {
 		return m.verifyDatabase(ctx, run, *r, runID), tokenOutcome{}, nil
 	}
@@ -429,7 +429,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	if kind == "" {
 		kind = connlog.KindTest
 	}
-	rec := run.recorder(kind, base, connlog.Redaction{
+	rec := run.Recorder(kind, base, connlog.Redaction{
 		HeaderNames: headers, QueryParams: params, Values: slices.Collect(maps.Values(r.secrets)),
 	})
 	if streamResponse(*r) {
@@ -460,77 +460,20 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	var out tokenOutcome
 	if steps != nil {
 		out = steps.outcome()
-		adoptTokens(saved, *r)
+		adoptTokens(saved.secrets, saved.settings, *r)
 	}
-	return Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.list()}, out, nil
+	return Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges()}, out, nil
 }
 
-// runLog gathers the exchanges of one run (a verification or an
-// authorization): whatever recorder made them, each is redacted, stored in
-// the connection log and streamed to onExchange.
-type runLog struct {
-	m          *Manager
-	ctx        context.Context
-	meta       connlog.Meta
-	onExchange ExchangeFunc
-
-	mu        sync.Mutex
-	exchanges []connlog.Exchange
+// newRun starts the connection log's record of one run.
+func (m *Manager) newRun(ctx context.Context, workspaceID, connectionID, runID string, onExchange ExchangeFunc) *connlog.Run {
+	return m.Log.NewRun(ctx, connlog.Meta{RunID: runID, ConnectionID: connectionID, WorkspaceID: workspaceID}, m.Logger, onExchange)
 }
 
-func (m *Manager) newRunLog(ctx context.Context, workspaceID, connectionID, runID string, onExchange ExchangeFunc) *runLog {
-	return &runLog{m: m, ctx: ctx, onExchange: onExchange,
-		meta: connlog.Meta{RunID: runID, ConnectionID: connectionID, WorkspaceID: workspaceID}}
-}
-
-// recorder records the exchanges made through base as kind.
-func (l *runLog) recorder(kind string, base http.RoundTripper, red connlog.Redaction) *connlog.Recorder {
-	if base == nil {
-		base = http.DefaultTransport.(*http.Transport).Clone()
-	}
-	meta := l.meta
-	meta.Kind = kind
-	return connlog.NewRecorder(base, meta, connlog.NewRedactor(red), l.sink)
-}
-
-// add records an exchange Patchbay did not send itself (the browser's
-// authorization request), redacted like the others.
-func (l *runLog) add(e connlog.Exchange, red connlog.Redaction) {
-	e.RunID, e.ConnectionID, e.WorkspaceID = l.meta.RunID, l.meta.ConnectionID, l.meta.WorkspaceID
-	l.sink(connlog.NewRedactor(red).Exchange(e))
-}
-
-func (l *runLog) sink(e connlog.Exchange) {
-	// Recording must not fail the run: a full disk shows up in the app log,
-	// the exchange still reaches the editor.
-	if err := l.m.Log.Add(context.WithoutCancel(l.ctx), &e); err != nil {
-		l.m.Logger.Warn("record exchange", "run", l.meta.RunID, "error", err)
-	}
-	l.mu.Lock()
-	l.exchanges = append(l.exchanges, e)
-	l.mu.Unlock()
-	if l.onExchange != nil {
-		l.onExchange(e)
-	}
-}
-
-func (l *runLog) list() []connlog.Exchange {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return slices.Clone(l.exchanges)
-}
-
-// trimLog applies the retention settings after a run. It works on per-run
-// totals: about 1.3 ms with 40 connections at 50 runs each, including
-// deleting the run that falls out (connlog's BenchmarkLogEnforce). A failure
-// is logged and never fails the verification.
+// trimLog applies the retention settings after a run. A failure is logged
+// and never fails the verification.
 func (m *Manager) trimLog(ctx context.Context) {
-	ctx = context.WithoutCancel(ctx)
-	r, err := connlog.LoadRetention(ctx, m.Store)
-	if err == nil {
-		_, err = m.Log.Enforce(ctx, r)
-	}
-	if err != nil {
+	if err := m.Log.Trim(context.WithoutCancel(ctx), m.Store); err != nil {
 		m.Logger.Warn("trim the connection log", "error", err)
 	}
 }

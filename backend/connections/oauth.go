@@ -171,6 +171,27 @@ func endpoint(r resolved, raw, field, what string) (string, error) {
 	return expanded, nil
 }
 
+// adoptTokens puts the token and its facts that from holds into secrets and
+// settings (what gets saved), removing the ones from does not hold: after a
+// run, a token obtained on the expanded copy goes back to the connection as
+// written; a re-authorization or a token refresh updates the stored sets.
+func adoptTokens(secrets, settings map[string]string, from resolved) {
+	for _, k := range catalog.TokenKeys {
+		if v := from.secrets[k]; v != "" {
+			secrets[k] = v
+		} else {
+			delete(secrets, k)
+		}
+	}
+	for _, k := range catalog.OAuthFactKeys {
+		if v := from.settings[k]; v != "" {
+			settings[k] = v
+		} else {
+			delete(settings, k)
+		}
+	}
+}
+
 // setToken puts a granted token into r: the token itself in the secrets
 // (keychain), its non-secret facts in the settings.
 func setToken(r *resolved, t oauth2.Token, now time.Time) {
@@ -248,14 +269,14 @@ type tokenOutcome struct {
 type tokenSteps struct {
 	m   *Manager
 	r   *resolved
-	run *runLog
+	run *connlog.Run
 
 	mu  sync.Mutex
 	out tokenOutcome
 	got bool // a token was obtained in this run: a 401 will not be fixed by another
 }
 
-func (m *Manager) newTokenSteps(r *resolved, run *runLog) *tokenSteps {
+func (m *Manager) newTokenSteps(r *resolved, run *connlog.Run) *tokenSteps {
 	return &tokenSteps{m: m, r: r, run: run}
 }
 
@@ -335,7 +356,7 @@ func (k *tokenSteps) granted(t oauth2.Token, refreshed bool) httpcheck.AccessTok
 // tokenClient is the HTTP client of one token request: recorded as kind,
 // with the connection's trusted CA, and the secrets it sends (the client
 // secret, a code, a verifier, a refresh token) redacted by value and name.
-func tokenClient(m *Manager, run *runLog, r resolved, kind string, sent []string) (*http.Client, error) {
+func tokenClient(m *Manager, run *connlog.Run, r resolved, kind string, sent []string) (*http.Client, error) {
 	base := m.Transport
 	if base == nil {
 		base = http.DefaultTransport.(*http.Transport).Clone()
@@ -345,7 +366,7 @@ func tokenClient(m *Manager, run *runLog, r resolved, kind string, sent []string
 		return nil, err
 	}
 	values := append(slices.Collect(maps.Values(r.secrets)), sent...)
-	rec := run.recorder(kind, tr, connlog.Redaction{
+	rec := run.Recorder(kind, tr, connlog.Redaction{
 		QueryParams: []string{"code", "code_verifier"},
 		Values:      values,
 	})
@@ -367,24 +388,11 @@ func (m *Manager) persistTokens(ctx context.Context, id string, r resolved) erro
 		return err
 	}
 	secrets = maps.Clone(secrets)
-	for _, k := range catalog.TokenKeys {
-		if v := r.secrets[k]; v != "" {
-			secrets[k] = v
-		} else {
-			delete(secrets, k)
-		}
-	}
 	settings := maps.Clone(c.Settings)
 	if settings == nil {
 		settings = map[string]string{}
 	}
-	for _, k := range catalog.OAuthFactKeys {
-		if v := r.settings[k]; v != "" {
-			settings[k] = v
-		} else {
-			delete(settings, k)
-		}
-	}
+	adoptTokens(secrets, settings, r)
 	ref, err := m.writeSecrets(ctx, id, secrets)
 	if err != nil {
 		return err
@@ -516,7 +524,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 
 	id := m.connectionIDFor(ctx, d)
 	runID := newID()
-	run := m.newRunLog(ctx, workspaceID, id, runID, onExchange)
+	run := m.newRun(ctx, workspaceID, id, runID, onExchange)
 
 	grant, err := oauth2.Authorize(ctx, cfg, oauth2.FlowOptions{
 		OpenBrowser: m.OpenBrowser,
@@ -540,7 +548,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	}
 	if err != nil {
 		result := httpcheck.TokenFailure(ctx, r.connector, r.method, err, r.secrets)
-		v := Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.list()}
+		v := Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges()}
 		progress(oauth2.Progress{Stage: oauth2.StageFailed, Message: result.Summary})
 		return AuthorizationResult{Verification: &v}, nil
 	}
@@ -551,7 +559,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	if err != nil {
 		return fail(err)
 	}
-	v.Exchanges = append(run.list(), v.Exchanges...)
+	v.Exchanges = append(run.Exchanges(), v.Exchanges...)
 	if ctx.Err() != nil {
 		// The app is closing or the person canceled: no partial save.
 		return fail(canceled())
@@ -590,20 +598,7 @@ func (m *Manager) saveAuthorized(ctx context.Context, workspaceID, id string, d 
 	if err != nil {
 		return store.Connection{}, err
 	}
-	for _, k := range catalog.TokenKeys {
-		if v := authorized.secrets[k]; v != "" {
-			fresh.secrets[k] = v
-		} else {
-			delete(fresh.secrets, k)
-		}
-	}
-	for _, k := range catalog.OAuthFactKeys {
-		if v := authorized.settings[k]; v != "" {
-			fresh.settings[k] = v
-		} else {
-			delete(fresh.settings, k)
-		}
-	}
+	adoptTokens(fresh.secrets, fresh.settings, authorized)
 	return m.persist(ctx, workspaceID, id, existing, fresh, status)
 }
 
@@ -640,7 +635,7 @@ func canceled() error {
 // Patchbay, so the entry is reconstructed from what the listener received.
 // A flow that never started listening (bad settings, port in use) has
 // nothing to record.
-func (m *Manager) recordAuthorization(run *runLog, cfg oauth2.Config, g oauth2.Grant, err error, r resolved) {
+func (m *Manager) recordAuthorization(run *connlog.Run, cfg oauth2.Config, g oauth2.Grant, err error, r resolved) {
 	if errors.Is(err, oauth2.ErrPortInUse) || errors.Is(err, oauth2.ErrInvalidRequest) {
 		return
 	}
@@ -675,7 +670,7 @@ func (m *Manager) recordAuthorization(run *runLog, cfg oauth2.Config, g oauth2.G
 			ex.ErrorClass = connlog.ErrorOther
 		}
 	}
-	run.add(ex, connlog.Redaction{
+	run.Record(ex, connlog.Redaction{
 		QueryParams: []string{"code", "code_verifier"},
 		Values:      append(slices.Collect(maps.Values(r.secrets)), g.Code, g.Verifier),
 	})

@@ -358,21 +358,3 @@ func pluralIt(n int) string {
 	return fmt.Sprintf("them (%d)", n)
 }
 
-// adoptTokens copies the token and its facts that a run obtained in x (an
-// expanded copy) back into r, which is what gets saved.
-func adoptTokens(r *resolved, x resolved) {
-	for _, k := range catalog.TokenKeys {
-		if v := x.secrets[k]; v != "" {
-			r.secrets[k] = v
-		} else {
-			delete(r.secrets, k)
-		}
-	}
-	for _, k := range catalog.OAuthFactKeys {
-		if v := x.settings[k]; v != "" {
-			r.settings[k] = v
-		} else {
-			delete(r.settings, k)
-		}
-	}
-}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"patchbay/backend/apperr"
@@ -109,7 +108,7 @@ func (k *tokenSteps) tokenRequest(ctx context.Context, retry bool) (httpcheck.Ac
 // fetchToken sends the token request, recorded as kind "token". The
 // exchange is held until the token is known, so the record is redacted of
 // the token too, wherever the answer put it, before it is stored.
-func (m *Manager) fetchToken(ctx context.Context, run *runLog, r resolved, cfg tokenreq.Config) (tokenreq.Token, error) {
+func (m *Manager) fetchToken(ctx context.Context, run *connlog.Run, r resolved, cfg tokenreq.Config) (tokenreq.Token, error) {
 	tr, err := m.tokenRequestTransport(r)
 	if err != nil {
 		return tokenreq.Token{}, err
@@ -117,24 +116,9 @@ func (m *Manager) fetchToken(ctx context.Context, run *runLog, r resolved, cfg t
 	if t, ok := tr.(*http.Transport); ok && tr != m.Transport {
 		defer t.CloseIdleConnections()
 	}
-	var mu sync.Mutex
-	var held []connlog.Exchange
-	meta := run.meta
-	meta.Kind = connlog.KindToken
-	rec := connlog.NewRecorder(tr, meta, connlog.NewRedactor(connlog.Redaction{
-		Values: slices.Collect(maps.Values(r.secrets)),
-	}), func(e connlog.Exchange) {
-		mu.Lock()
-		held = append(held, e)
-		mu.Unlock()
-	})
+	rec, release := run.HeldRecorder(connlog.KindToken, tr, connlog.Redaction{Values: slices.Collect(maps.Values(r.secrets))})
 	client := &http.Client{Transport: rec, Timeout: time.Duration(r.draft.TimeoutSeconds) * time.Second}
 	tok, err := tokenreq.Fetch(ctx, client, cfg, m.Now())
-	late := connlog.NewRedactor(connlog.Redaction{Values: []string{tok.Value}})
-	mu.Lock()
-	defer mu.Unlock()
-	for _, e := range held {
-		run.sink(late.Values(e))
-	}
+	release([]string{tok.Value})
 	return tok, err
 }

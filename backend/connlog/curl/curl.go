@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"patchbay/backend/apperr"
 	"patchbay/backend/connlog"
 )
 
@@ -27,8 +28,13 @@ var skipHeaders = map[string]bool{
 // e is used as recorded, so its secrets stay redacted ("[redacted N]" marks
 // where one was); a comment above the command says so. What the log does not
 // hold (a binary body, the part of a body past the log's cap) is named in a
-// comment rather than invented.
-func Command(e connlog.Exchange) string {
+// comment rather than invented. A database login is not an HTTP request:
+// it has no command, and the error says so.
+func Command(e connlog.Exchange) (string, error) {
+	if e.Kind == connlog.KindDatabase {
+		return "", apperr.New(apperr.Validation, "A database login is not an HTTP request, so there is no curl command for it. "+
+			"Its statements are in the request body; test the connection again to repeat it.")
+	}
 	var notes []string
 	target := connlog.EscapedURL(e.URL)
 	// One line per option and its value.
@@ -106,7 +112,7 @@ func Command(e connlog.Exchange) string {
 		b.WriteString("# " + strings.ReplaceAll(n, "\n", " ") + "\n")
 	}
 	b.WriteString(cmd)
-	return b.String()
+	return b.String(), nil
 }
 
 // requestBody returns the body to send and whether there is one, noting what

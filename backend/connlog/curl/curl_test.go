@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"patchbay/backend/apperr"
 	"patchbay/backend/connlog"
 	"patchbay/backend/connlog/curl"
 )
@@ -163,7 +164,7 @@ func TestCommandReproducesTheRequestInRealCurl(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ex := record(t, tr, tt.req)
 			original := p.last()
-			cmd := curl.Command(ex)
+			cmd := command(t, ex)
 			for _, shell := range []string{"bash", "sh"} {
 				run(t, shell, cmd)
 				sameRequest(t, original, p.last())
@@ -196,7 +197,7 @@ func TestCommandOverTLSKeepsHTTP1(t *testing.T) {
 	ex := record(t, tr, req)
 	require.Equal(t, "HTTP/1.1", ex.Proto)
 	original := p.last()
-	cmd := curl.Command(ex)
+	cmd := command(t, ex)
 	require.Contains(t, cmd, "--http1.1")
 	run(t, "bash", cmd, "--cacert", ca)
 	sameRequest(t, original, p.last())
@@ -210,7 +211,7 @@ func TestCommandText(t *testing.T) {
 			{Name: "Accept-Encoding", Value: "gzip"}, {Name: "Content-Length", Value: "0"}, {Name: "Connection", Value: "keep-alive"},
 			{Name: "User-Agent", Value: "Go-http-client/2.0"},
 		}}
-	cmd := curl.Command(base)
+	cmd := command(t, base)
 	require.Equal(t, "# Secrets are redacted: put the real values where [redacted N] stands.\n"+
 		"curl https://api.example.com/v1/me \\\n"+
 		"  --header 'Authorization: Bearer [redacted 40]' \\\n"+
@@ -219,7 +220,7 @@ func TestCommandText(t *testing.T) {
 
 	other := base
 	other.RequestHeaders = []connlog.Header{{Name: "Host", Value: "virtual.example.com"}, {Name: "Accept-Encoding", Value: "identity"}}
-	cmd = curl.Command(other)
+	cmd = command(t, other)
 	require.Contains(t, cmd, "--header 'Host: virtual.example.com'", "a Host that differs from the URL is the point of the request")
 	require.Contains(t, cmd, "--header 'Accept-Encoding: identity'")
 	require.NotContains(t, cmd, "--compressed")
@@ -227,24 +228,38 @@ func TestCommandText(t *testing.T) {
 
 	bin := base
 	bin.Method, bin.RequestBinary, bin.RequestBody, bin.RequestBodySize = "PUT", true, "89504e47", 5000
-	cmd = curl.Command(bin)
+	cmd = command(t, bin)
 	require.Contains(t, cmd, "# The request had a binary body (5000 bytes)")
 	require.NotContains(t, cmd, "--data")
 	require.Contains(t, cmd, "--request PUT")
 
 	cut := base
 	cut.Method, cut.RequestBody, cut.RequestBodySize, cut.RequestTruncated = "POST", "abc", 2<<20, true
-	cmd = curl.Command(cut)
+	cmd = command(t, cut)
 	require.Contains(t, cmd, "# The log kept only the first 3 of 2097152 body bytes")
 	require.Contains(t, cmd, "--data-raw abc")
 	require.NotContains(t, cmd, "--request", "POST with data is curl's default")
 
 	nul := base
 	nul.Method, nul.RequestBody = "POST", "a\x00b"
-	require.Contains(t, curl.Command(nul), "# The request body contains NUL bytes")
+	require.Contains(t, command(t, nul), "# The request body contains NUL bytes")
 
 	v6 := connlog.Exchange{Method: "GET", URL: "http://[::1]:8080/x?k=[redacted 4]"}
-	cmd = curl.Command(v6)
+	cmd = command(t, v6)
 	require.Contains(t, cmd, "curl 'http://[::1]:8080/x?k=%5Bredacted%204%5D' \\\n  --globoff")
 	require.True(t, strings.HasPrefix(cmd, "# Secrets are redacted"), "a secret in the query is noted too")
+}
+
+// command is curl.Command for an HTTP exchange, which always has one.
+func command(t *testing.T, e connlog.Exchange) string {
+	t.Helper()
+	cmd, err := curl.Command(e)
+	require.NoError(t, err)
+	return cmd
+}
+
+func TestCommandRefusesADatabaseLogin(t *testing.T) {
+	_, err := curl.Command(connlog.Exchange{Kind: connlog.KindDatabase, Method: "LOGIN", URL: "postgresql://db.example.com:5432/app"})
+	require.Equal(t, apperr.Validation, apperr.CodeOf(err))
+	require.Contains(t, err.Error(), "not an HTTP request")
 }

@@ -14,10 +14,12 @@ import (
 	"math"
 	"net"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
+	"patchbay/backend/apperr"
 	"patchbay/backend/connlog"
 )
 
@@ -155,9 +157,15 @@ type timings struct {
 // Build writes the exchanges as a HAR 1.2 document: one page per verification
 // run, entries in the order they started (what Chrome's importer expects).
 // A request that got no response is still an entry, with status 0 and the
-// error in _error and _patchbay.
+// error in _error and _patchbay. HAR holds HTTP exchanges only: database
+// logins are left out, and a list of nothing else is refused rather than
+// exported empty.
 func Build(exchanges []connlog.Exchange, creatorVersion string) ([]byte, error) {
-	sorted := append([]connlog.Exchange(nil), exchanges...)
+	sorted := slices.DeleteFunc(slices.Clone(exchanges), func(e connlog.Exchange) bool { return e.Kind == connlog.KindDatabase })
+	if len(sorted) == 0 && len(exchanges) > 0 {
+		return nil, apperr.New(apperr.Validation, "HAR holds HTTP exchanges only, and this holds database logins only: there is nothing to export. "+
+			"Their details are in the connection log.")
+	}
 	sort.SliceStable(sorted, func(i, j int) bool {
 		a, b := sorted[i], sorted[j]
 		if !a.StartedAt.Equal(b.StartedAt) {
@@ -191,6 +199,12 @@ func Build(exchanges []connlog.Exchange, creatorVersion string) ([]byte, error) 
 		return nil, fmt.Errorf("har: encode: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// FileName is the name a HAR export of scope ("exchange-…", "run-…",
+// "log") is offered under.
+func FileName(scope string, now time.Time) string {
+	return fmt.Sprintf("patchbay-%s-%s.har", scope, now.Format("20060102-150405"))
 }
 
 func runTitle(e connlog.Exchange) string {
