@@ -172,6 +172,25 @@ func LoadUserDir(c *Catalog, dir string) []error {
 	return errs
 }
 
+// ImportFile validates a definition file, adds it to the catalog and keeps
+// a copy in userDir (the data home's connectors folder, read by LoadUserDir
+// at the next start). A bad file changes nothing.
+func (c *Catalog) ImportFile(file, userDir string) (Connector, error) {
+	data, err := readBounded(file)
+	if err != nil {
+		return Connector{}, err
+	}
+	conn, err := c.Import(data, filepath.Base(file))
+	if err != nil {
+		return Connector{}, err
+	}
+	dest := filepath.Join(userDir, conn.ID+".json")
+	if err := os.WriteFile(dest, data, 0o600); err != nil {
+		return Connector{}, apperr.Wrap(apperr.Internal, err, "Imported %s, but could not keep a copy in %s: %v. It will be gone after a restart.", conn.Name, userDir, err)
+	}
+	return conn, nil
+}
+
 func readBounded(file string) ([]byte, error) {
 	f, err := os.Open(file)
 	if err != nil {

@@ -54,39 +54,6 @@ func storedParameters(settings map[string]string) map[string]string {
 	return out
 }
 
-// UserSecretNames lists a connection's user-defined secret names from its
-// secret fields (the keychain keys), sorted.
-func UserSecretNames(secretFields []string) []string {
-	var out []string
-	for _, k := range secretFields {
-		if name, ok := strings.CutPrefix(k, userSecretPrefix); ok {
-			out = append(out, name)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// SplitSettings separates a stored connection's settings from its
-// remembered parameters, and its secret field names from its user secrets,
-// for the DTO.
-func SplitSettings(settings map[string]string, secretFields []string) (fields map[string]string, params map[string]string, secretNames []string) {
-	fields, params = map[string]string{}, map[string]string{}
-	for k, v := range settings {
-		if name, ok := strings.CutPrefix(k, paramPrefix); ok {
-			params[name] = v
-		} else {
-			fields[k] = v
-		}
-	}
-	for _, k := range secretFields {
-		if !strings.HasPrefix(k, userSecretPrefix) {
-			secretNames = append(secretNames, k)
-		}
-	}
-	return fields, params, secretNames
-}
-
 // applyUserSecrets merges the draft's user secrets into r.secrets. A nil
 // map keeps every stored one (the editor did not touch them); otherwise the
 // map is the complete list: a stored secret whose name is missing is
@@ -357,4 +324,3 @@ func pluralIt(n int) string {
 	}
 	return fmt.Sprintf("them (%d)", n)
 }
-

@@ -6,11 +6,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"slices"
-	"strings"
 	"time"
 
-	"patchbay/backend/catalog"
 	"patchbay/backend/connections"
 	"patchbay/backend/connlog"
 	"patchbay/backend/store"
@@ -189,21 +186,11 @@ func (s *ConnectionService) streamTo(runID string) connections.ExchangeFunc {
 func (s *ConnectionService) changed() { s.emit(s.ctx, EventConnectionsChanged) }
 
 func connectionDTO(c store.Connection) ConnectionDTO {
-	settings := nonNilMap(c.Settings)
-	var oauthDTO *OAuthDTO
-	if catalog.AuthType(c.AuthType).UsesTokenStep() {
-		oauthDTO = &OAuthDTO{
-			Authorized:    slices.Contains(c.SecretFields, catalog.KeyAccessToken),
-			GrantedScopes: nonNil(strings.Fields(settings[catalog.KeyOAuthScopes])),
-			ExpiresAt:     settings[catalog.KeyOAuthExpiresAt],
-			Refreshable:   settings[catalog.KeyOAuthRefreshable] == "true",
-			AuthorizedAt:  settings[catalog.KeyOAuthAuthorizedAt],
-		}
-	}
-	// The facts are shown in OAuth; the form's settings stay the form's.
-	settings, params, secretFields := connections.SplitSettings(settings, c.SecretFields)
-	for _, k := range catalog.OAuthFactKeys {
-		delete(settings, k)
+	v := connections.ViewOf(c)
+	var token *OAuthDTO
+	if t := v.Token; t != nil {
+		token = &OAuthDTO{Authorized: t.Authorized, GrantedScopes: nonNil(t.GrantedScopes), ExpiresAt: t.ExpiresAt,
+			Refreshable: t.Refreshable, AuthorizedAt: t.AuthorizedAt}
 	}
 	return ConnectionDTO{
 		ID:             c.ID,
@@ -213,8 +200,8 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 		Environment:    c.Environment,
 		AuthType:       c.AuthType,
 		BaseURL:        c.BaseURL,
-		Settings:       settings,
-		SecretFields:   nonNil(secretFields),
+		Settings:       v.Settings,
+		SecretFields:   v.SecretFields,
 		TimeoutSeconds: c.TimeoutSeconds,
 		Status:         c.Status,
 		Diagnosis:      c.Diagnosis,
@@ -222,9 +209,9 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 		CheckedAt:      rfc3339(c.CheckedAt),
 		CreatedAt:      rfc3339(&c.CreatedAt),
 		UpdatedAt:      rfc3339(&c.UpdatedAt),
-		OAuth:          oauthDTO,
-		UserSecrets:    nonNil(connections.UserSecretNames(c.SecretFields)),
-		Parameters:     params,
+		OAuth:          token,
+		UserSecrets:    v.UserSecrets,
+		Parameters:     v.Parameters,
 	}
 }
 
