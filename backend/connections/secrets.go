@@ -8,7 +8,10 @@ import (
 	"strings"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/auth"
+	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
+	"patchbay/backend/secrets"
 	"patchbay/backend/store"
 )
 
@@ -84,3 +87,137 @@ func replaceHeader(hs []connlog.Header, name string, values []string) []connlog.
 	}
 	return out
 }
+
+// Reveal returns one secret value of a saved connection: the only way a
+// secret leaves Go, and only when the user asks.
+func (m *Manager) Reveal(ctx context.Context, id, field string) (string, error) {
+	c, err := m.Store.GetConnection(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	secrets, err := m.secretsOf(ctx, c)
+	if err != nil {
+		return "", err
+	}
+	v, ok := secrets[field]
+	if !ok {
+		return "", apperr.New(apperr.NotFound, "This connection has no saved value for %q.", field)
+	}
+	return v, nil
+}
+
+// Authorize applies a saved connection's credentials to req, as a
+// verification would: for "copy as cURL with secrets", which the user asks
+// for explicitly. Like Reveal, it is a way secrets leave the keychain.
+func (m *Manager) Authorize(ctx context.Context, connectionID string, req *http.Request) error {
+	c, err := m.Store.GetConnection(ctx, connectionID)
+	if err != nil {
+		return err
+	}
+	r, _, err := m.resolve(ctx, draftOf(c))
+	if err != nil {
+		return err
+	}
+	if r, err = r.expanded(); err != nil {
+		return err
+	}
+	if err := auth.Apply(req, r.method, r.settings, r.secrets); err != nil {
+		return err
+	}
+	if r.method.Type == catalog.AuthOAuth1 {
+		// An OAuth 1.0 signature is made per request: sign this one now,
+		// through the same transport a test uses, without sending it.
+		tr, err := auth.Transport(r.method, r.settings, r.secrets, req.URL, roundTripFunc(func(signed *http.Request) (*http.Response, error) {
+			req.Header = signed.Header.Clone()
+			return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: signed}, nil
+		}))
+		if err != nil {
+			return err
+		}
+		if _, err := tr.RoundTrip(req); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SweepOrphans deletes keychain entries that belong to no connection: what a
+// crash between the keychain write and the SQLite commit, or a failed delete,
+// left behind in an earlier run. Saves of this run are never touched, so the
+// sweep may run while the user works.
+func (m *Manager) SweepOrphans(ctx context.Context) (int, error) {
+	refs, err := m.Store.OrphanSecretRefs(ctx, m.started)
+	if err != nil {
+		return 0, err
+	}
+	swept := 0
+	for _, ref := range refs {
+		if err := m.Secrets.Delete(ctx, ref); err != nil {
+			return swept, err
+		}
+		if err := m.Store.ForgetSecretRef(ctx, ref); err != nil {
+			return swept, err
+		}
+		swept++
+	}
+	if swept > 0 {
+		m.Logger.Info("swept orphaned keychain entries", "count", swept)
+	}
+	return swept, nil
+}
+
+func (m *Manager) secretsOf(ctx context.Context, c store.Connection) (map[string]string, error) {
+	if c.SecretRef == "" {
+		return map[string]string{}, nil
+	}
+	s, err := m.Secrets.Get(ctx, c.SecretRef)
+	if errors.Is(err, secrets.ErrNotFound) {
+		// The keychain lost the entry (reset, another machine): the connection
+		// stays, and verification reports the credentials as missing.
+		m.Logger.Warn("keychain entry missing", "connection", c.ID)
+		return map[string]string{}, nil
+	}
+	return s, err
+}
+
+// writeSecrets puts secrets under a fresh keychain account, journalled
+// first so a crash before the SQLite switch leaves only an orphan the
+// start-up sweep removes. No secrets, no account: "".
+func (m *Manager) writeSecrets(ctx context.Context, id string, secrets map[string]string) (string, error) {
+	if len(secrets) == 0 {
+		return "", nil
+	}
+	ref := id + "." + newID()[:8]
+	if err := m.Store.RecordSecretRef(ctx, ref, id); err != nil {
+		return "", err
+	}
+	if err := m.Secrets.Put(ctx, ref, secrets); err != nil {
+		m.forgetRef(ctx, ref)
+		return "", err
+	}
+	return ref, nil
+}
+
+// dropSecrets deletes a keychain account and its journal entry. A failure
+// leaves the journal entry, so the start-up sweep tries again.
+func (m *Manager) dropSecrets(ctx context.Context, ref string) {
+	if ref == "" {
+		return
+	}
+	if err := m.Secrets.Delete(ctx, ref); err != nil {
+		m.Logger.Warn("delete keychain entry; will retry at start-up", "ref", ref, "error", apperr.CodeOf(err))
+		return
+	}
+	m.forgetRef(ctx, ref)
+}
+
+func (m *Manager) forgetRef(ctx context.Context, ref string) {
+	if err := m.Store.ForgetSecretRef(ctx, ref); err != nil {
+		m.Logger.Warn("forget keychain ref", "ref", ref, "error", err)
+	}
+}
+
+// roundTripFunc is a RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"patchbay/backend/apperr"
-	"patchbay/backend/auth/oauth2"
 	"patchbay/backend/auth/tokenreq"
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
@@ -72,37 +71,6 @@ func (m *Manager) tokenRequestTransport(r resolved) (http.RoundTripper, error) {
 		})
 	}
 	return m.apiTransport(r)
-}
-
-// tokenRequest is the token step of AuthTokenRequest: the cached token
-// while it is fresh and was got by the same request, else a new one; after
-// a 401, a new one unless this run already fetched it.
-func (k *tokenSteps) tokenRequest(ctx context.Context, retry bool) (httpcheck.AccessToken, error) {
-	cfg, err := tokenRequestConfig(*k.r)
-	if err != nil {
-		return httpcheck.AccessToken{}, err
-	}
-	source, err := tokenreq.Fingerprint(ctx, cfg)
-	if err != nil {
-		return httpcheck.AccessToken{}, err
-	}
-	t := storedToken(*k.r)
-	cached := t.AccessToken != "" && k.r.secrets[catalog.KeyTokenSource] == source
-	switch {
-	case retry && k.got:
-		return httpcheck.AccessToken{}, nil // a token fetched just now was refused: another changes nothing
-	case !retry && cached && !t.ExpiresWithin(k.m.Now(), RefreshBefore):
-		return httpcheck.AccessToken{Value: t.AccessToken}, nil
-	}
-	tok, err := k.m.fetchToken(ctx, k.run, *k.r, cfg)
-	if err != nil {
-		return httpcheck.AccessToken{}, err
-	}
-	setToken(k.r, oauth2.Token{AccessToken: tok.Value, Expiry: tok.Expiry}, k.m.Now())
-	k.r.secrets[catalog.KeyTokenSource] = source
-	k.got = true
-	k.out.changed = true
-	return httpcheck.AccessToken{Value: tok.Value}, nil
 }
 
 // fetchToken sends the token request, recorded as kind "token". The
