@@ -14,7 +14,7 @@
 //	        "Authorization: Bearer" (RFC 6750) whatever token_type says:
 //	        Slack's "bot" and Salesforce's "Bearer" both take it. clientId
 //	        (setting) and clientSecret (secret) are for the token endpoint,
-//	        which package oauth talks to.
+//	        which package oauth2 talks to.
 //	tokenRequest: accessToken (secret, fetched by the token request and
 //	        cached), sent in bearerHeader with bearerPrefix (settings, always
 //	        configurable: the token request's fields show them)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
 	"patchbay/backend/tmpl"
@@ -48,4 +49,17 @@ func (m *Manager) verifyDatabase(ctx context.Context, run *connlog.Run, r resolv
 	run.Record(out.Exchange, connlog.Redaction{Values: slices.Collect(maps.Values(r.secrets))})
 	m.trimLog(ctx)
 	return Verification{Result: out.Result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges(), ServerVersion: out.ServerVersion}
+}
+
+// ParseDatabaseURL reads a connection URL for a database connector into
+// the settings and password it fills in; errors never quote the URL.
+func (m *Manager) ParseDatabaseURL(connectorID, url string) (dbcheck.URLParts, error) {
+	c, ok := m.Catalog.Get(connectorID)
+	if !ok {
+		return dbcheck.URLParts{}, apperr.New(apperr.NotFound, "Connector %q is not in the catalog.", connectorID)
+	}
+	if !c.IsDatabase() {
+		return dbcheck.URLParts{}, apperr.Invalid(dbcheck.KeyConnectionURL, "%s is not a database connector; a connection URL fills the form of a database connection.", c.Name)
+	}
+	return dbcheck.ParseURL(c.Database.Engine, url)
 }

@@ -14,7 +14,7 @@ import (
 	"patchbay/backend/verify/httpcheck"
 )
 
-// oauthConfig turns a resolved OAuth connection into what package oauth
+// oauthConfig turns a resolved OAuth connection into what package oauth2
 // needs: the connector's endpoints (templates filled from the settings, or
 // the person's own URLs for the generic connector), scopes, parameters,
 // client authentication and redirect.

@@ -135,7 +135,7 @@ type tokenOutcome struct {
 	refreshed bool // a refresh token was spent: the answer must be kept
 }
 
-// tokenSteps is a verification's verify.Input.Token for an OAuth method.
+// tokenSteps is a verification's httpcheck.Input.Token for an OAuth method.
 type tokenSteps struct {
 	m   *Manager
 	r   *resolved

@@ -98,7 +98,7 @@ type Input struct {
 	// once before the test request with retry false, and at most once more
 	// with retry true after the test request was answered 401: then it
 	// returns a new token, or AccessToken{} when there is none to be had.
-	// Its errors are diagnosed (*oauth.TokenError, ErrNotAuthorized,
+	// Its errors are diagnosed (*oauth2.TokenError, ErrNotAuthorized,
 	// ErrTokenExpired). nil sends the access token in Secrets as it is.
 	Token func(ctx context.Context, retry bool) (AccessToken, error)
 }

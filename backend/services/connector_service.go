@@ -49,3 +49,6 @@ func (s *ConnectorService) ImportConnectorFile(path string) (ConnectorDTO, error
 	c, err := s.catalog.ImportFile(path, s.userDir)
 	return c, toUI(err)
 }
+
+// ConnectorDTO is a catalog entry; the catalog type is already UI-shaped.
+type ConnectorDTO = catalog.Connector

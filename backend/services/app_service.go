@@ -45,3 +45,16 @@ func (s *AppService) Info() (AppInfoDTO, error) {
 	}
 	return info, nil
 }
+
+// AppInfoDTO describes where Patchbay keeps its data and whether the keychain works.
+type AppInfoDTO struct {
+	Version         string   `json:"version"`
+	DataDir         string   `json:"dataDir"`
+	DatabasePath    string   `json:"databasePath"`
+	LogPath         string   `json:"logPath"`
+	WorkspaceID     string   `json:"workspaceId"`
+	WorkspaceName   string   `json:"workspaceName"`
+	KeychainOK      bool     `json:"keychainOk"`
+	KeychainMessage string   `json:"keychainMessage"`
+	CatalogWarnings []string `json:"catalogWarnings"`
+}

@@ -16,10 +16,6 @@ import (
 	"patchbay/backend/store"
 )
 
-// EventLogExchange carries the connlog.Summary of every exchange the moment it
-// is stored, whatever made it, so an open log viewer shows it live.
-const EventLogExchange = "log:exchange"
-
 // FileSaver asks the user where to save a file; "" means they cancelled.
 type FileSaver func(ctx context.Context, title, defaultName string) (string, error)
 

@@ -1,0 +1,447 @@
+package services
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+
+	"patchbay/backend/apperr"
+	"patchbay/backend/auth/oauth2"
+	"patchbay/backend/connections"
+	"patchbay/backend/connlog"
+	"patchbay/backend/store"
+	"patchbay/backend/tlsconf"
+)
+
+// ConnectionDraft is the editor's draft; see connections.Draft.
+type ConnectionDraft = connections.Draft
+
+// ExchangeEvent streams one recorded exchange of a running verification.
+type ExchangeEvent struct {
+	RunID    string           `json:"runId"`
+	Exchange connlog.Exchange `json:"exchange"`
+}
+
+// ConnectionService is bound to the front end.
+type ConnectionService struct {
+	ctx       context.Context
+	manager   *connections.Manager
+	workspace func() string
+	emit      Emitter
+	// pickDatabase is the file dialog of PickDatabaseFile (nil: none).
+	pickDatabase FilePicker
+}
+
+func NewConnectionService() *ConnectionService { return &ConnectionService{} }
+
+// Start wires the service once the app has opened its stores.
+func (s *ConnectionService) start(ctx context.Context, m *connections.Manager, workspaceID string, emit Emitter) {
+	s.ctx, s.manager, s.emit = ctx, m, emit
+	s.workspace = func() string { return workspaceID }
+}
+
+func (s *ConnectionService) ListConnections() ([]ConnectionDTO, error) {
+	list, err := s.manager.List(s.ctx, s.workspace())
+	if err != nil {
+		return nil, toUI(err)
+	}
+	out := make([]ConnectionDTO, len(list))
+	for i, c := range list {
+		out[i] = connectionDTO(c)
+	}
+	return out, nil
+}
+
+func (s *ConnectionService) GetConnection(id string) (ConnectionDTO, error) {
+	c, err := s.manager.Get(s.ctx, id)
+	if err != nil {
+		return ConnectionDTO{}, toUI(err)
+	}
+	return connectionDTO(c), nil
+}
+
+// TestConnection verifies a draft without saving it. It blocks in Go (the JS
+// promise waits) while each exchange streams to the UI as an event.
+func (s *ConnectionService) TestConnection(draft ConnectionDraft, runID string) (VerificationDTO, error) {
+	v, err := s.manager.Test(s.ctx, s.workspace(), draft, runID, s.streamTo(runID))
+	if err != nil {
+		return VerificationDTO{}, toUI(err)
+	}
+	return verificationDTO(v), nil
+}
+
+func (s *ConnectionService) CancelRun(runID string) { s.manager.Cancel(runID) }
+
+func (s *ConnectionService) SaveConnection(draft ConnectionDraft, verifyFirst bool, runID string) (SaveResultDTO, error) {
+	r, err := s.manager.Save(s.ctx, s.workspace(), draft, verifyFirst, runID, s.streamTo(runID))
+	out := SaveResultDTO{Saved: r.Saved}
+	if r.Verification != nil {
+		v := verificationDTO(*r.Verification)
+		out.Verification = &v
+	}
+	if err != nil {
+		return out, toUI(err)
+	}
+	if r.Saved {
+		c := connectionDTO(r.Connection)
+		out.Connection = &c
+		s.changed()
+	}
+	return out, nil
+}
+
+func (s *ConnectionService) RetestConnection(id, runID string) (VerificationDTO, error) {
+	v, err := s.manager.Retest(s.ctx, id, runID, nil, s.streamTo(runID))
+	if err != nil {
+		return VerificationDTO{}, toUI(err)
+	}
+	s.changed()
+	return verificationDTO(v), nil
+}
+
+// RetestConnectionWithParameters is RetestConnection with values for the
+// {{parameters}} the saved connection does not remember: the answer to a
+// missing_parameters error from RetestConnection.
+func (s *ConnectionService) RetestConnectionWithParameters(id, runID string, parameters map[string]string) (VerificationDTO, error) {
+	v, err := s.manager.Retest(s.ctx, id, runID, parameters, s.streamTo(runID))
+	if err != nil {
+		return VerificationDTO{}, toUI(err)
+	}
+	s.changed()
+	return verificationDTO(v), nil
+}
+
+func (s *ConnectionService) DeleteConnection(id string) error {
+	if err := s.manager.Delete(s.ctx, id); err != nil {
+		return toUI(err)
+	}
+	s.changed()
+	return nil
+}
+
+// RevealSecret returns one stored secret value: called only when the user
+// clicks the reveal eye of a saved secret field.
+func (s *ConnectionService) RevealSecret(id, field string) (string, error) {
+	v, err := s.manager.Reveal(s.ctx, id, field)
+	return v, toUI(err)
+}
+
+func (s *ConnectionService) LastRun(connectionID string) ([]connlog.Exchange, error) {
+	list, err := s.manager.LastRun(s.ctx, connectionID)
+	if err != nil {
+		return nil, toUI(err)
+	}
+	return nonNil(list), nil
+}
+
+// ListAccounts lists the accounts a draft's credentials can reach, for
+// connectors that declare an accounts request (connector.accounts): the
+// person picks one and the editor puts its id in settings.account, which
+// the connection's URLs and headers use as {{account}}. It blocks like
+// TestConnection; the request is logged (kind "accounts") and streamed as
+// verify:exchange events (runId "accounts-…", exchange.kind "accounts").
+func (s *ConnectionService) ListAccounts(draft ConnectionDraft) ([]AccountDTO, error) {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	runID := "accounts-" + hex.EncodeToString(b[:])
+	list, _, err := s.manager.ListAccounts(s.ctx, s.workspace(), draft, runID, s.streamTo(runID))
+	if err != nil {
+		return nil, toUI(err)
+	}
+	out := make([]AccountDTO, len(list))
+	for i, a := range list {
+		out[i] = AccountDTO{ID: a.ID, Name: a.Name}
+	}
+	return out, nil
+}
+
+// InspectCertificates reads pasted PEM text (a trusted CA, a client
+// certificate) and describes each certificate: subject, issuer, validity.
+// Text that is not PEM certificates is a validation error that says what to
+// paste; a private key is refused.
+func (s *ConnectionService) InspectCertificates(pemText string) ([]CertInfoDTO, error) {
+	certs, err := tlsconf.ParseCertificates(tlsconf.Field{Label: "The text"}, pemText)
+	if err != nil {
+		return nil, toUI(err)
+	}
+	infos := tlsconf.Describe(certs, time.Now())
+	out := make([]CertInfoDTO, len(infos))
+	for i, c := range infos {
+		out[i] = CertInfoDTO{
+			Subject: c.Subject, Issuer: c.Issuer, DNSNames: nonNil(c.DNSNames), IPAddresses: nonNil(c.IPAddresses),
+			NotBefore: rfc3339(&c.NotBefore), NotAfter: rfc3339(&c.NotAfter), IsCA: c.IsCA, SelfSigned: c.SelfSigned,
+			Expired: c.Expired, NotYetValid: c.NotYetValid, SHA256: c.SHA256,
+		}
+	}
+	return out, nil
+}
+
+func (s *ConnectionService) streamTo(runID string) connections.ExchangeFunc {
+	return func(e connlog.Exchange) {
+		s.emit(s.ctx, EventExchange, ExchangeEvent{RunID: runID, Exchange: e})
+	}
+}
+
+func (s *ConnectionService) changed() { s.emit(s.ctx, EventConnectionsChanged) }
+
+func connectionDTO(c store.Connection) ConnectionDTO {
+	v := connections.ViewOf(c)
+	var token *OAuthDTO
+	if t := v.Token; t != nil {
+		token = &OAuthDTO{Authorized: t.Authorized, GrantedScopes: nonNil(t.GrantedScopes), ExpiresAt: t.ExpiresAt,
+			Refreshable: t.Refreshable, AuthorizedAt: t.AuthorizedAt}
+	}
+	return ConnectionDTO{
+		ID:             c.ID,
+		WorkspaceID:    c.WorkspaceID,
+		ConnectorID:    c.ConnectorID,
+		Name:           c.Name,
+		Environment:    c.Environment,
+		AuthType:       c.AuthType,
+		BaseURL:        c.BaseURL,
+		Settings:       v.Settings,
+		SecretFields:   v.SecretFields,
+		TimeoutSeconds: c.TimeoutSeconds,
+		Status:         c.Status,
+		Diagnosis:      c.Diagnosis,
+		Identity:       c.Identity,
+		CheckedAt:      rfc3339(c.CheckedAt),
+		CreatedAt:      rfc3339(&c.CreatedAt),
+		UpdatedAt:      rfc3339(&c.UpdatedAt),
+		OAuth:          token,
+		UserSecrets:    v.UserSecrets,
+		Parameters:     v.Parameters,
+	}
+}
+
+func verificationDTO(v connections.Verification) VerificationDTO {
+	return VerificationDTO{
+		RunID:         v.RunID,
+		Status:        string(v.Status),
+		Code:          v.Code,
+		Summary:       v.Summary,
+		Advice:        v.Advice,
+		Field:         v.Field,
+		Identity:      v.Identity,
+		HTTPStatus:    v.HTTPStatus,
+		DurationMs:    float64(v.Duration.Microseconds()) / 1000,
+		CheckedAt:     rfc3339(&v.CheckedAt),
+		Exchanges:     nonNil(v.Exchanges),
+		ServerVersion: v.ServerVersion,
+	}
+}
+
+// DatabaseURLDTO is what a pasted connection URL fills in: settings by
+// field key (host, port, database, username, sslMode, connectTimeout,
+// driverParams; path for SQLite), and the password, which the editor puts
+// into draft.secrets.password (it is the person's own input, echoed back
+// for the form; the URL itself is never stored). A setting the URL does not
+// give is absent: keep the form's value. Ignored lists what the URL held
+// that has no place in the form, each with what to do instead.
+type DatabaseURLDTO struct {
+	Settings    map[string]string `json:"settings"`
+	Password    string            `json:"password"`
+	HasPassword bool              `json:"hasPassword"`
+	Ignored     []string          `json:"ignored"`
+}
+
+// ParseDatabaseURL reads a connection URL for a database connector
+// (postgres://user:pass@host:5432/db?sslmode=require, mysql://…,
+// mariadb://…, sqlserver://…?database=…, a go-sql-driver DSN, jdbc:…, or a
+// SQLite file: URI or path). Errors are validation errors with field
+// "connectionUrl" that never quote the URL.
+func (s *ConnectionService) ParseDatabaseURL(connectorID, url string) (DatabaseURLDTO, error) {
+	p, err := s.manager.ParseDatabaseURL(connectorID, url)
+	if err != nil {
+		return DatabaseURLDTO{}, toUI(err)
+	}
+	return DatabaseURLDTO{Settings: nonNilMap(p.Settings), Password: p.Password, HasPassword: p.HasPassword, Ignored: nonNil(p.Ignored)}, nil
+}
+
+// PickDatabaseFile opens the system's file dialog for a SQLite database
+// file and returns its path, "" when the person cancelled. The editor puts
+// it into settings.path.
+func (s *ConnectionService) PickDatabaseFile() (string, error) {
+	if s.pickDatabase == nil {
+		return "", toUI(apperr.New(apperr.Internal, "This build has no file dialog; type the database file's full path instead."))
+	}
+	path, err := s.pickDatabase(s.ctx, "Choose a SQLite database file")
+	if err != nil {
+		return "", toUI(apperr.Wrap(apperr.Internal, err, "Could not open the file dialog: %v", err))
+	}
+	return path, nil
+}
+
+// ConnectionDTO is a connection as the UI sees it: settings, never secret values.
+// SecretFields lists which secret fields hold a value so the form can show "set".
+type ConnectionDTO struct {
+	ID             string            `json:"id"`
+	WorkspaceID    string            `json:"workspaceId"`
+	ConnectorID    string            `json:"connectorId"`
+	Name           string            `json:"name"`
+	Environment    string            `json:"environment"`
+	AuthType       string            `json:"authType"`
+	BaseURL        string            `json:"baseUrl"`
+	Settings       map[string]string `json:"settings"`
+	SecretFields   []string          `json:"secretFields"`
+	TimeoutSeconds int               `json:"timeoutSeconds"`
+	Status         string            `json:"status"`
+	Diagnosis      string            `json:"diagnosis"`
+	Identity       string            `json:"identity"`
+	CheckedAt      string            `json:"checkedAt"` // RFC 3339, "" when never checked
+	CreatedAt      string            `json:"createdAt"`
+	UpdatedAt      string            `json:"updatedAt"`
+	// OAuth is set for OAuth 2.0 and token request connections: what the
+	// token grants and when it expires, never the token. Identity above is
+	// "connected as".
+	OAuth *OAuthDTO `json:"oauth,omitempty"`
+	// UserSecrets names the connection's own secrets (values stay in the
+	// keychain; RevealSecret(id, "secret:NAME") shows one).
+	UserSecrets []string `json:"userSecrets"`
+	// Parameters are the remembered {{parameter}} values (plain settings).
+	Parameters map[string]string `json:"parameters"`
+}
+
+// OAuthDTO describes an OAuth connection's token without revealing it.
+type OAuthDTO struct {
+	Authorized    bool     `json:"authorized"`    // a token is stored
+	GrantedScopes []string `json:"grantedScopes"` // as the provider granted them
+	ExpiresAt     string   `json:"expiresAt"`     // RFC 3339; "" when the token does not expire
+	Refreshable   bool     `json:"refreshable"`   // a refresh token is stored
+	AuthorizedAt  string   `json:"authorizedAt"`  // RFC 3339: when the token was last obtained
+}
+
+// VerificationDTO is the outcome of one test run and the exchanges it made.
+type VerificationDTO struct {
+	RunID   string `json:"runId"`
+	Status  string `json:"status"`
+	Code    string `json:"code"`
+	Summary string `json:"summary"`
+	Advice  string `json:"advice"`
+	// Field names the setting to fix, when the diagnosis points at one
+	// (trustedCa, clientCertificate, tokenExpression, followRedirects, …).
+	Field      string             `json:"field,omitempty"`
+	Identity   string             `json:"identity"`
+	HTTPStatus int                `json:"httpStatus"`
+	DurationMs float64            `json:"durationMs"`
+	CheckedAt  string             `json:"checkedAt"`
+	Exchanges  []connlog.Exchange `json:"exchanges"`
+	// ServerVersion is the database server's version banner, for database
+	// connections that got as far as logging in ("" otherwise); Identity
+	// is then the current user.
+	ServerVersion string `json:"serverVersion,omitempty"`
+}
+
+// SaveResultDTO tells whether a save happened; a failing verification is not
+// saved, and the UI offers "Save without verifying" instead.
+type SaveResultDTO struct {
+	Saved        bool             `json:"saved"`
+	Connection   *ConnectionDTO   `json:"connection"`
+	Verification *VerificationDTO `json:"verification"`
+}
+
+// CertInfoDTO describes one certificate of a pasted PEM text (trusted CA,
+// client certificate) so the form can show what was pasted.
+type CertInfoDTO struct {
+	Subject     string   `json:"subject"`
+	Issuer      string   `json:"issuer"`
+	DNSNames    []string `json:"dnsNames"`
+	IPAddresses []string `json:"ipAddresses"`
+	NotBefore   string   `json:"notBefore"` // RFC 3339
+	NotAfter    string   `json:"notAfter"`  // RFC 3339: the expiry
+	IsCA        bool     `json:"isCa"`
+	SelfSigned  bool     `json:"selfSigned"`
+	Expired     bool     `json:"expired"`
+	NotYetValid bool     `json:"notYetValid"`
+	SHA256      string   `json:"sha256"` // fingerprint of the DER certificate, hex
+}
+
+// ChunkEvent streams one chunk of a streamed test response as it arrives
+// (connections with "Stream the response" on). The exchange it belongs to
+// follows as a verify:exchange event when the body ends.
+type ChunkEvent struct {
+	RunID      string        `json:"runId"`
+	ExchangeID string        `json:"exchangeId"`
+	Chunk      connlog.Chunk `json:"chunk"`
+}
+
+// AccountDTO is one account of an account-based platform, as ListAccounts
+// returns it: the id goes into the draft's settings as "account".
+type AccountDTO struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// OAuthProgressEvent is one stage of a browser authorization, sent as
+// EventOAuthProgress so the UI can show "Waiting for the browser… [Copy
+// link] [Cancel]". AuthorizeURL is the link to copy (it holds no secret:
+// the PKCE challenge and the state are single-use).
+type OAuthProgressEvent struct {
+	FlowID       string `json:"flowId"`
+	Stage        string `json:"stage"` // listening | browser_opened | callback | exchanging | done | failed
+	AuthorizeURL string `json:"authorizeUrl"`
+	RedirectURI  string `json:"redirectUri"`
+	Message      string `json:"message"`
+}
+
+// AuthorizationDTO is the outcome of a browser authorization. Saved is false
+// only when no token was obtained (the code exchange failed: Verification
+// says why); otherwise the connection is saved with its tokens and the
+// status its test request earned.
+type AuthorizationDTO struct {
+	Saved        bool             `json:"saved"`
+	Connection   *ConnectionDTO   `json:"connection"`
+	Verification *VerificationDTO `json:"verification"`
+}
+
+// StartAuthorization connects a draft (new, or an existing connection being
+// edited) with OAuth 2.0 authorization code + PKCE in the system browser.
+// It blocks until the browser comes back, the flow times out (5 minutes) or
+// CancelAuthorization(flowID) is called, emitting EventOAuthProgress with
+// flowID along the way and each recorded exchange as EventExchange with
+// runId = flowID. On success the connection is saved with its tokens (in the
+// keychain) and verified with the new access token.
+func (s *ConnectionService) StartAuthorization(draft ConnectionDraft, flowID string) (AuthorizationDTO, error) {
+	r, err := s.manager.AuthorizeDraft(s.ctx, s.workspace(), draft, flowID, s.progressTo(flowID), s.streamTo(flowID))
+	return s.authorizationDTO(r, err)
+}
+
+// ReauthorizeConnection signs a saved connection in again: its id,
+// settings, environment and everything referring to it stay; only its
+// tokens change. Events as for StartAuthorization.
+func (s *ConnectionService) ReauthorizeConnection(id, flowID string) (AuthorizationDTO, error) {
+	r, err := s.manager.Reauthorize(s.ctx, id, flowID, s.progressTo(flowID), s.streamTo(flowID))
+	return s.authorizationDTO(r, err)
+}
+
+// CancelAuthorization stops a running authorization: its listener closes
+// and nothing is saved. Unknown or finished flows are ignored.
+func (s *ConnectionService) CancelAuthorization(flowID string) {
+	s.manager.CancelAuthorization(flowID)
+}
+
+func (s *ConnectionService) authorizationDTO(r connections.AuthorizationResult, err error) (AuthorizationDTO, error) {
+	out := AuthorizationDTO{Saved: r.Saved}
+	if r.Verification != nil {
+		v := verificationDTO(*r.Verification)
+		out.Verification = &v
+	}
+	if err != nil {
+		return out, toUI(err)
+	}
+	if r.Saved {
+		c := connectionDTO(r.Connection)
+		out.Connection = &c
+		s.changed()
+	}
+	return out, nil
+}
+
+func (s *ConnectionService) progressTo(flowID string) connections.ProgressFunc {
+	return func(p oauth2.Progress) {
+		s.emit(s.ctx, EventOAuthProgress, OAuthProgressEvent{
+			FlowID: flowID, Stage: p.Stage, AuthorizeURL: p.AuthorizeURL, RedirectURI: p.RedirectURI, Message: p.Message,
+		})
+	}
+}
