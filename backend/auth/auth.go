@@ -44,8 +44,8 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth/digest"
 	"patchbay/backend/auth/oauth1"
-	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
+	"patchbay/backend/transport/origin"
 )
 
 // Apply sets the credentials of method m on req. It never logs or returns a

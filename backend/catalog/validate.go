@@ -12,9 +12,9 @@ import (
 
 	"golang.org/x/net/http/httpguts"
 
-	"patchbay/backend/auth/origin"
 	"patchbay/backend/jsexpr"
 	"patchbay/backend/tmpl"
+	"patchbay/backend/transport/origin"
 )
 
 // The checks below are about meaning; the JSON Schema has already vouched for

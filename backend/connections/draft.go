@@ -12,8 +12,8 @@ import (
 	"patchbay/backend/auth/oauth2"
 	"patchbay/backend/catalog"
 	"patchbay/backend/jsexpr"
-	"patchbay/backend/tlsconf"
 	"patchbay/backend/tmpl"
+	"patchbay/backend/transport/tlsconf"
 	"patchbay/backend/verify/httpcheck"
 )
 

@@ -9,8 +9,8 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth/oauth2"
-	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
+	"patchbay/backend/transport/origin"
 	"patchbay/backend/verify/httpcheck"
 )
 

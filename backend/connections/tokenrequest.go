@@ -12,7 +12,7 @@ import (
 	"patchbay/backend/auth/tokenreq"
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
-	"patchbay/backend/tlsconf"
+	"patchbay/backend/transport/tlsconf"
 	"patchbay/backend/verify/httpcheck"
 )
 

@@ -5,7 +5,7 @@ import (
 
 	"patchbay/backend/auth/tokenreq"
 	"patchbay/backend/catalog"
-	"patchbay/backend/tlsconf"
+	"patchbay/backend/transport/tlsconf"
 )
 
 // The connection-level TLS fields, as errors name them.

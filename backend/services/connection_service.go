@@ -11,7 +11,7 @@ import (
 	"patchbay/backend/connections"
 	"patchbay/backend/connlog"
 	"patchbay/backend/store"
-	"patchbay/backend/tlsconf"
+	"patchbay/backend/transport/tlsconf"
 )
 
 // ConnectionDraft is the editor's draft; see connections.Draft.

@@ -16,7 +16,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
-	"patchbay/backend/tlsconf/tlstest"
+	"patchbay/backend/transport/tlsconf/tlstest"
 )
 
 func uiErr(t *testing.T, err error) apperr.Error {

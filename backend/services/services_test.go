@@ -24,7 +24,7 @@ import (
 	"patchbay/backend/core"
 	"patchbay/backend/secrets"
 	"patchbay/backend/secrets/keychain"
-	"patchbay/backend/tlsconf/tlstest"
+	"patchbay/backend/transport/tlsconf/tlstest"
 )
 
 // These tests drive the bound services exactly as the front end does, on a

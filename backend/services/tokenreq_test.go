@@ -14,7 +14,7 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth/tokenreq/tokenreqtest"
 	"patchbay/backend/catalog"
-	"patchbay/backend/tlsconf/tlstest"
+	"patchbay/backend/transport/tlsconf/tlstest"
 )
 
 // loginAPI is a real API with its own login endpoint: POST /auth/login

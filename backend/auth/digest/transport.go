@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"sync"
 
-	"patchbay/backend/auth/origin"
+	"patchbay/backend/transport/origin"
 )
 
 // maxAuthIntBody bounds the body read to hash for qop auth-int.

@@ -27,9 +27,9 @@ import (
 	lib "github.com/dghubble/oauth1"
 
 	"patchbay/backend/apperr"
-	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
-	"patchbay/backend/tlsconf"
+	"patchbay/backend/transport/origin"
+	"patchbay/backend/transport/tlsconf"
 )
 
 // Signature methods.

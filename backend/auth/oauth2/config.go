@@ -21,7 +21,7 @@ import (
 	xoauth2 "golang.org/x/oauth2"
 
 	"patchbay/backend/catalog"
-	"patchbay/backend/tlsconf"
+	"patchbay/backend/transport/tlsconf"
 )
 
 // Client authentication styles at the token endpoint.

@@ -26,7 +26,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
-	"patchbay/backend/tlsconf"
+	"patchbay/backend/transport/tlsconf"
 )
 
 // Config is one database connection, checked and ready to dial.

@@ -12,7 +12,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
-	"patchbay/backend/tlsconf"
+	"patchbay/backend/transport/tlsconf"
 )
 
 func parseCA(ca string) ([]*x509.Certificate, error) {

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/catalog"
-	"patchbay/backend/tlsconf/tlstest"
+	"patchbay/backend/transport/tlsconf/tlstest"
 )
 
 // No SQL Server package exists for Debian, so the SQL Server driver is

@@ -14,8 +14,8 @@ import (
 	"syscall"
 	"time"
 
-	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
+	"patchbay/backend/transport/origin"
 	"patchbay/backend/verify"
 )
 

@@ -14,8 +14,8 @@ import (
 
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
-	"patchbay/backend/tlsconf"
-	"patchbay/backend/tlsconf/tlstest"
+	"patchbay/backend/transport/tlsconf"
+	"patchbay/backend/transport/tlsconf/tlstest"
 	"patchbay/backend/verify"
 	"patchbay/backend/verify/httpcheck"
 )

@@ -24,8 +24,8 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth"
 	"patchbay/backend/auth/digest"
-	"patchbay/backend/auth/origin"
 	"patchbay/backend/catalog"
+	"patchbay/backend/transport/origin"
 	"patchbay/backend/verify"
 )
 

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
-	"patchbay/backend/tlsconf"
-	"patchbay/backend/tlsconf/tlstest"
+	"patchbay/backend/transport/tlsconf"
+	"patchbay/backend/transport/tlsconf/tlstest"
 )
 
 var (
