@@ -1,24 +1,3 @@
-// Package connections is the domain service for connections: it keeps SQLite
-// (settings) and the secrets store (the keychain) in step, runs
-// verifications with every exchange recorded, and never hands a secret
-// value out except on an explicit reveal. Its files, by job:
-//
-//   - manager.go: the Manager and what it is built from
-//   - draft.go: a draft checked against its connector (normalize)
-//   - parameters.go: {{references}}: user secrets, remembered parameters, expansion
-//   - save.go: the two-store save, edits and deletes
-//   - secrets.go: keychain entries (write, drop, sweep), reveal, and
-//     secrets put back into a recorded request for cURL
-//   - verify.go: test runs (Test, Retest) and their log
-//   - tokens.go: OAuth tokens carried across edits, refreshed and persisted
-//   - tokenrequest.go: the token request and its cached token
-//   - oauthconfig.go: a connection's OAuth 2.0 settings as an oauth2.Config
-//   - authorize.go: the browser sign-in (authorization code with PKCE)
-//   - transport.go: TLS and request options
-//   - database.go: database logins
-//   - accounts.go: the accounts of account-based platforms
-//   - locks.go: per-connection turns
-//   - view.go: a saved connection as a front end shows it
 package connections
 
 import (

@@ -1,5 +1,3 @@
-// Package services holds the thin facades bound to the Wails front end: they
-// translate DTOs and errors and emit events; the work is in the domain packages.
 package services
 
 import (

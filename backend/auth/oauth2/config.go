@@ -1,14 +1,3 @@
-// Package oauth2 obtains OAuth 2.0 tokens the way RFC 8252 says native apps
-// should: the authorization code grant with PKCE (S256) in the user's own
-// browser, redirected back to a one-shot listener on this computer's loopback
-// interface; plus the client credentials grant and refresh tokens.
-//
-// It is built on golang.org/x/oauth2 (its PKCE helpers, its token parsing of
-// JSON and form-encoded answers) and adds what a desktop app needs around it:
-// the loopback listener, the page the browser shows, and errors that say what
-// to fix. Token requests go through the http.Client the caller passes, so the
-// connection log's Recorder sees every exchange. Nothing here stores a token:
-// the caller keeps them in the keychain.
 package oauth2
 
 import (

@@ -1,16 +1,3 @@
-// Package dbcheck verifies database credentials by really logging in:
-// PostgreSQL (jackc/pgx), MySQL and MariaDB (go-sql-driver/mysql), SQL
-// Server (microsoft/go-mssqldb) and SQLite files (mattn/go-sqlite3, opened
-// read-only). A check connects (DNS, TCP), negotiates TLS as the
-// connection's mode says, authenticates, runs SELECT 1, reads the server
-// version and the current user, and optionally proves that the user may
-// read a named table or schema. Every step is timed and recorded as one
-// connection log exchange of kind "database"; the outcome is a verify.Result
-// in the same vocabulary as HTTP verifications (connected, disconnected,
-// unreachable), with a diagnosis that maps the server's own error codes to
-// advice.
-//
-// The password never appears in an error, a diagnosis or the record.
 package dbcheck
 
 import (
