@@ -107,16 +107,7 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		if err != nil {
 			return err
 		}
-		token := secrets[catalog.KeyToken]
-		if err := checkHeaderValue(catalog.KeyToken, "token", token); err != nil {
-			return err
-		}
-		value := token
-		if prefix != "" {
-			value = prefix + " " + token
-		}
-		req.Header.Set(header, value)
-		return nil
+		return setToken(req, header, prefix, catalog.KeyToken, secrets[catalog.KeyToken])
 	case catalog.AuthTokenRequest:
 		header, prefix, err := tokenPlacement(m, settings)
 		if err != nil {
@@ -126,15 +117,7 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		if strings.TrimSpace(token) == "" {
 			return apperr.Invalid(catalog.KeyAccessToken, "This connection has no token yet: test it to run the token request.")
 		}
-		if err := checkHeaderValue(catalog.KeyAccessToken, "token", token); err != nil {
-			return err
-		}
-		value := token
-		if prefix != "" {
-			value = prefix + " " + token
-		}
-		req.Header.Set(header, value)
-		return nil
+		return setToken(req, header, prefix, catalog.KeyAccessToken, token)
 	case catalog.AuthOAuth2Code, catalog.AuthOAuth2ClientCredentials:
 		token := secrets[catalog.KeyAccessToken]
 		if strings.TrimSpace(token) == "" {
@@ -313,6 +296,19 @@ func firstNonBlank(values ...string) string {
 		}
 	}
 	return ""
+}
+
+// setToken sends token in header, after prefix and a space when there is
+// one ("Bearer abc…"; the empty prefix sends the token alone).
+func setToken(req *http.Request, header, prefix, key, token string) error {
+	if err := checkHeaderValue(key, "token", token); err != nil {
+		return err
+	}
+	if prefix != "" {
+		token = prefix + " " + token
+	}
+	req.Header.Set(header, token)
+	return nil
 }
 
 // checkHeaderValue refuses secrets that cannot travel in a header. The message

@@ -75,20 +75,28 @@ func (s *ConnectionService) CancelRun(runID string) { s.manager.Cancel(runID) }
 
 func (s *ConnectionService) SaveConnection(draft ConnectionDraft, verifyFirst bool, runID string) (SaveResultDTO, error) {
 	r, err := s.manager.Save(s.ctx, s.workspace(), draft, verifyFirst, runID, s.streamTo(runID))
-	out := SaveResultDTO{Saved: r.Saved}
-	if r.Verification != nil {
-		v := verificationDTO(*r.Verification)
-		out.Verification = &v
+	c, v, err := s.outcome(r.Saved, r.Connection, r.Verification, err)
+	return SaveResultDTO{Saved: r.Saved, Connection: c, Verification: v}, err
+}
+
+// outcome is what a save or an authorization hands back: the verification
+// when one ran, and the connection when it was saved (then the front end
+// hears connections:changed).
+func (s *ConnectionService) outcome(saved bool, conn store.Connection, ver *connections.Verification, err error) (*ConnectionDTO, *VerificationDTO, error) {
+	var v *VerificationDTO
+	if ver != nil {
+		dto := verificationDTO(*ver)
+		v = &dto
 	}
 	if err != nil {
-		return out, toUI(err)
+		return nil, v, toUI(err)
 	}
-	if r.Saved {
-		c := connectionDTO(r.Connection)
-		out.Connection = &c
-		s.changed()
+	if !saved {
+		return nil, v, nil
 	}
-	return out, nil
+	c := connectionDTO(conn)
+	s.changed()
+	return &c, v, nil
 }
 
 func (s *ConnectionService) RetestConnection(id, runID string) (VerificationDTO, error) {
@@ -422,20 +430,8 @@ func (s *ConnectionService) CancelAuthorization(flowID string) {
 }
 
 func (s *ConnectionService) authorizationDTO(r connections.AuthorizationResult, err error) (AuthorizationDTO, error) {
-	out := AuthorizationDTO{Saved: r.Saved}
-	if r.Verification != nil {
-		v := verificationDTO(*r.Verification)
-		out.Verification = &v
-	}
-	if err != nil {
-		return out, toUI(err)
-	}
-	if r.Saved {
-		c := connectionDTO(r.Connection)
-		out.Connection = &c
-		s.changed()
-	}
-	return out, nil
+	c, v, err := s.outcome(r.Saved, r.Connection, r.Verification, err)
+	return AuthorizationDTO{Saved: r.Saved, Connection: c, Verification: v}, err
 }
 
 func (s *ConnectionService) progressTo(flowID string) connections.ProgressFunc {
