@@ -36,6 +36,9 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// kinds describes a run's exchanges as "kind status".
+var kinds = connectionstest.Kinds
+
 // env is an opened core on a data home that outlives restarts.
 type env struct {
 	home    string
