@@ -90,7 +90,9 @@ func newOAuthEnv(t *testing.T, popts oauth2test.Options, adjust func(*core.Optio
 	return o
 }
 
-func (o *oauthEnv) codeDraft(name string) connections.Draft { return connectionstest.CodeDraft(o.p, name) }
+func (o *oauthEnv) codeDraft(name string) connections.Draft {
+	return connectionstest.CodeDraft(o.p, name)
+}
 
 func (o *oauthEnv) ccDraft(name, clientID, clientAuth, secret string) connections.Draft {
 	return connectionstest.ClientCredentialsDraft(o.p, name, clientID, clientAuth, secret)
