@@ -596,12 +596,7 @@ func TestTimeoutCancelAndAppClosingStopTheFlow(t *testing.T) {
 	t.Run("cancel", func(t *testing.T) {
 		o := newOAuthEnv(t, oauth2test.Options{}, nil)
 		o.browser.Hold(true)
-		done := make(chan error, 1)
-		go func() {
-			_, err := o.authorize(o.codeDraft("Canceled"), "flow-c")
-			done <- err
-		}()
-		waitListening(t, o, "flow-c")
+		done := o.startWaiting(t, o.codeDraft("Canceled"), "flow-c")
 		o.m.CancelAuthorization("flow-c")
 		err := <-done
 		require.Equal(t, apperr.Canceled, apperr.CodeOf(err))
@@ -611,12 +606,7 @@ func TestTimeoutCancelAndAppClosingStopTheFlow(t *testing.T) {
 	t.Run("app closing mid-flow", func(t *testing.T) {
 		o := newOAuthEnv(t, oauth2test.Options{}, nil)
 		o.browser.Hold(true)
-		done := make(chan error, 1)
-		go func() {
-			_, err := o.authorize(o.codeDraft("Closing"), "flow-close")
-			done <- err
-		}()
-		waitListening(t, o, "flow-close")
+		done := o.startWaiting(t, o.codeDraft("Closing"), "flow-close")
 		require.NoError(t, o.core.Close())
 		select {
 		case err := <-done:
@@ -631,11 +621,19 @@ func TestTimeoutCancelAndAppClosingStopTheFlow(t *testing.T) {
 	})
 }
 
-func waitListening(t *testing.T, o *oauthEnv, flow string) {
+// startWaiting starts an authorization of d and returns, once the browser
+// was opened, where its error will come.
+func (o *oauthEnv) startWaiting(t *testing.T, d connections.Draft, flow string) <-chan error {
 	t.Helper()
+	done := make(chan error, 1)
+	go func() {
+		_, err := o.authorize(d, flow)
+		done <- err
+	}()
 	require.Eventually(t, func() bool {
 		return slices.Contains(stages(o.progress.of(flow)), "browser_opened")
 	}, 10*time.Second, 10*time.Millisecond)
+	return done
 }
 
 // requireListenerClosed dials the redirect URI the flow announced.

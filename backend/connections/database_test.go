@@ -1,7 +1,6 @@
 package connections_test
 
 import (
-	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -154,14 +153,8 @@ func TestDatabaseBadInputLosesNothing(t *testing.T) {
 // A SQLite connection: the file is opened read-only; a missing file and a
 // relative path name the path field; nothing is created beside the file.
 func TestSQLiteConnectionIsOpenedReadOnly(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "shop.sqlite")
-	db, err := sql.Open("sqlite3", path)
-	require.NoError(t, err)
-	_, err = db.Exec(`CREATE TABLE orders (id INTEGER)`)
-	require.NoError(t, err)
-	require.NoError(t, db.Close())
-
+	path := connectionstest.SQLiteFile(t)
+	dir := filepath.Dir(path)
 	e := newEnv(t)
 	d := connections.Draft{ConnectorID: "sqlite", Name: "Shop file", AuthType: "none",
 		Settings: map[string]string{"path": path, "checkObject": "orders"}}
@@ -176,7 +169,7 @@ func TestSQLiteConnectionIsOpenedReadOnly(t *testing.T) {
 	require.Equal(t, "path", v.Field)
 
 	d.Settings["path"] = "shop.sqlite"
-	_, err = e.m.Test(e.ctx(), e.workspace(), d, "", nil)
+	_, err := e.m.Test(e.ctx(), e.workspace(), d, "", nil)
 	require.Error(t, err)
 	require.Equal(t, "path", apperr.From(err).Field)
 

@@ -104,6 +104,19 @@ func tokenRequestDraft(base, bodyType, body string) connections.Draft {
 	}
 }
 
+// bearerAPI is an API that accepts any bearer token that starts with prefix.
+func bearerAPI(t *testing.T, prefix string) *httptest.Server {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer "+prefix) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, `{}`)
+	}))
+	t.Cleanup(api.Close)
+	return api
+}
+
 // withSetting is d with its settings copied and one changed.
 func withSetting(d connections.Draft, key, value string) connections.Draft {
 	d.Settings = maps.Clone(d.Settings)
@@ -225,15 +238,7 @@ func TestTokenRequestExpressionFailures(t *testing.T) {
 func TestTokenRequestOnItsOwnServer(t *testing.T) {
 	e := newEnv(t)
 	login := newLoginAPI(t, "pw-5678")
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Any session the login server issued is fine here.
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer session-") {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		fmt.Fprint(w, `{}`)
-	}))
-	t.Cleanup(api.Close)
+	api := bearerAPI(t, "session-") // any session the login server issued
 	d := tokenRequestDraft(api.URL, "form", "user=ada\npassword={{password}}")
 	d.UserSecrets["password"] = "pw-5678"
 	d.Settings[catalog.KeyTokenBaseURL] = login.srv.URL
@@ -253,14 +258,7 @@ func TestTokenRequestServerWithItsOwnCA(t *testing.T) {
 	ca := tlstest.NewCA(t, "Auth Server CA")
 	login := tokenreqtest.New("ada", "pw-ca-1")
 	authSrv := tlstest.StartTLS(t, login, ca, nil)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer lp_") {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		fmt.Fprint(w, `{}`)
-	}))
-	t.Cleanup(api.Close)
+	api := bearerAPI(t, "lp_") // any token the login server issued
 	d := connections.Draft{ConnectorID: "http", Name: "Private auth", AuthType: "tokenRequest", BaseURL: api.URL,
 		Settings: map[string]string{"testPath": "/", catalog.KeyTokenBaseURL: authSrv.URL, catalog.KeyTokenPath: "/auth/login",
 			catalog.KeyTokenBodyType: "form", catalog.KeyTokenBody: "username=ada\npassword={{pw}}",

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/mccutchen/go-httpbin/v2/httpbin"
 	"github.com/stretchr/testify/require"
@@ -103,17 +102,7 @@ func TestStreamResponseIsRecordedChunkByChunk(t *testing.T) {
 			note(fmt.Sprintf("chunk %s %s %s", meta.RunID, exchangeID, c.Data))
 		}
 	})
-	ca := tlstest.NewCA(t, "SSE CA")
-	api := tlstest.StartTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		for i := 1; i <= 3; i++ {
-			fmt.Fprintf(w, "data: tick %d\n\n", i)
-			w.(http.Flusher).Flush()
-			time.Sleep(20 * time.Millisecond)
-		}
-	}), ca, nil)
-	d := connections.Draft{ConnectorID: "http", Name: "Events", AuthType: "none", BaseURL: api.URL,
-		Settings: map[string]string{"testPath": "/events", catalog.KeyStreamResponse: "true", catalog.KeyTrustedCA: ca.PEM}}
+	d := connectionstest.StreamDraft(t)
 	v, err := e.m.Test(e.ctx(), e.workspace(), d, "run-sse", func(x connlog.Exchange) { note("exchange " + x.ID) })
 	require.NoError(t, err)
 	require.Equal(t, verify.Connected, v.Status, v.Summary)

@@ -2,10 +2,8 @@ package services
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -121,14 +119,7 @@ func TestDatabaseConnectionThroughTheServices(t *testing.T) {
 // A SQLite connection: the file dialog fills the path, which the editor
 // saves. (Opening the file read-only is tested in package connections.)
 func TestSQLiteConnectionWithTheFileDialog(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "shop.sqlite")
-	db, err := sql.Open("sqlite3", path)
-	require.NoError(t, err)
-	_, err = db.Exec(`CREATE TABLE orders (id INTEGER)`)
-	require.NoError(t, err)
-	require.NoError(t, db.Close())
-
+	path := connectionstest.SQLiteFile(t)
 	var asked []string
 	e := newEnvWith(t, keychain.System(), func(o *Options) {
 		o.PickDatabaseFile = func(_ context.Context, title string) (string, error) {

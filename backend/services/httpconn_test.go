@@ -1,8 +1,6 @@
 package services
 
 import (
-	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
-	"patchbay/backend/catalog"
+	"patchbay/backend/connections/connectionstest"
 	"patchbay/backend/tlsconf/tlstest"
 )
 
@@ -37,17 +35,7 @@ func TestInspectCertificates(t *testing.T) {
 func TestStreamResponseEmitsChunks(t *testing.T) {
 	e := newEnv(t)
 	svc := e.b.Connections
-	ca := tlstest.NewCA(t, "SSE CA")
-	api := tlstest.StartTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		for i := 1; i <= 3; i++ {
-			fmt.Fprintf(w, "data: tick %d\n\n", i)
-			w.(http.Flusher).Flush()
-			time.Sleep(20 * time.Millisecond)
-		}
-	}), ca, nil)
-	d := ConnectionDraft{ConnectorID: "http", Name: "Events", AuthType: "none", BaseURL: api.URL,
-		Settings: map[string]string{"testPath": "/events", catalog.KeyStreamResponse: "true", catalog.KeyTrustedCA: ca.PEM}}
+	d := connectionstest.StreamDraft(t)
 	v, err := svc.TestConnection(d, "run-sse")
 	require.NoError(t, err)
 	require.Equal(t, "connected", v.Status, v.Summary)

@@ -1,7 +1,12 @@
 package connectionstest
 
 import (
+	"database/sql"
+	"path/filepath"
 	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/connections"
 	"patchbay/backend/verify/dbcheck/dbtest"
@@ -29,4 +34,16 @@ func PGDraft(srv *dbtest.Server, name, password string) connections.Draft {
 			"username": srv.User, "sslMode": "prefer", "connectTimeout": "5"},
 		Secrets: map[string]string{"password": password},
 	}
+}
+
+// SQLiteFile creates a SQLite database file with a table orders, alone in
+// a temp dir, and returns its path.
+func SQLiteFile(t testing.TB) string {
+	path := filepath.Join(t.TempDir(), "shop.sqlite")
+	db, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	_, err = db.Exec(`CREATE TABLE orders (id INTEGER)`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	return path
 }

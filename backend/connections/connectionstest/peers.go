@@ -7,8 +7,11 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"patchbay/backend/catalog"
 	"patchbay/backend/connections"
+	"patchbay/backend/tlsconf/tlstest"
 )
 
 // KeyAPI is a real peer that accepts exactly one API key in X-API-Key.
@@ -74,4 +77,21 @@ func CloudflarePeer(t testing.TB, token string) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// StreamDraft is a connection to a TLS server (its CA trusted by the
+// connection) whose /events answers three server-sent events 20 ms apart,
+// with "Stream the response" on.
+func StreamDraft(t testing.TB) connections.Draft {
+	ca := tlstest.NewCA(t, "SSE CA")
+	api := tlstest.StartTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for i := 1; i <= 3; i++ {
+			fmt.Fprintf(w, "data: tick %d\n\n", i)
+			w.(http.Flusher).Flush()
+			time.Sleep(20 * time.Millisecond)
+		}
+	}), ca, nil)
+	return connections.Draft{ConnectorID: "http", Name: "Events", AuthType: "none", BaseURL: api.URL,
+		Settings: map[string]string{"testPath": "/events", catalog.KeyStreamResponse: "true", catalog.KeyTrustedCA: ca.PEM}}
 }
