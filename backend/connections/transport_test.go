@@ -29,7 +29,7 @@ import (
 func TestTrustedCAAndClientCertificateEndToEnd(t *testing.T) {
 	e := newEnv(t)
 	serverCA, clientCA := tlstest.NewCA(t, "Acme Internal Root"), tlstest.NewCA(t, "Acme Clients")
-	alice := clientCA.Client(t, "alice")
+	alice, aliceKey := connectionstest.ClientKey(t, clientCA, "alice")
 	srv := tlstest.StartTLS(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.Header.Get("Authorization") != "Bearer tok-mtls-1234" {
@@ -83,7 +83,9 @@ func TestTrustedCAAndClientCertificateEndToEnd(t *testing.T) {
 
 	require.NoError(t, e.core.Close())
 	keyLine := strings.Split(alice.KeyPEM, "\n")[1]
-	searchDataHome(t, e.home, connectionstest.Secrets{keyLine[:40]}, "Internal")
+	// (The first 40 characters are PKCS #8's header, the same in every
+	// P-256 key; the lines after it hold the private key.)
+	searchDataHome(t, e.home, append(connectionstest.Secrets{keyLine[:40]}, aliceKey...), "Internal")
 }
 
 // A streamed test endpoint (server-sent events) is recorded chunk by chunk:

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,9 +51,7 @@ type Leak struct {
 func NewLeak(t testing.TB) *Leak {
 	planted := "pb-PLANTED-" + strings.Repeat("x7", 12)
 	plantedToken := "pb-TOKEN-" + strings.Repeat("q4", 12)
-	clientCA := tlstest.NewCA(t, "Leak test clients")
-	client := clientCA.Client(t, "leak-test")
-	keyLines := strings.Split(strings.TrimSpace(client.KeyPEM), "\n")
+	client, keyLines := ClientKey(t, tlstest.NewCA(t, "Leak test clients"), "leak-test")
 
 	// OAuth 1.0a with planted consumer and token secrets (and token ID).
 	signatures := &oauth1test.Verifier{ConsumerKey: "leak-ck", ConsumerSecret: planted, Token: "id-" + planted, TokenSecret: "ts-" + planted}
@@ -125,8 +124,29 @@ func NewLeak(t testing.TB) *Leak {
 		plantedToken,
 		base64.StdEncoding.EncodeToString([]byte(plantedToken)),
 	}
-	forms = append(forms, keyLines[1:len(keyLines)-1]...) // every line of the client key's body
+	forms = append(forms, keyLines...) // every line of the client key's body
 	return &Leak{Planted: planted, PlantedToken: plantedToken, Peer: peer, Drafts: drafts, Secrets: forms}
+}
+
+// ClientKey is a client certificate of ca for cn, and its key's PEM body
+// lines, every one of which differs from the certificate's text. The key
+// holds the public key too, which the certificate (a setting, shown and
+// stored) also holds: now and then a key line that is only public key
+// bytes lines up with the certificate's base64, and a search for the key
+// would find a "secret" that is not one. Such a pair is made again, so
+// every line of the key can be searched for.
+func ClientKey(t testing.TB, ca *tlstest.CA, cn string) (tlstest.Leaf, Secrets) {
+	for range 100 {
+		client := ca.Client(t, cn)
+		lines := strings.Split(strings.TrimSpace(client.KeyPEM), "\n")
+		body := lines[1 : len(lines)-1]
+		cert := strings.ReplaceAll(client.CertPEM, "\n", "")
+		if !slices.ContainsFunc(body, func(l string) bool { return strings.Contains(cert, l) }) {
+			return client, body
+		}
+	}
+	t.Fatal("every client key had a line in common with its certificate")
+	return tlstest.Leaf{}, nil
 }
 
 // DatabaseDrafts creates the login leak_user on pg with the planted
