@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/connections/connectionstest"
 	"patchbay/backend/connlog"
 )
 
@@ -83,16 +84,16 @@ func TestLogServiceListsFiltersSearchesAndStreams(t *testing.T) {
 	api := newCredPeer(t, key)
 	svc, logs := e.b.Connections, e.b.Logs
 
-	bad, err := svc.SaveConnection(apiKeyDraft(api.URL, "Billing", "k-wrong-000000"), false, "")
+	bad, err := svc.SaveConnection(connectionstest.APIKeyDraft(api.URL, "Billing", "k-wrong-000000"), false, "")
 	require.NoError(t, err)
 	id := bad.Connection.ID
 	_, err = svc.RetestConnection(id, "run-401")
 	require.NoError(t, err)
-	fixed := apiKeyDraft(api.URL, "Billing", key)
+	fixed := connectionstest.APIKeyDraft(api.URL, "Billing", key)
 	fixed.ID = id
 	_, err = svc.SaveConnection(fixed, true, "run-200")
 	require.NoError(t, err)
-	other, err := svc.SaveConnection(apiKeyDraft(api.URL, "Other", key), true, "run-other")
+	other, err := svc.SaveConnection(connectionstest.APIKeyDraft(api.URL, "Other", key), true, "run-other")
 	require.NoError(t, err)
 
 	all, err := logs.ListExchanges(LogFilterDTO{})
@@ -195,7 +196,7 @@ func TestCopyAsCurlWithSecretsThroughKeychain(t *testing.T) {
 	svc, logs := e.b.Connections, e.b.Logs
 
 	drafts := map[string]ConnectionDraft{
-		"header": apiKeyDraft(api.URL, "Header key", secret),
+		"header": connectionstest.APIKeyDraft(api.URL, "Header key", secret),
 		"query": {ConnectorID: "http", Name: "Query key", AuthType: "apiKey", BaseURL: api.URL,
 			Settings: map[string]string{"testPath": "/v1/me?page=2", "apiKeyIn": "query", "apiKeyName": "api_key"},
 			Secrets:  map[string]string{"apiKey": secret}},
@@ -238,7 +239,7 @@ func TestCopyAsCurlWithSecretsThroughKeychain(t *testing.T) {
 
 	// A failed verify-before-save records under an id that was never saved:
 	// there are no stored secrets to put back.
-	res, err := svc.SaveConnection(apiKeyDraft(api.URL, "Never saved", "k-wrong-999999"), true, "run-unsaved")
+	res, err := svc.SaveConnection(connectionstest.APIKeyDraft(api.URL, "Never saved", "k-wrong-999999"), true, "run-unsaved")
 	require.NoError(t, err)
 	require.False(t, res.Saved)
 	page, err := logs.ListExchanges(LogFilterDTO{RunID: "run-unsaved"})
@@ -261,12 +262,12 @@ func TestExportHAR(t *testing.T) {
 	secret := "pb-PLANTED-har-" + strings.Repeat("z3", 10)
 	api := newCredPeer(t, secret)
 	svc, logs := e.b.Connections, e.b.Logs
-	saved, err := svc.SaveConnection(apiKeyDraft(api.URL, "A", secret), true, "run-a")
+	saved, err := svc.SaveConnection(connectionstest.APIKeyDraft(api.URL, "A", secret), true, "run-a")
 	require.NoError(t, err)
 	require.True(t, saved.Saved)
 	_, err = svc.RetestConnection(saved.Connection.ID, "run-b")
 	require.NoError(t, err)
-	_, err = svc.SaveConnection(apiKeyDraft(api.URL, "Bad", "k-wrong-111111"), true, "run-bad")
+	_, err = svc.SaveConnection(connectionstest.APIKeyDraft(api.URL, "Bad", "k-wrong-111111"), true, "run-bad")
 	require.NoError(t, err)
 
 	entries := func(text string) []map[string]any {
@@ -360,7 +361,7 @@ func TestLogSettingsAndRetentionAfterEachRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 50, got.RunsPerConnection, "a refused change keeps the old settings")
 
-	saved, err := svc.SaveConnection(apiKeyDraft(api.URL, "A", "k-ok-12345678"), true, "run-0")
+	saved, err := svc.SaveConnection(connectionstest.APIKeyDraft(api.URL, "A", "k-ok-12345678"), true, "run-0")
 	require.NoError(t, err)
 	id := saved.Connection.ID
 	for i := 1; i <= 3; i++ {

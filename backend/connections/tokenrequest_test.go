@@ -1,8 +1,9 @@
-package services
+package connections_test
 
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,7 +15,9 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth/tokenreq/tokenreqtest"
 	"patchbay/backend/catalog"
+	"patchbay/backend/connections"
 	"patchbay/backend/transport/tlsconf/tlstest"
+	"patchbay/backend/verify"
 )
 
 // loginAPI is a real API with its own login endpoint: POST /auth/login
@@ -84,8 +87,14 @@ func (a *loginAPI) count() int {
 	return a.logins
 }
 
-func tokenRequestDraft(base, bodyType, body string) ConnectionDraft {
-	return ConnectionDraft{ConnectorID: "http", Name: "Login API " + bodyType, AuthType: "tokenRequest", BaseURL: base,
+func (a *loginAPI) setExpiresIn(seconds int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.expiresIn = seconds
+}
+
+func tokenRequestDraft(base, bodyType, body string) connections.Draft {
+	return connections.Draft{ConnectorID: "http", Name: "Login API " + bodyType, AuthType: "tokenRequest", BaseURL: base,
 		Settings: map[string]string{
 			"testPath": "/me", catalog.KeyTokenPath: "/auth/login", catalog.KeyTokenBodyType: bodyType, catalog.KeyTokenBody: body,
 			catalog.KeyTokenExpression: "body.result.session", catalog.KeyExpiryExpression: "body['expires_in']",
@@ -93,6 +102,26 @@ func tokenRequestDraft(base, bodyType, body string) ConnectionDraft {
 		},
 		UserSecrets: map[string]string{"password": "wrong-password"},
 	}
+}
+
+// bearerAPI is an API that accepts any bearer token that starts with prefix.
+func bearerAPI(t *testing.T, prefix string) *httptest.Server {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer "+prefix) {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, `{}`)
+	}))
+	t.Cleanup(api.Close)
+	return api
+}
+
+// withSetting is d with its settings copied and one changed.
+func withSetting(d connections.Draft, key, value string) connections.Draft {
+	d.Settings = maps.Clone(d.Settings)
+	d.Settings[key] = value
+	return d
 }
 
 // A bearer token from the API's own login request, with both body formats:
@@ -109,20 +138,17 @@ func TestTokenRequestConnection(t *testing.T) {
 	} {
 		t.Run(format.bodyType, func(t *testing.T) {
 			e := newEnv(t)
-			svc := e.b.Connections
 			api := newLoginAPI(t, password)
 			d := tokenRequestDraft(api.srv.URL, format.bodyType, format.body)
 
-			v, err := svc.TestConnection(d, "")
-			require.NoError(t, err)
-			require.Equal(t, "disconnected", v.Status)
-			require.Equal(t, "token_rejected", v.Code, v.Summary)
+			v := e.test(t, d)
+			require.Equal(t, verify.Disconnected, v.Status)
+			require.Equal(t, verify.CodeTokenRejected, v.Code, v.Summary)
 			require.Equal(t, catalog.KeyTokenBody, v.Field)
 			require.Equal(t, []string{"token 401"}, kinds(v.Exchanges), "nothing else is sent without a token")
 
 			d.UserSecrets["password"] = password
-			res, err := svc.SaveConnection(d, true, "")
-			require.NoError(t, err)
+			res := e.save(t, d, true)
 			require.True(t, res.Saved, "%+v", res.Verification)
 			require.Equal(t, []string{"token 200", "test 200"}, kinds(res.Verification.Exchanges))
 			tokenEx := res.Verification.Exchanges[0]
@@ -130,64 +156,50 @@ func TestTokenRequestConnection(t *testing.T) {
 			require.NotContains(t, tokenEx.ResponseBody, "session-1-", "the token is redacted where the answer put it")
 			require.NotContains(t, tokenEx.RequestBody, "ss-{{not", "the password is redacted from the request")
 			c := res.Connection
-			require.NotNil(t, c.OAuth)
-			require.True(t, c.OAuth.Authorized)
-			require.NotEmpty(t, c.OAuth.ExpiresAt)
-			require.Contains(t, c.SecretFields, catalog.KeyAccessToken)
+			view := connections.ViewOf(c)
+			require.NotNil(t, view.Token)
+			require.True(t, view.Token.Authorized)
+			require.NotEmpty(t, view.Token.ExpiresAt)
+			require.Contains(t, view.SecretFields, catalog.KeyAccessToken)
 			require.Equal(t, 1, api.count())
 
 			// Cached: a retest sends only the test request.
-			v, err = svc.RetestConnection(c.ID, "")
-			require.NoError(t, err)
-			require.Equal(t, "connected", v.Status, v.Summary)
+			v = e.retest(t, c.ID)
+			require.Equal(t, verify.Connected, v.Status, v.Summary)
 			require.Equal(t, []string{"test 200"}, kinds(v.Exchanges))
 			require.Equal(t, 1, api.count())
 
 			// Revoked: 401, one new token, the test again.
 			api.revokeAll()
-			v, err = svc.RetestConnection(c.ID, "")
-			require.NoError(t, err)
-			require.Equal(t, "connected", v.Status, v.Summary)
+			v = e.retest(t, c.ID)
+			require.Equal(t, verify.Connected, v.Status, v.Summary)
 			require.Equal(t, []string{"test 401", "token 200", "test 200"}, kinds(v.Exchanges))
 			require.Equal(t, 2, api.count())
 
 			// The new token was kept: the next retest uses it.
-			v, err = svc.RetestConnection(c.ID, "")
-			require.NoError(t, err)
+			v = e.retest(t, c.ID)
 			require.Equal(t, []string{"test 200"}, kinds(v.Exchanges))
 
 			// A token about to expire (within a minute) is fetched again first.
-			api.mu.Lock()
-			api.expiresIn = 30
-			api.mu.Unlock()
+			api.setExpiresIn(30)
 			api.revokeAll()
-			_, err = svc.RetestConnection(c.ID, "")
-			require.NoError(t, err)
-			v, err = svc.RetestConnection(c.ID, "")
-			require.NoError(t, err)
-			require.Equal(t, "connected", v.Status, v.Summary)
+			e.retest(t, c.ID)
+			v = e.retest(t, c.ID)
+			require.Equal(t, verify.Connected, v.Status, v.Summary)
 			require.Equal(t, []string{"token 200", "test 200"}, kinds(v.Exchanges), "an expiring token is replaced before the test")
 
 			// A changed token request does not reuse the old token.
-			api.mu.Lock()
-			api.expiresIn = 3600
-			api.mu.Unlock()
-			edited := d
+			api.setExpiresIn(3600)
+			edited := withSetting(d, catalog.KeyTokenParams, "lang=en")
 			edited.ID = c.ID
 			edited.UserSecrets = map[string]string{"password": password}
-			edited.Settings = map[string]string{}
-			for k, val := range d.Settings {
-				edited.Settings[k] = val
-			}
-			edited.Settings[catalog.KeyTokenParams] = "lang=en"
-			v, err = svc.TestConnection(edited, "")
-			require.NoError(t, err)
+			v = e.test(t, edited)
 			require.Equal(t, []string{"token 200", "test 200"}, kinds(v.Exchanges))
 			require.Contains(t, v.Exchanges[0].URL, "lang=en")
 
-			all, _ := json.Marshal(v)
-			require.NotContains(t, string(all), "session-")
-			require.NotContains(t, string(all), "ss-{{not")
+			all := jsonOf(t, v)
+			require.NotContains(t, all, "session-")
+			require.NotContains(t, all, "ss-{{not")
 		})
 	}
 }
@@ -196,7 +208,6 @@ func TestTokenRequestConnection(t *testing.T) {
 // loop is stopped; a syntax error is refused before anything is sent.
 func TestTokenRequestExpressionFailures(t *testing.T) {
 	e := newEnv(t)
-	svc := e.b.Connections
 	api := newLoginAPI(t, "pw-1234")
 	d := tokenRequestDraft(api.srv.URL, "json", `{"user": "ada", "password": "{{password}}"}`)
 	d.UserSecrets["password"] = "pw-1234"
@@ -209,27 +220,15 @@ func TestTokenRequestExpressionFailures(t *testing.T) {
 		{catalog.KeyTokenExpression, "body.nope.deeper", "token_expression", "threw TypeError"},
 		{catalog.KeyExpiryExpression, "body.result", "token_expression", "not a number of seconds"},
 	} {
-		bad := d
-		bad.Settings = map[string]string{}
-		for k, v := range d.Settings {
-			bad.Settings[k] = v
-		}
-		bad.Settings[tc.key] = tc.expr
-		v, err := svc.TestConnection(bad, "")
-		require.NoError(t, err)
+		v := e.test(t, withSetting(d, tc.key, tc.expr))
 		require.Equal(t, tc.code, v.Code, v.Summary)
 		require.Equal(t, tc.key, v.Field)
 		require.Contains(t, v.Summary, tc.words)
 		require.Equal(t, []string{"token 200"}, kinds(v.Exchanges))
 	}
-	bad := d
-	bad.Settings = map[string]string{}
-	for k, v := range d.Settings {
-		bad.Settings[k] = v
-	}
-	bad.Settings[catalog.KeyTokenExpression] = "body["
-	_, err := svc.SaveConnection(bad, false, "")
-	got := uiErr(t, err)
+	_, err := e.m.Save(e.ctx(), e.workspace(), withSetting(d, catalog.KeyTokenExpression, "body["), false, "", nil)
+	require.Error(t, err)
+	got := apperr.From(err)
 	require.Equal(t, apperr.Validation, got.Code)
 	require.Equal(t, catalog.KeyTokenExpression, got.Field)
 }
@@ -238,25 +237,15 @@ func TestTokenRequestExpressionFailures(t *testing.T) {
 // base URL; the API's base URL gets only the test request.
 func TestTokenRequestOnItsOwnServer(t *testing.T) {
 	e := newEnv(t)
-	svc := e.b.Connections
 	login := newLoginAPI(t, "pw-5678")
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Any session the login server issued is fine here.
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer session-") {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		fmt.Fprint(w, `{}`)
-	}))
-	t.Cleanup(api.Close)
+	api := bearerAPI(t, "session-") // any session the login server issued
 	d := tokenRequestDraft(api.URL, "form", "user=ada\npassword={{password}}")
 	d.UserSecrets["password"] = "pw-5678"
 	d.Settings[catalog.KeyTokenBaseURL] = login.srv.URL
 	delete(d.Settings, catalog.KeyBearerHeader)
 	delete(d.Settings, catalog.KeyBearerPrefix)
-	v, err := svc.TestConnection(d, "")
-	require.NoError(t, err)
-	require.Equal(t, "connected", v.Status, v.Summary)
+	v := e.test(t, d)
+	require.Equal(t, verify.Connected, v.Status, v.Summary)
 	require.True(t, strings.HasPrefix(v.Exchanges[0].URL, login.srv.URL+"/auth/login"))
 	require.True(t, strings.HasPrefix(v.Exchanges[1].URL, api.URL+"/me"))
 }
@@ -266,39 +255,28 @@ func TestTokenRequestOnItsOwnServer(t *testing.T) {
 // that CA there (and only there) connects.
 func TestTokenRequestServerWithItsOwnCA(t *testing.T) {
 	e := newEnv(t)
-	svc := e.b.Connections
 	ca := tlstest.NewCA(t, "Auth Server CA")
 	login := tokenreqtest.New("ada", "pw-ca-1")
 	authSrv := tlstest.StartTLS(t, login, ca, nil)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer lp_") {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		fmt.Fprint(w, `{}`)
-	}))
-	t.Cleanup(api.Close)
-	d := ConnectionDraft{ConnectorID: "http", Name: "Private auth", AuthType: "tokenRequest", BaseURL: api.URL,
+	api := bearerAPI(t, "lp_") // any token the login server issued
+	d := connections.Draft{ConnectorID: "http", Name: "Private auth", AuthType: "tokenRequest", BaseURL: api.URL,
 		Settings: map[string]string{"testPath": "/", catalog.KeyTokenBaseURL: authSrv.URL, catalog.KeyTokenPath: "/auth/login",
 			catalog.KeyTokenBodyType: "form", catalog.KeyTokenBody: "username=ada\npassword={{pw}}",
 			catalog.KeyTokenExpression: "body.data.access_token", catalog.KeyExpiryExpression: "body.expires_in"},
 		UserSecrets: map[string]string{"pw": "pw-ca-1"}}
-	v, err := svc.TestConnection(d, "")
-	require.NoError(t, err)
-	require.Equal(t, "unknown_ca", v.Code, v.Summary)
+	v := e.test(t, d)
+	require.Equal(t, verify.CodeUnknownCA, v.Code, v.Summary)
 	require.Equal(t, catalog.KeyTokenCA, v.Field)
 	require.True(t, strings.HasPrefix(v.Summary, "The token request failed: "), v.Summary)
 
 	// The API's trusted CA field is not the token server's.
 	d.Settings[catalog.KeyTrustedCA] = ca.PEM
-	v, err = svc.TestConnection(d, "")
-	require.NoError(t, err)
-	require.Equal(t, "unknown_ca", v.Code, "the connection's CA is for the API's base URL")
+	v = e.test(t, d)
+	require.Equal(t, verify.CodeUnknownCA, v.Code, "the connection's CA is for the API's base URL")
 
 	delete(d.Settings, catalog.KeyTrustedCA)
 	d.Settings[catalog.KeyTokenCA] = ca.PEM
-	v, err = svc.TestConnection(d, "")
-	require.NoError(t, err)
-	require.Equal(t, "connected", v.Status, v.Summary)
+	v = e.test(t, d)
+	require.Equal(t, verify.Connected, v.Status, v.Summary)
 	require.Equal(t, 1, login.Logins())
 }
