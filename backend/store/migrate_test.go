@@ -85,6 +85,10 @@ VALUES ('seed-ex-4a', 'seed-run-4', 'seed-conn-2', 'personal', 'database', '2024
         'auth', 'password authentication failed for user "ada" (28P01)', 12.5, 0, 90,
         '{"database":{"engine":"postgresql","errorCode":"28P01","steps":[]}}');
 `,
+	// 5: workspace names are unique whatever their case.
+	5: `
+INSERT INTO workspaces (id, name, created_at) VALUES ('ws-client', 'Client Ç — sandbox', '2024-05-09T07:08:09.000000000Z');
+`,
 }
 
 func embedded(t *testing.T) []migration {
