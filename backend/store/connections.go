@@ -405,3 +405,63 @@ func nullTime(t *time.Time) any {
 	}
 	return formatTime(*t)
 }
+
+// MoveConnection moves a connection, with its connection log, to another
+// workspace. Its keychain entries are keyed by the connection, so they follow
+// without being touched. It refuses while an integration uses the
+// connection (nothing crosses workspaces), and a name the target workspace
+// already has for the connector; then nothing moves.
+func (s *Store) MoveConnection(ctx context.Context, id, workspaceID string) (Connection, error) {
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		c, err := scanConnection(tx.QueryRowContext(ctx, "SELECT "+connectionColumns+" FROM connections WHERE id = ?", id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return connectionNotFound(id)
+		}
+		if err != nil {
+			return err
+		}
+		if c.WorkspaceID == workspaceID {
+			return nil
+		}
+		if err := requireWorkspace(ctx, tx, workspaceID); err != nil {
+			return err
+		}
+		uses, err := integrationsUsing(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if len(uses) > 0 {
+			return apperr.New(apperr.InUse, "Connection %q is used by %s in this workspace; choose another connection there first, then move it.",
+				c.Name, describeUses(uses))
+		}
+		_, err = tx.ExecContext(ctx, "UPDATE connections SET workspace_id = ?, updated_at = ? WHERE id = ?",
+			workspaceID, formatTime(s.now().UTC()), id)
+		if isConstraint(err, sqlite3.ErrConstraintUnique) {
+			var target string
+			_ = tx.QueryRowContext(ctx, "SELECT name FROM workspaces WHERE id = ?", workspaceID).Scan(&target)
+			e := apperr.Wrap(apperr.Conflict, err, "Workspace %q already has a %s connection named %q%s. Rename one of them first.",
+				target, c.ConnectorID, c.Name, environmentWords(c.Environment))
+			e.Field = "name"
+			return e
+		}
+		if err != nil {
+			return fmt.Errorf("store: move connection: %w", err)
+		}
+		// The connection log is scoped by workspace: its history goes along.
+		if _, err := tx.ExecContext(ctx, "UPDATE exchanges SET workspace_id = ? WHERE connection_id = ?", workspaceID, id); err != nil {
+			return fmt.Errorf("store: move the connection's log: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return Connection{}, err
+	}
+	return s.GetConnection(ctx, id)
+}
+
+func environmentWords(env string) string {
+	if env == "" {
+		return ""
+	}
+	return fmt.Sprintf(" in %q", env)
+}
