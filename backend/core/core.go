@@ -22,6 +22,7 @@ import (
 	"patchbay/backend/secrets/keychain"
 	"patchbay/backend/store"
 	"patchbay/backend/verify/httpcheck"
+	"patchbay/backend/workspaces"
 )
 
 // Version is set at build time with -ldflags "-X patchbay/backend/core.Version=…".
@@ -57,7 +58,9 @@ type Core struct {
 	Catalog     *catalog.Catalog
 	Log         *connlog.Log
 	Connections *connections.Manager
-	// Workspace is the default workspace, created on first start.
+	Workspaces  *workspaces.Manager
+	// Workspace is the workspace last used when the core opened (the
+	// default one on a first start).
 	Workspace store.Workspace
 	// CatalogWarnings name the user connector definitions that were
 	// skipped, each with why.
@@ -108,9 +111,6 @@ func (c *Core) open(ctx context.Context, o Options) error {
 		return fmt.Errorf("open the database %s: %w", paths.Database, err)
 	}
 	c.Store = st
-	if c.Workspace, err = st.DefaultWorkspace(ctx); err != nil {
-		return err
-	}
 
 	if c.Catalog, err = catalog.LoadBuiltins(); err != nil {
 		return fmt.Errorf("load the built-in connectors: %w", err)
@@ -138,6 +138,10 @@ func (c *Core) open(ctx context.Context, o Options) error {
 		FlowTimeout: o.FlowTimeout,
 		OnChunk:     o.OnChunk,
 	})
+	c.Workspaces = &workspaces.Manager{Store: st, Connections: c.Connections, Logger: logger}
+	if c.Workspace, err = c.Workspaces.Current(ctx); err != nil {
+		return err
+	}
 	logger.Info("started", "version", Version, "dataDir", paths.Root)
 	return nil
 }

@@ -204,3 +204,56 @@ func workspaceWriteError(err error, name string) error {
 func workspaceNotFound(id string) error {
 	return notFound("Workspace %q was not found; it may have been deleted.", id)
 }
+
+// MoveWorkspaceContents moves every connection and integration of one
+// workspace, with their log, into another, in one transaction: a name the
+// target already has (a connection of the same connector, or an
+// integration) refuses the whole move and nothing moves. Keychain entries
+// are keyed by connection and follow untouched.
+func (s *Store) MoveWorkspaceContents(ctx context.Context, from, to string) error {
+	if from == to {
+		return apperr.Invalid("workspaceId", "Choose another workspace to move the contents to.")
+	}
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := requireWorkspace(ctx, tx, to); err != nil {
+			return err
+		}
+		var target string
+		if err := tx.QueryRowContext(ctx, "SELECT name FROM workspaces WHERE id = ?", to).Scan(&target); err != nil {
+			return fmt.Errorf("store: move workspace contents: %w", err)
+		}
+		var clash, clashConnector string
+		err := tx.QueryRowContext(ctx, `SELECT a.name, a.connector_id FROM connections a JOIN connections b
+			ON b.workspace_id = ? AND b.connector_id = a.connector_id AND b.name = a.name AND b.environment = a.environment
+			WHERE a.workspace_id = ? LIMIT 1`, to, from).Scan(&clash, &clashConnector)
+		if err == nil {
+			e := apperr.New(apperr.Conflict, "Workspace %q already has a %s connection named %q; rename one of them first. Nothing was moved.", target, clashConnector, clash)
+			e.Field = "workspaceId"
+			return e
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: move workspace contents: %w", err)
+		}
+		err = tx.QueryRowContext(ctx, `SELECT a.name FROM integrations a JOIN integrations b
+			ON b.workspace_id = ? AND b.name = a.name WHERE a.workspace_id = ? LIMIT 1`, to, from).Scan(&clash)
+		if err == nil {
+			e := apperr.New(apperr.Conflict, "Workspace %q already has an integration named %q; rename one of them first. Nothing was moved.", target, clash)
+			e.Field = "workspaceId"
+			return e
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: move workspace contents: %w", err)
+		}
+		now := formatTime(s.now().UTC())
+		for _, q := range []string{
+			"UPDATE connections SET workspace_id = ?, updated_at = ? WHERE workspace_id = ?",
+			"UPDATE integrations SET workspace_id = ?, updated_at = ? WHERE workspace_id = ?",
+		} {
+			if _, err := tx.ExecContext(ctx, q, to, now, from); err != nil {
+				return fmt.Errorf("store: move workspace contents: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE exchanges SET workspace_id = ? WHERE workspace_id = ?", to, from); err != nil {
+			return fmt.Errorf("store: move workspace contents: %w", err)
+		}
+		return nil
+	})
+}
