@@ -113,7 +113,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	}
 
 	if flowID == "" {
-		flowID = newID()
+		flowID = store.NewID()
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -133,7 +133,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	}()
 
 	id := m.connectionIDFor(ctx, d)
-	runID := newID()
+	runID := store.NewID()
 	run := m.newRun(ctx, workspaceID, id, runID, onExchange)
 
 	grant, err := oauth2.Authorize(ctx, cfg, oauth2.FlowOptions{

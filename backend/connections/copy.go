@@ -60,7 +60,7 @@ func (m *Manager) Copy(ctx context.Context, id string, to CopyTo) (store.Connect
 		diagnosis = fmt.Sprintf("Copied from %q without its tokens: connect it to sign in.", orig.Name)
 	}
 	c := store.Connection{
-		ID:             newID(),
+		ID:             store.NewID(),
 		WorkspaceID:    cmp.Or(to.WorkspaceID, orig.WorkspaceID),
 		ConnectorID:    orig.ConnectorID,
 		Name:           cmp.Or(strings.TrimSpace(to.Name), orig.Name),

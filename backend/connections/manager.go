@@ -2,11 +2,8 @@ package connections
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -89,20 +86,4 @@ func (m *Manager) List(ctx context.Context, workspaceID string) ([]store.Connect
 
 func (m *Manager) Get(ctx context.Context, id string) (store.Connection, error) {
 	return m.Store.GetConnection(ctx, id)
-}
-
-// isID reports whether s has the shape newID produces.
-func isID(s string) bool {
-	if len(s) != 32 {
-		return false
-	}
-	_, err := hex.DecodeString(s)
-	return err == nil && strings.ToLower(s) == s
-}
-
-// newID returns 16 random bytes in hex: unguessable and safe in keychain account names.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

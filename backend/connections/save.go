@@ -178,12 +178,12 @@ func (m *Manager) connectionIDFor(ctx context.Context, d Draft) string {
 	if d.ID != "" {
 		return d.ID
 	}
-	if isID(d.DraftKey) {
+	if store.IsID(d.DraftKey) {
 		if _, err := m.Store.GetConnection(ctx, d.DraftKey); apperr.CodeOf(err) == apperr.NotFound {
 			return d.DraftKey
 		}
 	}
-	return newID()
+	return store.NewID()
 }
 
 // checkNameFree refuses a name and environment another connection of the

@@ -187,7 +187,7 @@ func (m *Manager) writeSecrets(ctx context.Context, id string, secrets map[strin
 	if len(secrets) == 0 {
 		return "", nil
 	}
-	ref := id + "." + newID()[:8]
+	ref := id + "." + store.NewID()[:8]
 	if err := m.Store.RecordSecretRef(ctx, ref, id); err != nil {
 		return "", err
 	}

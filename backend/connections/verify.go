@@ -10,6 +10,7 @@ import (
 	"patchbay/backend/auth"
 	"patchbay/backend/catalog"
 	"patchbay/backend/connlog"
+	"patchbay/backend/store"
 	"patchbay/backend/verify"
 	"patchbay/backend/verify/httpcheck"
 )
@@ -117,7 +118,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	}
 	r := &x
 	if runID == "" {
-		runID = newID()
+		runID = store.NewID()
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	m.mu.Lock()

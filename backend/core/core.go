@@ -1,8 +1,9 @@
 // Package core wires Patchbay's core in one place: the data home, the app's
 // own log, the SQLite store, the secrets store (the OS keychain), the
-// connector catalog, the connection log and the connection manager. It
-// imports no Wails: the GUI's services build it, and so can a command-line
-// front door, so both work on the same data in the same way.
+// connector catalog, the connection log, the connection manager, and the
+// workspaces and integrations built on it. It imports no Wails: the GUI's
+// services build it, and so can a command-line front door, so both work on
+// the same data in the same way.
 package core
 
 import (
@@ -18,6 +19,7 @@ import (
 	"patchbay/backend/catalog"
 	"patchbay/backend/connections"
 	"patchbay/backend/connlog"
+	"patchbay/backend/integrations"
 	"patchbay/backend/secrets"
 	"patchbay/backend/secrets/keychain"
 	"patchbay/backend/store"
@@ -51,14 +53,15 @@ type Options struct {
 
 // Core is the opened core. Its pieces are shared by every front door.
 type Core struct {
-	Paths       Paths
-	Logger      *slog.Logger
-	Store       *store.Store
-	Secrets     secrets.Store
-	Catalog     *catalog.Catalog
-	Log         *connlog.Log
-	Connections *connections.Manager
-	Workspaces  *workspaces.Manager
+	Paths        Paths
+	Logger       *slog.Logger
+	Store        *store.Store
+	Secrets      secrets.Store
+	Catalog      *catalog.Catalog
+	Log          *connlog.Log
+	Connections  *connections.Manager
+	Workspaces   *workspaces.Manager
+	Integrations *integrations.Manager
 	// Workspace is the workspace last used when the core opened (the
 	// default one on a first start).
 	Workspace store.Workspace
@@ -139,6 +142,7 @@ func (c *Core) open(ctx context.Context, o Options) error {
 		OnChunk:     o.OnChunk,
 	})
 	c.Workspaces = &workspaces.Manager{Store: st, Connections: c.Connections, Logger: logger}
+	c.Integrations = &integrations.Manager{Store: st, Catalog: c.Catalog, Connections: c.Connections, Logger: logger}
 	if c.Workspace, err = c.Workspaces.Current(ctx); err != nil {
 		return err
 	}

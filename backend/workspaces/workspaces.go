@@ -7,8 +7,6 @@ package workspaces
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 
 	"patchbay/backend/apperr"
@@ -50,7 +48,7 @@ func (m *Manager) List(ctx context.Context) ([]Summary, error) {
 
 // Create adds a workspace.
 func (m *Manager) Create(ctx context.Context, name string) (store.Workspace, error) {
-	w, err := m.Store.CreateWorkspace(ctx, newID(), name)
+	w, err := m.Store.CreateWorkspace(ctx, store.NewID(), name)
 	if err == nil {
 		m.Logger.Info("workspace created", "workspace", w.ID)
 	}
@@ -156,11 +154,4 @@ func (m *Manager) deleteContents(ctx context.Context, id string) error {
 		}
 	}
 	return nil
-}
-
-// newID returns 16 random bytes in hex.
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

@@ -1,0 +1,101 @@
+package integrations_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"patchbay/backend/apperr"
+	"patchbay/backend/connections"
+	"patchbay/backend/connections/connectionstest"
+	"patchbay/backend/connlog"
+	"patchbay/backend/core"
+	"patchbay/backend/integrations"
+	"patchbay/backend/store"
+	"patchbay/backend/verify"
+)
+
+func open(t *testing.T) *core.Core {
+	t.Helper()
+	connectionstest.RequireSecretService(t)
+	c, err := core.Open(t.Context(), core.Options{Home: t.TempDir(), KeychainTimeout: 5 * time.Second})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func save(t *testing.T, c *core.Core, d connections.Draft, verifyFirst bool) store.Connection {
+	t.Helper()
+	res, err := c.Connections.Save(c.Context(), c.Workspace.ID, d, verifyFirst, "", nil)
+	require.NoError(t, err)
+	require.True(t, res.Saved)
+	return res.Connection
+}
+
+func TestAnIntegrationIsReadyWhenBothSidesAreConnected(t *testing.T) {
+	c := open(t)
+	ctx, ws := c.Context(), c.Workspace.ID
+	api := connectionstest.KeyAPI(t, "good-key")
+	source := save(t, c, connectionstest.APIKeyDraft(api.URL, "Orders", "good-key"), true)
+	destination := save(t, c, connectionstest.APIKeyDraft(api.URL, "Warehouse", "stale-key"), false)
+
+	draft := integrations.Draft{Name: "Orders sync", Source: store.Side{ConnectorID: "http"}, Destination: store.Side{ConnectorID: "http"}}
+	v, err := c.Integrations.Save(ctx, ws, draft)
+	require.NoError(t, err, "a paused integration may start with empty sides")
+	require.Equal(t, integrations.Attention, v.Readiness)
+	require.Contains(t, v.Summary, "Both sides need attention")
+	require.Equal(t, "HTTP API", v.Sides[0].Connector, "sides name their connector")
+
+	draft.ID, draft.Active = v.ID, true
+	_, err = c.Integrations.Save(ctx, ws, draft)
+	require.Equal(t, apperr.Validation, apperr.CodeOf(err), "an active integration needs both connections")
+	require.Equal(t, "source.connectionId", apperr.From(err).Field)
+
+	draft.Source.ConnectionID, draft.Destination.ConnectionID = source.ID, destination.ID
+	v, err = c.Integrations.Save(ctx, ws, draft)
+	require.NoError(t, err)
+	require.Equal(t, integrations.Attention, v.Readiness)
+	require.Empty(t, v.Sides[0].Problem)
+	require.Contains(t, v.Summary, "The destination needs attention")
+	require.Contains(t, v.Sides[1].Problem, `"Warehouse" is unverified`)
+
+	// Test both: each side's run, in parallel, recorded and streamed.
+	var mu sync.Mutex
+	streamed := map[string]int{}
+	results, v, err := c.Integrations.TestBoth(ctx, v.ID, "run-both", func(role string) connections.ExchangeFunc {
+		return func(connlog.Exchange) { mu.Lock(); streamed[role]++; mu.Unlock() }
+	})
+	require.NoError(t, err)
+	require.Len(t, results, 2)
+	require.Equal(t, verify.Connected, results[0].Verification.Status)
+	require.Equal(t, verify.Disconnected, results[1].Verification.Status)
+	require.Equal(t, map[string]int{"source": 1, "destination": 1}, streamed)
+	require.Contains(t, v.Sides[1].Problem, `"Warehouse" is disconnected`, "the diagnosis says why")
+	require.Contains(t, v.Sides[1].Problem, "401")
+
+	// Fixing the destination's key makes it ready.
+	fixed := connectionstest.APIKeyDraft(api.URL, "Warehouse", "good-key")
+	fixed.ID = destination.ID
+	save(t, c, fixed, true)
+	v, err = c.Integrations.Get(ctx, v.ID)
+	require.NoError(t, err)
+	require.Equal(t, integrations.Ready, v.Readiness)
+	require.Equal(t, "Ready: both sides are connected.", v.Summary)
+
+	// The delete refusal names the active integration; the connection stays.
+	err = c.Connections.Delete(ctx, source.ID)
+	require.Equal(t, apperr.InUse, apperr.CodeOf(err))
+	require.Contains(t, err.Error(), `"Orders sync"`)
+	uses, err := c.Store.IntegrationsUsing(ctx, source.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.RoleSource, uses[0].Role, "the dialog can name the side")
+
+	_, err = c.Integrations.Save(ctx, ws, integrations.Draft{Name: "Nowhere", Source: store.Side{ConnectorID: "no-such"}, Destination: store.Side{ConnectorID: "http"}})
+	require.Equal(t, apperr.Validation, apperr.CodeOf(err))
+	require.Equal(t, "source.connectorId", apperr.From(err).Field)
+
+	require.NoError(t, c.Integrations.Delete(ctx, v.ID))
+	require.NoError(t, c.Connections.Delete(ctx, source.ID), "once the integration is gone the connection can go")
+}
