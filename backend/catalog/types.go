@@ -38,6 +38,10 @@ type Connector struct {
 	// accounts the credentials can reach; the one the person picks is the
 	// setting "account", which URLs and headers use as {{account}}.
 	Accounts *Accounts `json:"accounts,omitempty"`
+	// Sample is the read-only request "Fetch one record" sends: proof that
+	// the connection may read what a sync needs, not only sign in.
+	// Database connectors read one row of the table to check instead.
+	Sample *Sample `json:"sample,omitempty"`
 	// Setup is a numbered list of steps shown beside the form.
 	Setup []string `json:"setup"`
 	// Builtin is set by the loader, never read from a file.
@@ -240,6 +244,18 @@ type Accounts struct {
 	Label string `json:"label,omitempty"`
 	// Field is filled by the loader: the "account" setting's field.
 	Field Field `json:"field"`
+}
+
+// Sample is a read-only GET that returns one record.
+type Sample struct {
+	Path    string            `json:"path"` // joined to the base URL; may hold {{key}}
+	Headers map[string]string `json:"headers,omitempty"`
+	// Record is a JavaScript expression over the answer (body, headers,
+	// status, text) that gives the record, such as body.data[0]. Empty: the
+	// body, or its first item when it is a list.
+	Record string `json:"record,omitempty"`
+	// Label names one record in the UI: "repository", "customer".
+	Label string `json:"label,omitempty"`
 }
 
 // TestRequest is the dry request that proves a connection works, and the

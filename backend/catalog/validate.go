@@ -118,6 +118,9 @@ func check(c *Connector) []problem {
 	if c.Accounts != nil {
 		k.checkAccounts(c)
 	}
+	if c.Sample != nil {
+		k.checkSample(c.Sample)
+	}
 	k.checkSetup(c.Setup)
 	return k.ps
 }
@@ -163,6 +166,9 @@ func (k *checker) checkDatabase(c *Connector) {
 	}
 	if c.Accounts != nil {
 		k.add("accounts", "a database connector has no accounts request")
+	}
+	if c.Sample != nil {
+		k.add("sample", "a database connector fetches one row of its table to check; remove sample")
 	}
 	t := c.Test
 	if t.Path != "" || t.Method != "" || len(t.Headers) > 0 || len(t.Rules) > 0 || len(t.Failures) > 0 || t.Identity != "" {
@@ -465,19 +471,7 @@ func (k *checker) checkTest(t TestRequest) {
 	default:
 		k.add("test.path", "must start with / (it is joined to the base URL) or be a {{field}}, got %q", t.Path)
 	}
-	for _, name := range sortedKeys(t.Headers) {
-		hpath := "test.headers." + name
-		if !httpguts.ValidHeaderFieldName(name) {
-			k.add(hpath, "%q is not a valid header name", name)
-			continue
-		}
-		value := t.Headers[name]
-		if strings.ContainsAny(value, "\r\n") {
-			k.add(hpath, "must not contain a line break")
-			continue
-		}
-		k.checkTemplate(hpath, value)
-	}
+	k.checkHeaders("test.headers", t.Headers)
 	for i, r := range t.Rules {
 		k.checkRule(fmt.Sprintf("test.rules[%d]", i), r)
 	}
@@ -517,20 +511,46 @@ func (k *checker) checkAccounts(c *Connector) {
 			k.add("accounts.path", "cannot use {{account}}: the accounts request is how the account is found")
 		}
 	}
-	for _, name := range sortedKeys(a.Headers) {
-		hpath := "accounts.headers." + name
+	k.checkHeaders("accounts.headers", a.Headers)
+	if err := jsexpr.Check(a.Items); err != nil {
+		k.add("accounts.items", "%s", err.Error())
+	}
+}
+
+// checkHeaders checks request headers of a definition: valid names, one
+// line each, templates over declared fields.
+func (k *checker) checkHeaders(path string, headers map[string]string) {
+	for _, name := range sortedKeys(headers) {
+		hpath := path + "." + name
 		if !httpguts.ValidHeaderFieldName(name) {
 			k.add(hpath, "%q is not a valid header name", name)
 			continue
 		}
-		if strings.ContainsAny(a.Headers[name], "\r\n") {
+		if strings.ContainsAny(headers[name], "\r\n") {
 			k.add(hpath, "must not contain a line break")
 			continue
 		}
-		k.checkTemplate(hpath, a.Headers[name])
+		k.checkTemplate(hpath, headers[name])
 	}
-	if err := jsexpr.Check(a.Items); err != nil {
-		k.add("accounts.items", "%s", err.Error())
+}
+
+// checkSample checks the sample request: a path over declared fields (or a
+// field holding the whole path), headers, and a record expression that
+// compiles.
+func (k *checker) checkSample(s *Sample) {
+	switch {
+	case strings.HasPrefix(s.Path, "//"):
+		k.add("sample.path", "must not start with //; it is joined to the base URL")
+	case strings.HasPrefix(s.Path, "/"), strings.HasPrefix(s.Path, "{{"):
+		k.checkTemplate("sample.path", s.Path)
+	default:
+		k.add("sample.path", "must start with /, such as \"/v1/customers?limit=1\", got %q", s.Path)
+	}
+	k.checkHeaders("sample.headers", s.Headers)
+	if s.Record != "" {
+		if err := jsexpr.Check(s.Record); err != nil {
+			k.add("sample.record", "%s", err.Error())
+		}
 	}
 }
 

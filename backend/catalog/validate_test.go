@@ -287,7 +287,7 @@ func TestParseReportsEveryProblemInStableOrder(t *testing.T) {
 		require.Equal(t, first, err.Error())
 	}
 	require.Equal(t, `my-api.json: auth[0].in: must be "header" or "query", got "cookie"; colour: unknown key "colour"; allowed keys here: `+
-		`id, name, category, description, logo, logoColor, docsUrl, baseUrl, fields, auth, advanced, kind, test, database, accounts, setup, builtin; name: is required`, first)
+		`id, name, category, description, logo, logoColor, docsUrl, baseUrl, fields, auth, advanced, kind, test, database, accounts, sample, setup, builtin; name: is required`, first)
 }
 
 func TestParseAcceptsEmptyBaseURL(t *testing.T) {
