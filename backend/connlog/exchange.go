@@ -23,6 +23,7 @@ const (
 	KindRefresh  = "refresh"
 	KindDatabase = "database"
 	KindAccounts = "accounts" // the request that lists an account-based platform's accounts
+	KindSample   = "sample"   // Fetch one record: the read-only request that returns one record
 )
 
 // Error classes: what kind of failure, so the UI can diagnose without parsing

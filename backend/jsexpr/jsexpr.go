@@ -90,6 +90,20 @@ func (r Runner) Eval(ctx context.Context, expr string, in Input) (any, error) {
 	return v.Export(), nil
 }
 
+// JSON evaluates expr and gives its value as JSON text, with objects' keys
+// in the order the answer had them (Go maps would sort them), or "" when
+// the value is undefined.
+func (r Runner) JSON(ctx context.Context, expr string, in Input) (string, error) {
+	v, _, err := r.runAs(ctx, expr, in, "(function(){ var v = (\n%s\n); return v === undefined ? undefined : JSON.stringify(v); })()")
+	if err != nil {
+		return "", err
+	}
+	if s, ok := export(v).(string); ok {
+		return s, nil
+	}
+	return "", nil
+}
+
 // String evaluates expr and wants a non-empty string, such as a token.
 func (r Runner) String(ctx context.Context, expr string, in Input) (string, error) {
 	v, keys, err := r.run(ctx, expr, in)
@@ -164,6 +178,13 @@ func export(v goja.Value) any {
 // run evaluates expr and returns its value and the top-level keys of the
 // body (for a message about a missing field).
 func (r Runner) run(ctx context.Context, expr string, in Input) (result goja.Value, bodyKeys []string, err error) {
+	return r.runAs(ctx, expr, in, "(function(){ return (\n%s\n); })()")
+}
+
+// runAs is run with the program the expression is wrapped in (a format
+// with one %s): a statement list is not an expression, and the wrapper turns
+// one into a syntax error; the line break ends a trailing // comment.
+func (r Runner) runAs(ctx context.Context, expr string, in Input, program string) (result goja.Value, bodyKeys []string, err error) {
 	expr = strings.TrimSpace(expr)
 	switch {
 	case expr == "":
@@ -173,9 +194,7 @@ func (r Runner) run(ctx context.Context, expr string, in Input) (result goja.Val
 	case len(in.Body) > MaxInputBytes:
 		return nil, nil, &Error{Kind: KindTooLarge, Message: fmt.Sprintf("The answer is larger than %d KB, too large to evaluate an expression on.", MaxInputBytes>>10)}
 	}
-	// A statement list is not an expression; the wrapper turns one into a
-	// syntax error. The line break ends a trailing // comment.
-	prg, err := goja.Compile("expression", "(function(){ return (\n"+expr+"\n); })()", true)
+	prg, err := goja.Compile("expression", fmt.Sprintf(program, expr), true)
 	if err != nil {
 		return nil, nil, &Error{Kind: KindSyntax, Message: fmt.Sprintf("The expression %s is not a JavaScript expression (%s).", quoteExpr(expr), syntaxWords(err))}
 	}

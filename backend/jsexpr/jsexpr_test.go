@@ -187,3 +187,18 @@ func FuzzExpression(f *testing.F) {
 		}
 	})
 }
+
+func TestJSONKeepsTheAnswersOrder(t *testing.T) {
+	in := jsexpr.Input{Status: 200, Body: []byte(`{"data":[{"zeta":1,"alpha":{"b":2,"a":[true,null]},"name":"Ada"}]}`)}
+	got, err := jsexpr.Runner{}.JSON(context.Background(), "body.data[0]", in)
+	require.NoError(t, err)
+	require.Equal(t, `{"zeta":1,"alpha":{"b":2,"a":[true,null]},"name":"Ada"}`, got)
+	got, err = jsexpr.Runner{}.JSON(context.Background(), "body.data[1]", in)
+	require.NoError(t, err)
+	require.Empty(t, got, "undefined is no record")
+	_, err = jsexpr.Runner{}.JSON(context.Background(), "body.data[", in)
+	var je *jsexpr.Error
+	require.ErrorAs(t, err, &je)
+	require.Equal(t, jsexpr.KindSyntax, je.Kind)
+	require.NotContains(t, je.Message, "JSON.stringify", "messages quote the person's expression, not the wrapper")
+}

@@ -25,8 +25,11 @@ import (
 // message).
 type Outcome struct {
 	verify.Result
-	ServerVersion string           `json:"serverVersion"`
-	Exchange      connlog.Exchange `json:"exchange"`
+	ServerVersion string `json:"serverVersion"`
+	// Row is the first row of the table to check as JSON, when
+	// Config.FetchOne asked for it ("" when the table has no rows).
+	Row      string           `json:"row,omitempty"`
+	Exchange connlog.Exchange `json:"exchange"`
 }
 
 // engineDriver is one engine's way to connect and to ask its questions.
@@ -48,6 +51,9 @@ type session interface {
 	// checkRead proves the user may read object (a table, or a schema or
 	// database); it returns a *checkError when not.
 	checkRead(ctx context.Context, object string) (stmt, detail string, err error)
+	// fetchOne reads the first row of the table object as JSON ("" when it
+	// has none), for Fetch one record.
+	fetchOne(ctx context.Context, object string) (stmt, row string, err error)
 	close()
 }
 
@@ -118,6 +124,7 @@ type run struct {
 	version  string
 	user     string
 	checked  string // what the permission check found
+	row      string // the row fetched (Config.FetchOne)
 	result   verify.Result
 	failure  failure
 	finished bool
@@ -173,6 +180,21 @@ func (r *run) do() {
 			return
 		}
 		r.checked = detail
+		if r.c.FetchOne {
+			start := r.tr.now()
+			stmt, row, err := sess.fetchOne(r.ctx, r.c.CheckObject)
+			detail := "no rows"
+			if row != "" {
+				detail = "1 row"
+			}
+			r.tr.add("fetch one row", start, r.tr.now(), stmt, detail, err)
+			r.stmts = append(r.stmts, stmt)
+			if err != nil {
+				r.fail(diagnose(r.parent, r.c, r.tr, stageCheck, err, false))
+				return
+			}
+			r.row = row
+		}
 	}
 	r.result = verify.Result{Status: verify.Connected, Code: verify.CodeOK, Identity: r.user,
 		Summary: r.successSummary(),
@@ -285,6 +307,9 @@ func (r *run) outcome() Outcome {
 	if r.checked != "" {
 		body = append(body, "permission: "+r.checked)
 	}
+	if r.row != "" {
+		body = append(body, "row: "+r.row)
+	}
 	if r.failure.class != "" {
 		msg := r.failure.message
 		if msg == "" {
@@ -330,7 +355,7 @@ func (r *run) outcome() Outcome {
 	res.Summary, res.Advice, res.Identity = red.Text(res.Summary), red.Text(res.Advice), red.Text(res.Identity)
 	ex = red.Values(ex)
 	ex.RequestHeaders, ex.ResponseHeaders = []connlog.Header{}, []connlog.Header{}
-	return Outcome{Result: res, ServerVersion: red.Text(r.version), Exchange: ex}
+	return Outcome{Result: res, ServerVersion: red.Text(r.version), Row: red.Text(r.row), Exchange: ex}
 }
 
 // recordURL names the target like a connection URL, without user or

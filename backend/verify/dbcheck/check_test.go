@@ -388,3 +388,38 @@ func TestPostgresDriverParameters(t *testing.T) {
 	require.Equal(t, "application_name=patchbay-test\nsearch_path=sales", out.Exchange.Database.Params)
 	require.True(t, strings.HasPrefix(out.Exchange.URL, "postgresql://127.0.0.1:"))
 }
+
+// Fetch one record reads the first row of the table to check, columns in
+// table order, on every engine; a table without rows is no error.
+func TestFetchOneRow(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.id, func(t *testing.T) {
+			srv := e.srv(t)
+			fetch := func(object string) dbcheck.Outcome {
+				t.Helper()
+				c, err := dbcheck.FromSettings(e.id, settings(srv, catalog.KeyCheckObject, object), srv.Password, 20*time.Second)
+				require.NoError(t, err)
+				c.FetchOne = true
+				return dbcheck.Check(t.Context(), c, nil)
+			}
+			table := "fetch_people"
+			admin := func(stmts ...string) error { return srv.AdminIn(srv.Database, stmts...) }
+			qualified, grantee := "public."+table, srv.User
+			if e.id == catalog.EngineMariaDB {
+				admin, qualified, grantee = srv.Admin, srv.Database+"."+table, "'"+srv.User+"'@'%'"
+			}
+			require.NoError(t, admin("CREATE TABLE IF NOT EXISTS "+qualified+" (zid int, name varchar(40), note varchar(40))",
+				"DELETE FROM "+qualified, "GRANT SELECT ON "+qualified+" TO "+grantee))
+			empty := fetch(table)
+			require.Equal(t, verify.Connected, empty.Status, empty.Summary)
+			require.Empty(t, empty.Row, "no rows, no record")
+			require.Contains(t, stepNames(empty), "fetch one row:ok")
+
+			require.NoError(t, admin("INSERT INTO "+qualified+" VALUES (3, 'Grace Hopper', NULL)"))
+			got := fetch(table)
+			require.Equal(t, verify.Connected, got.Status, got.Summary)
+			require.Equal(t, `{"zid":3,"name":"Grace Hopper","note":null}`, got.Row)
+			require.Contains(t, got.Exchange.ResponseBody, `row: {"zid":3`)
+		})
+	}
+}

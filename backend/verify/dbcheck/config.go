@@ -18,16 +18,19 @@ import (
 
 // Config is one database connection, checked and ready to dial.
 type Config struct {
-	Engine         string // catalog.EnginePostgreSQL, …
-	Host           string // host name or IP address (IPv6 without brackets)
-	Port           int
-	Database       string
-	User           string
-	Password       string
-	SSLMode        string // the engine's own words (see catalog engines)
-	TrustedCA      string // PEM, trusted in addition to the system's CAs
-	Params         []Param
-	CheckObject    string // table or schema whose read permission is checked; "" = none
+	Engine      string // catalog.EnginePostgreSQL, …
+	Host        string // host name or IP address (IPv6 without brackets)
+	Port        int
+	Database    string
+	User        string
+	Password    string
+	SSLMode     string // the engine's own words (see catalog engines)
+	TrustedCA   string // PEM, trusted in addition to the system's CAs
+	Params      []Param
+	CheckObject string // table or schema whose read permission is checked; "" = none
+	// FetchOne also reads the first row of the CheckObject table (Fetch one
+	// record).
+	FetchOne       bool
 	Path           string // SQLite: the database file
 	ConnectTimeout time.Duration
 	// Timeout bounds the whole check (the connection's own timeout);

@@ -65,6 +65,20 @@ func (mysqlQueries) currentUser() string { return "SELECT CURRENT_USER()" }
 // mysqlIdent quotes a name with backticks.
 func mysqlIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
 
+// oneRow reads from database.table, or from a table of the connection's
+// database; a database alone has no row to show.
+func (q mysqlQueries) oneRow(object string) (string, error) {
+	parts, err := splitObject(object)
+	if err != nil {
+		return "", err
+	}
+	if len(parts) == 1 && q.database == "" {
+		return "", &checkError{object: object, what: "table", cause: errors.New("name a table as database.table to fetch a row from it")}
+	}
+	table, _ := tableOf(object, mysqlIdent)
+	return "SELECT * FROM " + table + " LIMIT 1", nil
+}
+
 // checkRead reads from the table for real, so a refusal is the server's
 // own 1142 (or 1044 for a database the user may not use). A one-part name
 // is a table of the connection's database when there is one, else (or

@@ -170,6 +170,36 @@ func (s *pgSession) checkRead(ctx context.Context, object string) (string, strin
 	return done("may use the schema "+*schema, nil)
 }
 
+// fetchOne reads the first row of the table, resolved as checkRead does; a
+// schema has no row to show.
+func (s *pgSession) fetchOne(ctx context.Context, object string) (string, string, error) {
+	var rel *string
+	if err := s.conn.QueryRow(ctx, "SELECT to_regclass($1)::text", object).Scan(&rel); err != nil {
+		return "", "", classifyPgCheck(err, object, "table")
+	}
+	if rel == nil {
+		return "", "", &checkError{object: object, what: "table", cause: errors.New("it is not a table: name one as schema.table to fetch a row from it")}
+	}
+	stmt := "SELECT * FROM " + *rel + " LIMIT 1"
+	rows, err := s.conn.Query(ctx, stmt)
+	if err != nil {
+		return stmt, "", classifyPgCheck(err, object, "table")
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return stmt, "", rows.Err()
+	}
+	values, err := rows.Values()
+	if err != nil {
+		return stmt, "", err
+	}
+	names := make([]string, len(rows.FieldDescriptions()))
+	for i, f := range rows.FieldDescriptions() {
+		names[i] = f.Name
+	}
+	return stmt, rowJSON(names, values), rows.Err()
+}
+
 func classifyPgCheck(err error, object, what string) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {

@@ -76,6 +76,11 @@ func (sqliteQueries) currentUser() string { return "" } // a file has no users
 // sqliteIdent quotes a name with double quotes.
 func sqliteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
+func (sqliteQueries) oneRow(object string) (string, error) {
+	table, err := tableOf(object, sqliteIdent)
+	return "SELECT * FROM " + table + " LIMIT 1", err
+}
+
 // checkRead reads from the table (schema.table names an attached
 // database's table; main is the file itself).
 func (sqliteQueries) checkRead(ctx context.Context, conn *sql.Conn, object string) (string, string, error) {

@@ -90,6 +90,11 @@ func (sqlServerQueries) currentUser() string { return "SELECT SUSER_SNAME()" }
 // sqlServerIdent quotes a name with brackets.
 func sqlServerIdent(s string) string { return "[" + strings.ReplaceAll(s, "]", "]]") + "]" }
 
+func (sqlServerQueries) oneRow(object string) (string, error) {
+	table, err := tableOf(object, sqlServerIdent)
+	return "SELECT TOP 1 * FROM " + table, err
+}
+
 // checkRead reads from the table for real (SELECT TOP 0), so a refusal is
 // the server's own error 229; a one-part name that is no table is looked
 // up as a schema, whose SELECT permission is asked for.

@@ -15,6 +15,8 @@ type sqlQueries interface {
 	version() string
 	currentUser() string
 	checkRead(ctx context.Context, conn *sql.Conn, object string) (stmt, detail string, err error)
+	// oneRow is the statement that reads the first row of a table.
+	oneRow(object string) (string, error)
 }
 
 // openSQL logs in once, through the engine's connector, and wraps that one
@@ -94,4 +96,13 @@ func (s *sqlSession) currentUser(ctx context.Context) (string, string, error) {
 
 func (s *sqlSession) checkRead(ctx context.Context, object string) (string, string, error) {
 	return s.q.checkRead(ctx, s.conn, object)
+}
+
+func (s *sqlSession) fetchOne(ctx context.Context, object string) (string, string, error) {
+	stmt, err := s.q.oneRow(object)
+	if err != nil {
+		return "", "", err
+	}
+	row, err := queryOneRow(ctx, s.conn, stmt)
+	return stmt, row, err
 }
