@@ -26,13 +26,8 @@ func main() {
 		},
 		OnStartup:  app.startup,
 		OnShutdown: app.shutdown,
-		Bind: []any{
-			app.backend.Connectors,
-			app.backend.Connections,
-			app.backend.Logs,
-			app.backend.App,
-		},
-		Linux: &linux.Options{ProgramName: "patchbay"},
+		Bind:       app.backend.Bound(),
+		Linux:      &linux.Options{ProgramName: "patchbay"},
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -7,21 +7,20 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/core"
 	"patchbay/backend/secrets"
-	"patchbay/backend/store"
 )
 
 // AppService is bound to the front end: where data lives and whether the keychain works.
 type AppService struct {
 	ctx       context.Context
 	paths     core.Paths
-	workspace store.Workspace
+	workspace *current
 	secrets   secrets.Store
 	warnings  []string
 }
 
 func NewAppService() *AppService { return &AppService{} }
 
-func (s *AppService) start(ctx context.Context, paths core.Paths, ws store.Workspace, secretStore secrets.Store, catalogWarnings []string) {
+func (s *AppService) start(ctx context.Context, paths core.Paths, ws *current, secretStore secrets.Store, catalogWarnings []string) {
 	s.ctx, s.paths, s.workspace, s.secrets, s.warnings = ctx, paths, ws, secretStore, catalogWarnings
 }
 
@@ -33,8 +32,8 @@ func (s *AppService) Info() (AppInfoDTO, error) {
 		DataDir:         s.paths.Root,
 		DatabasePath:    s.paths.Database,
 		LogPath:         s.paths.LogFile,
-		WorkspaceID:     s.workspace.ID,
-		WorkspaceName:   s.workspace.Name,
+		WorkspaceID:     s.workspace.id(),
+		WorkspaceName:   s.workspace.get().Name,
 		KeychainOK:      true,
 		CatalogWarnings: nonNil(s.warnings),
 	}

@@ -2,9 +2,11 @@ package services
 
 import (
 	"context"
+	"sync"
 
 	"patchbay/backend/connlog"
 	"patchbay/backend/core"
+	"patchbay/backend/store"
 )
 
 // Options are what the app (or a test) supplies to start the back end: the
@@ -22,16 +24,45 @@ type Options struct {
 // Backend is every bound service plus the core they share. The services
 // exist before start-up (Wails binds them first) and are wired by Start.
 type Backend struct {
-	Connectors  *ConnectorService
-	Connections *ConnectionService
-	Logs        *LogService
-	App         *AppService
+	Connectors   *ConnectorService
+	Connections  *ConnectionService
+	Integrations *IntegrationService
+	Workspaces   *WorkspaceService
+	Logs         *LogService
+	App          *AppService
 
 	Core *core.Core
 }
 
 func NewBackend() *Backend {
-	return &Backend{Connectors: NewConnectorService(), Connections: NewConnectionService(), Logs: NewLogService(), App: NewAppService()}
+	return &Backend{Connectors: NewConnectorService(), Connections: NewConnectionService(), Integrations: NewIntegrationService(),
+		Workspaces: NewWorkspaceService(), Logs: NewLogService(), App: NewAppService()}
+}
+
+// Bound lists the services Wails binds, so main.go and the tests agree.
+func (b *Backend) Bound() []any {
+	return []any{b.Connectors, b.Connections, b.Integrations, b.Workspaces, b.Logs, b.App}
+}
+
+// current is the workspace the window shows: every service reads it, the
+// workspace service changes it.
+type current struct {
+	mu sync.RWMutex
+	ws store.Workspace
+}
+
+func (c *current) get() store.Workspace {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.ws
+}
+
+func (c *current) id() string { return c.get().ID }
+
+func (c *current) set(w store.Workspace) {
+	c.mu.Lock()
+	c.ws = w
+	c.mu.Unlock()
 }
 
 // Start opens the core and wires the services to it and to the GUI's
@@ -48,11 +79,14 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 	ctx = c.Context()
 	// Every stored exchange, whatever made it, reaches an open log viewer.
 	c.Log.Observe(func(s connlog.Summary) { o.Emit(ctx, EventLogExchange, s) })
+	cur := &current{ws: c.Workspace}
 	b.Connectors.start(ctx, c.Catalog, c.Paths.Connectors, o.PickFile)
-	b.Connections.start(ctx, c.Connections, c.Workspace.ID, o.Emit)
+	b.Connections.start(ctx, c.Connections, c.Store, cur, o.Emit)
 	b.Connections.pickDatabase = o.PickDatabaseFile
-	b.Logs.start(ctx, c.Log, c.Connections, c.Store, c.Workspace.ID, o.SaveFile, c.Logger)
-	b.App.start(ctx, c.Paths, c.Workspace, c.Secrets, c.CatalogWarnings)
+	b.Integrations.start(ctx, c.Integrations, cur, o.Emit)
+	b.Workspaces.start(ctx, c.Workspaces, cur, o.Emit)
+	b.Logs.start(ctx, c.Log, c.Connections, c.Store, cur, o.SaveFile, c.Logger)
+	b.App.start(ctx, c.Paths, cur, c.Secrets, c.CatalogWarnings)
 	return nil
 }
 

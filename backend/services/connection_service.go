@@ -27,6 +27,7 @@ type ExchangeEvent struct {
 type ConnectionService struct {
 	ctx       context.Context
 	manager   *connections.Manager
+	store     *store.Store
 	workspace func() string
 	emit      Emitter
 	// pickDatabase is the file dialog of PickDatabaseFile (nil: none).
@@ -36,19 +37,26 @@ type ConnectionService struct {
 func NewConnectionService() *ConnectionService { return &ConnectionService{} }
 
 // Start wires the service once the app has opened its stores.
-func (s *ConnectionService) start(ctx context.Context, m *connections.Manager, workspaceID string, emit Emitter) {
-	s.ctx, s.manager, s.emit = ctx, m, emit
-	s.workspace = func() string { return workspaceID }
+func (s *ConnectionService) start(ctx context.Context, m *connections.Manager, st *store.Store, cur *current, emit Emitter) {
+	s.ctx, s.manager, s.store, s.emit = ctx, m, st, emit
+	s.workspace = cur.id
 }
 
+// ListConnections returns the current workspace's connections, each with
+// the integrations it serves.
 func (s *ConnectionService) ListConnections() ([]ConnectionDTO, error) {
 	list, err := s.manager.List(s.ctx, s.workspace())
+	if err != nil {
+		return nil, toUI(err)
+	}
+	uses, err := s.store.IntegrationUses(s.ctx, s.workspace())
 	if err != nil {
 		return nil, toUI(err)
 	}
 	out := make([]ConnectionDTO, len(list))
 	for i, c := range list {
 		out[i] = connectionDTO(c)
+		out[i].UsedBy = useDTOs(uses[c.ID])
 	}
 	return out, nil
 }
@@ -164,6 +172,127 @@ func (s *ConnectionService) ListAccounts(draft ConnectionDraft) ([]AccountDTO, e
 	return out, nil
 }
 
+// EventTestAllProgress reports each connection of Test all as it finishes.
+// Payload: TestAllProgressEvent.
+const EventTestAllProgress = "testall:progress"
+
+// MoveConnection moves a connection, with its keychain entries and its log,
+// to another workspace. Refused (in_use) while an integration uses it, and
+// (conflict) when the target has a connection of that name.
+func (s *ConnectionService) MoveConnection(id, workspaceID string) (ConnectionDTO, error) {
+	c, err := s.manager.Move(s.ctx, id, workspaceID)
+	if err != nil {
+		return ConnectionDTO{}, toUI(err)
+	}
+	s.changed()
+	return connectionDTO(c), nil
+}
+
+// CopyConnection copies a connection (Duplicate, or Copy to another
+// workspace): its own keychain entries with the same secrets, never its
+// tokens, so an OAuth 2.0 copy needs Connect. "" keeps the original's
+// workspace, name or environment; a name taken there is a conflict.
+func (s *ConnectionService) CopyConnection(id, workspaceID, name, environment string) (ConnectionDTO, error) {
+	c, err := s.manager.Copy(s.ctx, id, connections.CopyTo{WorkspaceID: workspaceID, Name: name, Environment: environment})
+	if err != nil {
+		return ConnectionDTO{}, toUI(err)
+	}
+	s.changed()
+	return connectionDTO(c), nil
+}
+
+// SampleDTO is Fetch one record: the verification of the sample request
+// and the record as JSON text ("" when none was read).
+type SampleDTO struct {
+	Verification VerificationDTO `json:"verification"`
+	Record       string          `json:"record"`
+	Label        string          `json:"label"`
+}
+
+// FetchSample runs the connection's sample request (Fetch one record), or
+// reads one row of a database's table to check. It is logged (kind
+// "sample") and streamed like a test; the connection's status stays.
+func (s *ConnectionService) FetchSample(id, runID string) (SampleDTO, error) {
+	r, err := s.manager.FetchSample(s.ctx, id, runID, s.streamTo(runID))
+	if err != nil {
+		return SampleDTO{}, toUI(err)
+	}
+	return SampleDTO{Verification: verificationDTO(r.Verification), Record: r.Record, Label: r.Label}, nil
+}
+
+// TestAllProgressEvent is one connection of Test all, as it finished.
+type TestAllProgressEvent struct {
+	BatchID    string        `json:"batchId"`
+	Done       int           `json:"done"`
+	Total      int           `json:"total"`
+	Connection ConnectionDTO `json:"connection"`
+	Error      string        `json:"error"`
+}
+
+// BatchResultDTO sums Test all up: counts by status, the connections that
+// did not come out Connected (or could not be tested, with why), and how
+// many a Cancel left untested.
+type BatchResultDTO struct {
+	Total    int                    `json:"total"`
+	ByStatus map[string]int         `json:"byStatus"`
+	Failed   []TestAllProgressEvent `json:"failed"`
+	Canceled int                    `json:"canceled"`
+}
+
+// TestAllConnections verifies every connection of the current workspace,
+// four at a time, as Test again on each would. It blocks while each one's
+// end arrives as testall:progress; CancelRun(batchId) stops it.
+func (s *ConnectionService) TestAllConnections(batchID string) (BatchResultDTO, error) {
+	progress := func(p connections.BatchProgress) TestAllProgressEvent {
+		e := TestAllProgressEvent{BatchID: batchID, Done: p.Done, Total: p.Total, Connection: connectionDTO(p.Connection)}
+		if p.Err != nil {
+			e.Error = apperr.From(p.Err).Message
+		}
+		return e
+	}
+	r, err := s.manager.TestAll(s.ctx, s.workspace(), batchID, func(p connections.BatchProgress) {
+		s.emit(s.ctx, EventTestAllProgress, progress(p))
+	})
+	if err != nil {
+		return BatchResultDTO{}, toUI(err)
+	}
+	out := BatchResultDTO{Total: r.Total, ByStatus: map[string]int{}, Failed: []TestAllProgressEvent{}, Canceled: r.Canceled}
+	for status, n := range r.ByStatus {
+		out.ByStatus[string(status)] = n
+	}
+	for _, f := range r.Failed {
+		out.Failed = append(out.Failed, progress(f))
+	}
+	s.changed()
+	return out, nil
+}
+
+// IntegrationUseDTO is an integration that uses a connection, on one side.
+type IntegrationUseDTO struct {
+	IntegrationID string `json:"integrationId"`
+	Name          string `json:"name"`
+	Role          string `json:"role"`
+	Active        bool   `json:"active"`
+}
+
+// IntegrationsUsing lists the integrations that use a connection, for the
+// dialog a refused delete opens.
+func (s *ConnectionService) IntegrationsUsing(id string) ([]IntegrationUseDTO, error) {
+	uses, err := s.store.IntegrationsUsing(s.ctx, id)
+	if err != nil {
+		return nil, toUI(err)
+	}
+	return useDTOs(uses), nil
+}
+
+func useDTOs(uses []store.Use) []IntegrationUseDTO {
+	out := make([]IntegrationUseDTO, len(uses))
+	for i, u := range uses {
+		out[i] = IntegrationUseDTO{IntegrationID: u.IntegrationID, Name: u.Name, Role: u.Role, Active: u.Active}
+	}
+	return out
+}
+
 // InspectCertificates reads pasted PEM text (a trusted CA, a client
 // certificate) and describes each certificate: subject, issuer, validity.
 // Text that is not PEM certificates is a validation error that says what to
@@ -220,6 +349,7 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 		OAuth:          token,
 		UserSecrets:    v.UserSecrets,
 		Parameters:     v.Parameters,
+		UsedBy:         []IntegrationUseDTO{},
 	}
 }
 
@@ -309,6 +439,9 @@ type ConnectionDTO struct {
 	UserSecrets []string `json:"userSecrets"`
 	// Parameters are the remembered {{parameter}} values (plain settings).
 	Parameters map[string]string `json:"parameters"`
+	// UsedBy lists the integrations the connection serves (ListConnections
+	// fills it; [] elsewhere).
+	UsedBy []IntegrationUseDTO `json:"usedBy"`
 }
 
 // OAuthDTO describes an OAuth connection's token without revealing it.

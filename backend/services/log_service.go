@@ -59,7 +59,7 @@ type LogService struct {
 	log       *connlog.Log
 	manager   *connections.Manager
 	store     *store.Store
-	workspace string
+	workspace *current
 	save      FileSaver
 	logger    *slog.Logger
 }
@@ -67,8 +67,8 @@ type LogService struct {
 func NewLogService() *LogService { return &LogService{} }
 
 func (s *LogService) start(ctx context.Context, l *connlog.Log, m *connections.Manager, st *store.Store,
-	workspaceID string, save FileSaver, logger *slog.Logger) {
-	s.ctx, s.log, s.manager, s.store, s.workspace, s.save, s.logger = ctx, l, m, st, workspaceID, save, logger
+	workspace *current, save FileSaver, logger *slog.Logger) {
+	s.ctx, s.log, s.manager, s.store, s.workspace, s.save, s.logger = ctx, l, m, st, workspace, save, logger
 }
 
 // ListExchanges returns one page of the workspace's log, newest first.
@@ -86,7 +86,7 @@ func (s *LogService) ListExchanges(filter LogFilterDTO) (LogPageDTO, error) {
 
 // GetExchange returns one exchange whole (already redacted).
 func (s *LogService) GetExchange(id string) (connlog.Exchange, error) {
-	ex, err := s.log.InWorkspace(s.ctx, s.workspace, id)
+	ex, err := s.log.InWorkspace(s.ctx, s.workspace.id(), id)
 	return ex, toUI(err)
 }
 
@@ -94,7 +94,7 @@ func (s *LogService) GetExchange(id string) (connlog.Exchange, error) {
 // includeSecrets the connection's credentials are applied again from the
 // keychain, where the log has "[redacted N]"; the UI asks the user first.
 func (s *LogService) CopyAsCurl(id string, includeSecrets bool) (string, error) {
-	ex, err := s.log.InWorkspace(s.ctx, s.workspace, id)
+	ex, err := s.log.InWorkspace(s.ctx, s.workspace.id(), id)
 	if err == nil && includeSecrets {
 		ex, err = s.manager.WithSecrets(s.ctx, ex)
 	}
@@ -159,7 +159,7 @@ func (s *LogService) SetLogSettings(settings LogSettingsDTO) error {
 // filter turns the DTO into a connlog.Filter scoped to the workspace.
 func (s *LogService) filter(d LogFilterDTO) (connlog.Filter, error) {
 	f := connlog.Filter{
-		WorkspaceID: s.workspace, ConnectionID: d.ConnectionID, RunID: d.RunID,
+		WorkspaceID: s.workspace.id(), ConnectionID: d.ConnectionID, RunID: d.RunID,
 		StatusClasses: d.StatusClasses, Kinds: d.Kinds, Query: d.Query, Cursor: d.Cursor, Limit: d.Limit,
 	}
 	var err error
@@ -193,7 +193,7 @@ func (s *LogService) har(d HARScope) ([]byte, string, error) {
 		}
 		scope.Filter = &f
 	}
-	list, name, err := s.log.Collect(s.ctx, s.workspace, scope)
+	list, name, err := s.log.Collect(s.ctx, s.workspace.id(), scope)
 	if err != nil {
 		return nil, "", err
 	}

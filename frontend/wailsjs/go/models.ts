@@ -252,6 +252,24 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	export class Sample {
+	    path: string;
+	    headers?: Record<string, string>;
+	    record?: string;
+	    label?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Sample(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.headers = source["headers"];
+	        this.record = source["record"];
+	        this.label = source["label"];
+	    }
+	}
 	export class Database {
 	    engine: string;
 	    port?: number;
@@ -352,6 +370,7 @@ export namespace catalog {
 	    test: TestRequest;
 	    database?: Database;
 	    accounts?: Accounts;
+	    sample?: Sample;
 	    setup: string[];
 	    builtin: boolean;
 	
@@ -376,6 +395,7 @@ export namespace catalog {
 	        this.test = this.convertValues(source["test"], TestRequest);
 	        this.database = this.convertValues(source["database"], Database);
 	        this.accounts = this.convertValues(source["accounts"], Accounts);
+	        this.sample = this.convertValues(source["sample"], Sample);
 	        this.setup = source["setup"];
 	        this.builtin = source["builtin"];
 	    }
@@ -398,6 +418,7 @@ export namespace catalog {
 		    return a;
 		}
 	}
+	
 	
 	
 	
@@ -928,6 +949,24 @@ export namespace services {
 		    return a;
 		}
 	}
+	export class IntegrationUseDTO {
+	    integrationId: string;
+	    name: string;
+	    role: string;
+	    active: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new IntegrationUseDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.integrationId = source["integrationId"];
+	        this.name = source["name"];
+	        this.role = source["role"];
+	        this.active = source["active"];
+	    }
+	}
 	export class OAuthDTO {
 	    authorized: boolean;
 	    grantedScopes: string[];
@@ -968,6 +1007,7 @@ export namespace services {
 	    oauth?: OAuthDTO;
 	    userSecrets: string[];
 	    parameters: Record<string, string>;
+	    usedBy: IntegrationUseDTO[];
 	
 	    static createFrom(source: any = {}) {
 	        return new ConnectionDTO(source);
@@ -994,6 +1034,7 @@ export namespace services {
 	        this.oauth = this.convertValues(source["oauth"], OAuthDTO);
 	        this.userSecrets = source["userSecrets"];
 	        this.parameters = source["parameters"];
+	        this.usedBy = this.convertValues(source["usedBy"], IntegrationUseDTO);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1028,6 +1069,80 @@ export namespace services {
 	        this.saved = source["saved"];
 	        this.connection = this.convertValues(source["connection"], ConnectionDTO);
 	        this.verification = this.convertValues(source["verification"], VerificationDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TestAllProgressEvent {
+	    batchId: string;
+	    done: number;
+	    total: number;
+	    connection: ConnectionDTO;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestAllProgressEvent(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.batchId = source["batchId"];
+	        this.done = source["done"];
+	        this.total = source["total"];
+	        this.connection = this.convertValues(source["connection"], ConnectionDTO);
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BatchResultDTO {
+	    total: number;
+	    byStatus: Record<string, number>;
+	    failed: TestAllProgressEvent[];
+	    canceled: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new BatchResultDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.total = source["total"];
+	        this.byStatus = source["byStatus"];
+	        this.failed = this.convertValues(source["failed"], TestAllProgressEvent);
+	        this.canceled = source["canceled"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1161,6 +1276,213 @@ export namespace services {
 		    return a;
 		}
 	}
+	export class SideDTO {
+	    role: string;
+	    connectorId: string;
+	    connectorName: string;
+	    connection?: ConnectionDTO;
+	    problem: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SideDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.role = source["role"];
+	        this.connectorId = source["connectorId"];
+	        this.connectorName = source["connectorName"];
+	        this.connection = this.convertValues(source["connection"], ConnectionDTO);
+	        this.problem = source["problem"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class IntegrationDTO {
+	    id: string;
+	    workspaceId: string;
+	    name: string;
+	    description: string;
+	    active: boolean;
+	    readiness: string;
+	    summary: string;
+	    sides: SideDTO[];
+	    updatedAt: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new IntegrationDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.workspaceId = source["workspaceId"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.active = source["active"];
+	        this.readiness = source["readiness"];
+	        this.summary = source["summary"];
+	        this.sides = this.convertValues(source["sides"], SideDTO);
+	        this.updatedAt = source["updatedAt"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SideDraftDTO {
+	    connectorId: string;
+	    connectionId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SideDraftDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.connectorId = source["connectorId"];
+	        this.connectionId = source["connectionId"];
+	    }
+	}
+	export class IntegrationDraftDTO {
+	    id: string;
+	    name: string;
+	    description: string;
+	    active: boolean;
+	    source: SideDraftDTO;
+	    destination: SideDraftDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new IntegrationDraftDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.active = source["active"];
+	        this.source = this.convertValues(source["source"], SideDraftDTO);
+	        this.destination = this.convertValues(source["destination"], SideDraftDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class SideTestDTO {
+	    role: string;
+	    verification?: VerificationDTO;
+	    error: string;
+	    errorCode: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SideTestDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.role = source["role"];
+	        this.verification = this.convertValues(source["verification"], VerificationDTO);
+	        this.error = source["error"];
+	        this.errorCode = source["errorCode"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class IntegrationTestDTO {
+	    sides: SideTestDTO[];
+	    integration: IntegrationDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new IntegrationTestDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.sides = this.convertValues(source["sides"], SideTestDTO);
+	        this.integration = this.convertValues(source["integration"], IntegrationDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	
 	export class LogPageDTO {
 	    items: connlog.Summary[];
@@ -1209,6 +1531,40 @@ export namespace services {
 	    }
 	}
 	
+	export class SampleDTO {
+	    verification: VerificationDTO;
+	    record: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new SampleDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.verification = this.convertValues(source["verification"], VerificationDTO);
+	        this.record = source["record"];
+	        this.label = source["label"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class SaveResultDTO {
 	    saved: boolean;
 	    connection?: ConnectionDTO;
@@ -1242,6 +1598,31 @@ export namespace services {
 		    }
 		    return a;
 		}
+	}
+	
+	
+	
+	
+	
+	export class WorkspaceDTO {
+	    id: string;
+	    name: string;
+	    connections: number;
+	    integrations: number;
+	    current: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new WorkspaceDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.connections = source["connections"];
+	        this.integrations = source["integrations"];
+	        this.current = source["current"];
+	    }
 	}
 
 }

@@ -8,17 +8,25 @@ export function CancelAuthorization(arg1:string):Promise<void>;
 
 export function CancelRun(arg1:string):Promise<void>;
 
+export function CopyConnection(arg1:string,arg2:string,arg3:string,arg4:string):Promise<services.ConnectionDTO>;
+
 export function DeleteConnection(arg1:string):Promise<void>;
+
+export function FetchSample(arg1:string,arg2:string):Promise<services.SampleDTO>;
 
 export function GetConnection(arg1:string):Promise<services.ConnectionDTO>;
 
 export function InspectCertificates(arg1:string):Promise<Array<services.CertInfoDTO>>;
+
+export function IntegrationsUsing(arg1:string):Promise<Array<services.IntegrationUseDTO>>;
 
 export function LastRun(arg1:string):Promise<Array<connlog.Exchange>>;
 
 export function ListAccounts(arg1:connections.Draft):Promise<Array<services.AccountDTO>>;
 
 export function ListConnections():Promise<Array<services.ConnectionDTO>>;
+
+export function MoveConnection(arg1:string,arg2:string):Promise<services.ConnectionDTO>;
 
 export function ParseDatabaseURL(arg1:string,arg2:string):Promise<services.DatabaseURLDTO>;
 
@@ -35,5 +43,7 @@ export function RevealSecret(arg1:string,arg2:string):Promise<string>;
 export function SaveConnection(arg1:connections.Draft,arg2:boolean,arg3:string):Promise<services.SaveResultDTO>;
 
 export function StartAuthorization(arg1:connections.Draft,arg2:string):Promise<services.AuthorizationDTO>;
+
+export function TestAllConnections(arg1:string):Promise<services.BatchResultDTO>;
 
 export function TestConnection(arg1:connections.Draft,arg2:string):Promise<services.VerificationDTO>;

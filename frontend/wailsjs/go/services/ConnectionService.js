@@ -10,8 +10,16 @@ export function CancelRun(arg1) {
   return window['go']['services']['ConnectionService']['CancelRun'](arg1);
 }
 
+export function CopyConnection(arg1, arg2, arg3, arg4) {
+  return window['go']['services']['ConnectionService']['CopyConnection'](arg1, arg2, arg3, arg4);
+}
+
 export function DeleteConnection(arg1) {
   return window['go']['services']['ConnectionService']['DeleteConnection'](arg1);
+}
+
+export function FetchSample(arg1, arg2) {
+  return window['go']['services']['ConnectionService']['FetchSample'](arg1, arg2);
 }
 
 export function GetConnection(arg1) {
@@ -20,6 +28,10 @@ export function GetConnection(arg1) {
 
 export function InspectCertificates(arg1) {
   return window['go']['services']['ConnectionService']['InspectCertificates'](arg1);
+}
+
+export function IntegrationsUsing(arg1) {
+  return window['go']['services']['ConnectionService']['IntegrationsUsing'](arg1);
 }
 
 export function LastRun(arg1) {
@@ -32,6 +44,10 @@ export function ListAccounts(arg1) {
 
 export function ListConnections() {
   return window['go']['services']['ConnectionService']['ListConnections']();
+}
+
+export function MoveConnection(arg1, arg2) {
+  return window['go']['services']['ConnectionService']['MoveConnection'](arg1, arg2);
 }
 
 export function ParseDatabaseURL(arg1, arg2) {
@@ -64,6 +80,10 @@ export function SaveConnection(arg1, arg2, arg3) {
 
 export function StartAuthorization(arg1, arg2) {
   return window['go']['services']['ConnectionService']['StartAuthorization'](arg1, arg2);
+}
+
+export function TestAllConnections(arg1) {
+  return window['go']['services']['ConnectionService']['TestAllConnections'](arg1);
 }
 
 export function TestConnection(arg1, arg2) {
