@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeTopLayer } from '../../lib/layers';
-import { appData } from '../../lib/stores/connections.svelte';
+import { appData } from '../../lib/state/connections.svelte';
 import type { ConnectionDTO, Connector } from '../../lib/types';
 import ManageConnections from './ManageConnections.svelte';
 

@@ -2,7 +2,7 @@ import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeTopLayer } from '../../lib/layers';
-import { ui } from '../../lib/stores/ui.svelte';
+import { ui } from '../../lib/state/ui.svelte';
 import type { ConnectionDTO, Connector } from '../../lib/types';
 import ConnectionEditor from './ConnectionEditor.svelte';
 

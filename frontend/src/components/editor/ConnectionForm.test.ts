@@ -2,7 +2,7 @@ import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { flushSync } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { ConnectionFormState } from '../../lib/connectionForm.svelte';
+import { ConnectionFormState } from '../../lib/state/connectionForm.svelte';
 import type { ConnectionDTO, Connector } from '../../lib/types';
 import ConnectionForm from './ConnectionForm.svelte';
 

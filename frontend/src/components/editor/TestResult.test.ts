@@ -3,10 +3,10 @@ import userEvent from '@testing-library/user-event';
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api';
-import { LiveRun } from '../../lib/liveRun.svelte';
-import { logView } from '../../lib/stores/log.svelte';
-import { runResults } from '../../lib/stores/runs.svelte';
-import { ui } from '../../lib/stores/ui.svelte';
+import { LiveRun } from '../../lib/state/liveRun.svelte';
+import { logView } from '../../lib/state/log.svelte';
+import { runResults } from '../../lib/state/runs.svelte';
+import { ui } from '../../lib/state/ui.svelte';
 import type { Exchange, VerificationDTO } from '../../lib/types';
 import TestResult from './TestResult.svelte';
 

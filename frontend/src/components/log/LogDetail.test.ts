@@ -19,9 +19,9 @@ vi.mock('../../lib/api', async (importOriginal) => {
 });
 
 const api = await import('../../lib/api');
-const { runResults } = await import('../../lib/stores/runs.svelte');
-const { appData } = await import('../../lib/stores/connections.svelte');
-const { ui } = await import('../../lib/stores/ui.svelte');
+const { runResults } = await import('../../lib/state/runs.svelte');
+const { appData } = await import('../../lib/state/connections.svelte');
+const { ui } = await import('../../lib/state/ui.svelte');
 const { default: LogDetail } = await import('./LogDetail.svelte');
 const { default: BodyView } = await import('./exchange/BodyView.svelte');
 

@@ -21,7 +21,7 @@ vi.mock('../../lib/api', async (importOriginal) => {
 });
 
 const api = await import('../../lib/api');
-const { logView } = await import('../../lib/stores/log.svelte');
+const { logView } = await import('../../lib/state/log.svelte');
 const { defaultFilter } = await import('../../lib/logFilter');
 const { default: LogPage } = await import('./LogPage.svelte');
 

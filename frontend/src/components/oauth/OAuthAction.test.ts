@@ -4,9 +4,9 @@
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installFakeWails, type FakeWails } from '../../lib/fakeWails';
-import { appData } from '../../lib/stores/connections.svelte';
-import { ui } from '../../lib/stores/ui.svelte';
+import { installFakeWails, type FakeWails } from '../../test/fakeWails';
+import { appData } from '../../lib/state/connections.svelte';
+import { ui } from '../../lib/state/ui.svelte';
 import type { ConnectionDTO, Connector, OAuthDTO } from '../../lib/types';
 import ConnectorCard from '../connectors/ConnectorCard.svelte';
 

@@ -6,10 +6,10 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installFakeWails, type FakeWails, type PendingCall } from '../../lib/fakeWails';
+import { installFakeWails, type FakeWails, type PendingCall } from '../../test/fakeWails';
 import { closeTopLayer } from '../../lib/layers';
-import { appData } from '../../lib/stores/connections.svelte';
-import { ui } from '../../lib/stores/ui.svelte';
+import { appData } from '../../lib/state/connections.svelte';
+import { ui } from '../../lib/state/ui.svelte';
 import type { AuthorizationDTO, ConnectionDraft, ConnectionDTO, Connector, Exchange, Field } from '../../lib/types';
 import ConnectionEditor from '../editor/ConnectionEditor.svelte';
 

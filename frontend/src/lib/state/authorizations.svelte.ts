@@ -4,7 +4,7 @@
 // "waiting for the browser" state and can cancel it.
 
 import * as api from '../api';
-import { OAuthFlow } from '../oauthFlow.svelte';
+import { OAuthFlow } from './oauthFlow.svelte';
 import type { ConnectionDTO } from '../types';
 import { appData } from './connections.svelte';
 import { ui } from './ui.svelte';

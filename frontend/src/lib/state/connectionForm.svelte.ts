@@ -3,8 +3,8 @@
 // that goes to Go. Kept out of the component so the rules are testable and the
 // editor's Test and Save buttons read the same state the form shows.
 
-import type { AuthMethod, ConnectionDraft, ConnectionDTO, Connector, Field } from './types';
-import { isHttpUrl, resolveTemplate, validateValue } from './validation';
+import type { AuthMethod, ConnectionDraft, ConnectionDTO, Connector, Field } from '../types';
+import { isHttpUrl, resolveTemplate, validateValue } from '../validation';
 
 export type FieldGroup = 'connection' | 'authentication' | 'advanced';
 

@@ -4,10 +4,10 @@
 // the verification, the error and "canceled" come from a LiveRun (the flow id
 // is its run id), so the result renders like any test result.
 
-import { cancelAuthorization, onOAuthProgress, type ApiError } from './api';
+import { cancelAuthorization, onOAuthProgress, type ApiError } from '../api';
 import { LiveRun } from './liveRun.svelte';
-import { flowStep } from './oauth';
-import type { AuthorizationDTO, OAuthProgressEvent } from './types';
+import { flowStep } from '../oauth';
+import type { AuthorizationDTO, OAuthProgressEvent } from '../types';
 
 const STAGE_ORDER = ['', 'listening', 'browser_opened', 'callback', 'exchanging', 'done'];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionFormState } from './connectionForm.svelte';
-import type { ConnectionDTO, Connector } from './types';
+import type { ConnectionDTO, Connector } from '../types';
 
 const connector: Connector = {
   id: 'acme',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveRun } from './liveRun.svelte';
-import type { Exchange, VerificationDTO } from './types';
+import type { Exchange, VerificationDTO } from '../types';
 
 type Handler = (...data: unknown[]) => void;
 

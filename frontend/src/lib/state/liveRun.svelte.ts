@@ -1,9 +1,9 @@
 // One test run as the UI follows it: a run id to cancel by, the exchanges Go
 // reports while it runs (verify:exchange), then the final verification.
 
-import { ApiError, cancelRun, newRunId, onExchange, parseError } from './api';
-import { runResults } from './stores/runs.svelte';
-import type { Exchange, VerificationDTO } from './types';
+import { ApiError, cancelRun, newRunId, onExchange, parseError } from '../api';
+import { runResults } from './runs.svelte';
+import type { Exchange, VerificationDTO } from '../types';
 
 export class LiveRun {
   runId = $state('');
