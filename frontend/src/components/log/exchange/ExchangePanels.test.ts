@@ -31,7 +31,7 @@ const exchange = sampleExchange({
 
 type Part = 'request' | 'response' | 'timing' | 'tls';
 
-/** One place on screen, opened on a part: the root to read it from. */
+/** A place that shows the exchange: open(part) shows a part and returns its panel; close() unmounts it. */
 interface Place {
   open(part: Part): Promise<HTMLElement>;
   close(): void;
