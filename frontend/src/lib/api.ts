@@ -1,4 +1,4 @@
-// The one door to the Go side. Components and stores call these functions and
+// The one door to the Go side. Components and state modules call these functions and
 // never the generated wailsjs bindings, so a failed call is always a thrown
 // ApiError with a stable code, and the rest of the UI reads like plain async code.
 

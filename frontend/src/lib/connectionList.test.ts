@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultShown, filterConnections, groupByEnvironment, matchesWords, needsAttention } from './connectionList';
-import { sortConnections } from './stores/connections.svelte';
+import { sortConnections } from './state/connections.svelte';
 import type { ConnectionDTO } from './types';
 
 function conn(id: string, name: string, environment: string, status: string, extra: Partial<ConnectionDTO> = {}): ConnectionDTO {

@@ -1,5 +1,6 @@
 // Manage Connections' list: a filter over name, environment, identity and
-// status word, and the environment groups the rows are shown in.
+// status word, and the environment groups the rows are shown in; and how a
+// connection is named where its connector is not in view.
 
 import { normalizeStatus, STATUS_WORDS } from './status';
 import { timeSortKey } from './time';
@@ -11,6 +12,11 @@ export interface ConnectionGroup {
   /** The environment as the first connection of the group spells it. */
   label: string;
   connections: ConnectionDTO[];
+}
+
+/** "Billing (Sandbox)": the name, with the environment when it has one. */
+export function connectionLabel(c: ConnectionDTO): string {
+  return c.environment ? `${c.name} (${c.environment})` : c.name;
 }
 
 /** Lowercased words of a filter; every word must match. */

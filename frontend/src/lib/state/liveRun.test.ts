@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LiveRun } from './liveRun.svelte';
+import type { Exchange, VerificationDTO } from '../types';
+
+type Handler = (...data: unknown[]) => void;
+
+let handlers: Map<string, Handler[]>;
+let canceled: string[];
+
+function emit(name: string, payload: unknown): void {
+  for (const h of handlers.get(name) ?? []) h(payload);
+}
+
+function exchange(id: string, runId: string): Exchange {
+  return { id, runId, url: `https://api.test/${id}`, method: 'GET', status: 200 } as Exchange;
+}
+
+function verification(runId: string, exchanges: Exchange[]): VerificationDTO {
+  return {
+    runId,
+    status: 'connected',
+    code: 'ok',
+    summary: 'Accepted.',
+    advice: '',
+    identity: 'ada',
+    httpStatus: 200,
+    durationMs: 12,
+    checkedAt: '',
+    exchanges,
+  };
+}
+
+beforeEach(() => {
+  handlers = new Map();
+  canceled = [];
+  (window as { runtime?: unknown }).runtime = {
+    EventsOnMultiple: (name: string, cb: Handler) => {
+      handlers.set(name, [...(handlers.get(name) ?? []), cb]);
+      return () => handlers.set(name, (handlers.get(name) ?? []).filter((h) => h !== cb));
+    },
+  };
+  (window as { go?: unknown }).go = {
+    services: { ConnectionService: { CancelRun: (id: string) => (canceled.push(id), Promise.resolve()) } },
+  };
+});
+
+afterEach(() => {
+  delete (window as { runtime?: unknown }).runtime;
+  delete (window as { go?: unknown }).go;
+});
+
+describe('LiveRun', () => {
+  it('collects only its own run’s exchanges while running, then takes the final list', async () => {
+    const run = new LiveRun();
+    let finish: (v: VerificationDTO) => void = () => {};
+    let runId = '';
+    const done = run.run(
+      (id) => {
+        runId = id;
+        return new Promise<VerificationDTO>((r) => (finish = r));
+      },
+      (v) => v,
+    );
+    expect(run.running).toBe(true);
+    emit('verify:exchange', { runId, exchange: exchange('a', runId) });
+    emit('verify:exchange', { runId: 'someone-else', exchange: exchange('z', 'someone-else') });
+    emit('verify:exchange', { runId, exchange: exchange('b', runId) });
+    emit('verify:exchange', { runId, exchange: { ...exchange('b', runId), status: 201 } });
+    expect(run.exchanges.map((x) => x.id)).toEqual(['a', 'b']);
+    expect(run.exchanges[1]?.status).toBe(201);
+
+    finish(verification(runId, [exchange('a', runId), exchange('b', runId), exchange('c', runId)]));
+    await done;
+    expect(run.running).toBe(false);
+    expect(run.result?.status).toBe('connected');
+    expect(run.exchanges.map((x) => x.id)).toEqual(['a', 'b', 'c']);
+    // Unsubscribed: late events change nothing.
+    emit('verify:exchange', { runId, exchange: exchange('late', runId) });
+    expect(run.exchanges).toHaveLength(3);
+    expect(handlers.get('verify:exchange')).toHaveLength(0);
+  });
+
+  it('cancel calls CancelRun with the run id and a canceled rejection reads as canceled, not an error', async () => {
+    const run = new LiveRun();
+    let reject: (e: unknown) => void = () => {};
+    let runId = '';
+    const done = run.run(
+      (id) => {
+        runId = id;
+        return new Promise<VerificationDTO>((_, rj) => (reject = rj));
+      },
+      (v) => v,
+    );
+    await run.cancel();
+    expect(canceled).toEqual([runId]);
+    reject('{"code":"canceled","message":"The test was canceled."}');
+    await expect(done).resolves.toBeNull();
+    expect(run.canceled).toBe(true);
+    expect(run.error).toBeNull();
+    expect(run.running).toBe(false);
+  });
+
+  it('keeps a coded error for the UI', async () => {
+    const run = new LiveRun();
+    await run.run(
+      () => Promise.reject('{"code":"validation","message":"Base URL is required.","field":"baseUrl"}'),
+      (v: VerificationDTO) => v,
+    );
+    expect(run.error?.code).toBe('validation');
+    expect(run.error?.field).toBe('baseUrl');
+    expect(run.canceled).toBe(false);
+  });
+
+  it('uses a fresh run id each time', async () => {
+    const run = new LiveRun();
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      await run.run(
+        (id) => (ids.push(id), Promise.resolve(verification(id, []))),
+        (v) => v,
+      );
+    }
+    expect(ids[0]).not.toBe(ids[1]);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{32,36}$/);
+  });
+});
