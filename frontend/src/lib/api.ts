@@ -5,11 +5,21 @@
 import * as appService from '../../wailsjs/go/services/AppService';
 import * as connectionService from '../../wailsjs/go/services/ConnectionService';
 import * as connectorService from '../../wailsjs/go/services/ConnectorService';
+import * as integrationService from '../../wailsjs/go/services/IntegrationService';
 import * as logService from '../../wailsjs/go/services/LogService';
+import * as workspaceService from '../../wailsjs/go/services/WorkspaceService';
 import { connections, services } from '../../wailsjs/go/models';
 import * as runtime from '../../wailsjs/runtime/runtime';
 import type {
   AccountDTO,
+  BatchResultDTO,
+  IntegrationDraft,
+  IntegrationDTO,
+  IntegrationTestDTO,
+  IntegrationUseDTO,
+  SampleDTO,
+  TestAllProgressEvent,
+  WorkspaceDTO,
   AppInfoDTO,
   CertInfoDTO,
   ChunkEvent,
@@ -286,6 +296,124 @@ export function lastRun(connectionId: string): Promise<Exchange[]> {
   });
 }
 
+/** Moves a connection, with its keychain entries and log, to another workspace. */
+export function moveConnection(id: string, workspaceId: string): Promise<ConnectionDTO> {
+  return call(async () => {
+    const c: ConnectionDTO = await connectionService.MoveConnection(id, workspaceId);
+    return c;
+  });
+}
+
+/**
+ * Copies a connection (Duplicate, or Copy to another workspace); "" keeps the
+ * original's workspace, name or environment. Tokens are never copied.
+ */
+export function copyConnection(id: string, workspaceId: string, name: string, environment: string): Promise<ConnectionDTO> {
+  return call(async () => {
+    const c: ConnectionDTO = await connectionService.CopyConnection(id, workspaceId, name, environment);
+    return c;
+  });
+}
+
+/** Fetch one record: the connection's sample request, logged like a test. */
+export function fetchSample(id: string, runId: string): Promise<SampleDTO> {
+  return call(async () => {
+    const r: SampleDTO = await connectionService.FetchSample(id, runId);
+    return r;
+  });
+}
+
+/** Tests every connection of the workspace; cancelRun(batchId) stops it. */
+export function testAllConnections(batchId: string): Promise<BatchResultDTO> {
+  return call(async () => {
+    const r: BatchResultDTO = await connectionService.TestAllConnections(batchId);
+    return r;
+  });
+}
+
+/** The integrations that use a connection (for a refused delete's dialog). */
+export function integrationsUsing(id: string): Promise<IntegrationUseDTO[]> {
+  return call(async () => {
+    const list: IntegrationUseDTO[] | null = await connectionService.IntegrationsUsing(id);
+    return list ?? [];
+  });
+}
+
+// Workspaces.
+
+export function listWorkspaces(): Promise<WorkspaceDTO[]> {
+  return call(async () => {
+    const list: WorkspaceDTO[] | null = await workspaceService.ListWorkspaces();
+    return list ?? [];
+  });
+}
+
+export function createWorkspace(name: string): Promise<WorkspaceDTO> {
+  return call(async () => {
+    const w: WorkspaceDTO = await workspaceService.CreateWorkspace(name);
+    return w;
+  });
+}
+
+export function renameWorkspace(id: string, name: string): Promise<WorkspaceDTO> {
+  return call(async () => {
+    const w: WorkspaceDTO = await workspaceService.RenameWorkspace(id, name);
+    return w;
+  });
+}
+
+/** Makes a workspace current (remembered for the next start); workspace:changed follows. */
+export function switchWorkspace(id: string): Promise<WorkspaceDTO> {
+  return call(async () => {
+    const w: WorkspaceDTO = await workspaceService.SwitchWorkspace(id);
+    return w;
+  });
+}
+
+/**
+ * Deletes a workspace. One that holds connections or integrations needs moveTo
+ * (another workspace) or deleteContents; without either Go rejects with in_use.
+ */
+export function deleteWorkspace(id: string, moveTo: string, deleteContents: boolean): Promise<void> {
+  return call(() => workspaceService.DeleteWorkspace(id, moveTo, deleteContents));
+}
+
+// Integrations.
+
+export function listIntegrations(): Promise<IntegrationDTO[]> {
+  return call(async () => {
+    const list: IntegrationDTO[] | null = await integrationService.ListIntegrations();
+    return list ?? [];
+  });
+}
+
+export function getIntegration(id: string): Promise<IntegrationDTO> {
+  return call(async () => {
+    const v: IntegrationDTO = await integrationService.GetIntegration(id);
+    return v;
+  });
+}
+
+/** Creates (id "") or updates an integration; errors name the field ("source.connectionId", …). */
+export function saveIntegration(d: IntegrationDraft): Promise<IntegrationDTO> {
+  return call(async () => {
+    const v: IntegrationDTO = await integrationService.SaveIntegration(services.IntegrationDraftDTO.createFrom(d));
+    return v;
+  });
+}
+
+export function deleteIntegration(id: string): Promise<void> {
+  return call(() => integrationService.DeleteIntegration(id));
+}
+
+/** Test both: each side's exchanges stream with runId runId+":source" / ":destination". */
+export function testIntegration(id: string, runId: string): Promise<IntegrationTestDTO> {
+  return call(async () => {
+    const r: IntegrationTestDTO = await integrationService.TestIntegration(id, runId);
+    return r;
+  });
+}
+
 // The connection log.
 
 /** One page of the connection log, newest first. */
@@ -402,6 +530,32 @@ export function onOAuthProgress(cb: (event: OAuthProgressEvent) => void): () => 
         redirectUri: typeof payload.redirectUri === 'string' ? payload.redirectUri : '',
         message: typeof payload.message === 'string' ? payload.message : '',
       });
+    }
+  });
+}
+
+/** Calls back when the current workspace changed (switched or renamed). */
+export function onWorkspaceChanged(cb: (w: WorkspaceDTO) => void): () => void {
+  if (!hasRuntime()) return () => {};
+  return runtime.EventsOn('workspace:changed', (payload: unknown) => {
+    if (payload !== null && typeof payload === 'object' && typeof (payload as WorkspaceDTO).id === 'string') {
+      cb(payload as WorkspaceDTO);
+    }
+  });
+}
+
+/** Calls back after an integration was saved, tested or deleted. */
+export function onIntegrationsChanged(cb: () => void): () => void {
+  if (!hasRuntime()) return () => {};
+  return runtime.EventsOn('integrations:changed', () => cb());
+}
+
+/** Calls back as each connection of Test all finishes (testall:progress). */
+export function onTestAllProgress(cb: (event: TestAllProgressEvent) => void): () => void {
+  if (!hasRuntime()) return () => {};
+  return runtime.EventsOn('testall:progress', (payload: unknown) => {
+    if (payload !== null && typeof payload === 'object' && typeof (payload as TestAllProgressEvent).batchId === 'string') {
+      cb(payload as TestAllProgressEvent);
     }
   });
 }

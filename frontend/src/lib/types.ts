@@ -145,6 +145,16 @@ export interface ConnectionDTO {
   userSecrets: string[] | null;
   /** Parameters remembered with the connection. */
   parameters: Record<string, string> | null;
+  /** The integrations the connection serves (filled by the list; [] elsewhere). */
+  usedBy?: IntegrationUseDTO[] | null;
+}
+
+/** An integration that uses a connection, on one side. */
+export interface IntegrationUseDTO {
+  integrationId: string;
+  name: string;
+  role: string;
+  active: boolean;
 }
 
 /** An OAuth connection's token facts (backend/services/dto.go OAuthDTO). */
@@ -338,7 +348,7 @@ export interface ChunkEvent {
 
 /** A status class the log filters by; "error" is a network error (no response). */
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'error';
-export type ExchangeKind = 'test' | 'token' | 'oauth' | 'refresh' | 'accounts' | 'database';
+export type ExchangeKind = 'test' | 'token' | 'oauth' | 'refresh' | 'accounts' | 'database' | 'sample';
 
 /** A row of the connection log: enough to list and filter, not the bodies. */
 export interface ExchangeSummary {
@@ -393,4 +403,99 @@ export interface LogSettings {
   runsPerConnection: number;
   /** The size cap of the whole log, in bytes. */
   maxBytes: number;
+}
+
+// Workspaces (WorkspaceService).
+
+/** A workspace with what it holds. */
+export interface WorkspaceDTO {
+  id: string;
+  name: string;
+  connections: number;
+  integrations: number;
+  current: boolean;
+}
+
+// Integrations (IntegrationService).
+
+export type Role = 'source' | 'destination';
+
+/** One side as the editor sends it; connectionId "" while none is chosen. */
+export interface SideDraft {
+  connectorId: string;
+  connectionId: string;
+}
+
+/** An integration as the editor sends it; id "" creates one. */
+export interface IntegrationDraft {
+  id: string;
+  name: string;
+  description: string;
+  active: boolean;
+  source: SideDraft;
+  destination: SideDraft;
+}
+
+/** One side: its connector, its connection, and why it needs attention ("" when Connected). */
+export interface SideDTO {
+  role: string;
+  connectorId: string;
+  connectorName: string;
+  connection?: ConnectionDTO | null;
+  problem: string;
+}
+
+export interface IntegrationDTO {
+  id: string;
+  workspaceId: string;
+  name: string;
+  description: string;
+  active: boolean;
+  /** "ready" when both sides are Connected, else "attention". */
+  readiness: string;
+  summary: string;
+  /** Source, then destination. */
+  sides: SideDTO[] | null;
+  updatedAt: string;
+}
+
+/** One side of Test both: its verification, or why it could not be tested. */
+export interface SideTestDTO {
+  role: string;
+  verification?: VerificationDTO | null;
+  error: string;
+  errorCode: string;
+}
+
+export interface IntegrationTestDTO {
+  sides: SideTestDTO[] | null;
+  integration: IntegrationDTO;
+}
+
+// Fetch one record and Test all (ConnectionService).
+
+/** Fetch one record: the sample request's verification and the record as JSON text. */
+export interface SampleDTO {
+  verification: VerificationDTO;
+  /** "" when no record was read. */
+  record: string;
+  /** What one record is called: "customer", "row". */
+  label: string;
+}
+
+/** One connection of Test all, as it finished (testall:progress). */
+export interface TestAllProgressEvent {
+  batchId: string;
+  done: number;
+  total: number;
+  connection: ConnectionDTO;
+  /** Why it could not be tested ("" when it was). */
+  error: string;
+}
+
+export interface BatchResultDTO {
+  total: number;
+  byStatus: Record<string, number> | null;
+  failed: TestAllProgressEvent[] | null;
+  canceled: number;
 }
