@@ -28,7 +28,7 @@ export interface FakeWails {
   uninstall(): void;
 }
 
-const SERVICES = ['ConnectionService', 'ConnectorService', 'LogService', 'AppService'];
+const SERVICES = ['ConnectionService', 'ConnectorService', 'IntegrationService', 'LogService', 'WorkspaceService', 'AppService'];
 
 export function installFakeWails(): FakeWails {
   const handlers = new Map<string, Handler[]>();
