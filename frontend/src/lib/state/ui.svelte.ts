@@ -3,7 +3,7 @@
 
 import { logView } from './log.svelte';
 
-export type Page = 'connectors' | 'log' | 'settings';
+export type Page = 'connectors' | 'integrations' | 'log' | 'settings';
 
 export interface EditorTarget {
   connectorId: string;
@@ -26,6 +26,8 @@ class UiState {
   editor: EditorTarget | null = $state(null);
   /** Connector whose Manage Connections panel is open. */
   manage: string | null = $state(null);
+  /** The integration open in its editor: an id, "new", or null when none. */
+  integration: string | null = $state(null);
   /** The connection chosen in each card's dropdown, by connector id. */
   selected: Record<string, string> = $state({});
   toasts: Toast[] = $state([]);
@@ -60,6 +62,18 @@ class UiState {
       this.editor = null;
       this.manage = null;
       this.page = 'log';
+    };
+    if (this.editor && this.editorLeaveGuard?.(go)) return;
+    go();
+  }
+
+  /** The Integrations page with one integration (or a new one, "new") open. */
+  openIntegration(id: string): void {
+    const go = (): void => {
+      this.editor = null;
+      this.manage = null;
+      this.page = 'integrations';
+      this.integration = id;
     };
     if (this.editor && this.editorLeaveGuard?.(go)) return;
     go();
