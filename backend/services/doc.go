@@ -19,8 +19,11 @@
 //	                                                       before its exchange
 //	oauth:progress       OAuthProgressEvent{flowId, stage, authorizeUrl, redirectUri, message}
 //	                     stages in order: listening, browser_opened, callback, exchanging, then done or failed
-//	connections:changed  after a save, retest, authorization or delete
+//	connections:changed  after a save, retest, authorization, copy, move or delete
 //	log:exchange         the connlog.Summary of every stored exchange, whatever made it
+//	workspace:changed    WorkspaceDTO: the current workspace was switched or renamed: reload every page
+//	integrations:changed an integration was saved, tested or deleted
+//	testall:progress     TestAllProgressEvent{batchId, done, total, connection, error}: one connection of Test all
 //
 // Wails may deliver events out of order: consumers order them (stage, sequence).
 //
@@ -80,6 +83,33 @@
 // the password; ignored lists what has no place in the form with what to do instead. The URL is never
 // stored and errors (field connectionUrl) never quote it. PickDatabaseFile opens the file dialog for a
 // SQLite file ("" when cancelled).
+//
+// MoveConnection(id, workspaceId) moves a connection with its keychain entries and log (in_use while an
+// integration uses it, conflict for a name the target has); CopyConnection(id, workspaceId, name,
+// environment) is Duplicate and Copy to workspace: its own keychain entries with the same secrets,
+// never its tokens, so an OAuth 2.0 copy needs Connect. FetchSample(id, runId) is Fetch one record:
+// the connector's sample request (or one row of a database's table to check), logged as kind
+// "sample", the record as JSON text in the API's key order; the connection's status stays.
+// TestAllConnections(batchId) verifies every connection of the workspace four at a time, as Test
+// again would, reporting each as testall:progress; CancelRun(batchId) stops it. IntegrationsUsing(id)
+// names the integrations and sides that use a connection; ListConnections fills usedBy with them.
+//
+// # WorkspaceService
+//
+// ListWorkspaces (with their counts and the current one), CreateWorkspace, RenameWorkspace,
+// SwitchWorkspace (remembered for the next start; workspace:changed), DeleteWorkspace(id, moveTo,
+// deleteContents): a workspace that holds connections or integrations moves them to moveTo in one
+// transaction or deletes them with their keychain entries; without either it is in_use with the
+// counts. The last workspace stays. Every other service works on the current workspace.
+//
+// # IntegrationService
+//
+// ListIntegrations, GetIntegration, SaveIntegration (id "" creates; errors name the field: name,
+// source.connectorId, destination.connectionId — a side of another connector or workspace is refused,
+// an active integration needs both sides), DeleteIntegration (its connections stay), and
+// TestIntegration(id, runId): Test both, each side streamed with runId+":source" and
+// runId+":destination". IntegrationDTO carries its readiness ("ready" when both sides are Connected,
+// else "attention"), a summary of which side needs what, and each side's connection.
 //
 // # LogService
 //
