@@ -15,6 +15,9 @@
 //   - transport.go: TLS and request options
 //   - database.go: database logins
 //   - accounts.go: the accounts of account-based platforms
+//   - copy.go: moving a connection to another workspace, copying one (never its tokens)
+//   - sample.go: Fetch one record
+//   - testall.go: Test all, four at a time
 //   - locks.go: per-connection turns
 //   - view.go: a saved connection as a front end shows it
 //
