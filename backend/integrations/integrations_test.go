@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"patchbay/backend/apperr"
+	"patchbay/backend/auth/oauth2/oauth2test"
 	"patchbay/backend/connections"
 	"patchbay/backend/connections/connectionstest"
 	"patchbay/backend/connlog"
@@ -98,4 +99,37 @@ func TestAnIntegrationIsReadyWhenBothSidesAreConnected(t *testing.T) {
 
 	require.NoError(t, c.Integrations.Delete(ctx, v.ID))
 	require.NoError(t, c.Connections.Delete(ctx, source.ID), "once the integration is gone the connection can go")
+}
+
+// Re-authorizing a connection keeps it on every side that uses it: only its
+// tokens change, never its id.
+func TestReauthorizingKeepsTheConnectionInItsIntegrations(t *testing.T) {
+	p := connectionstest.StartProvider(t, oauth2test.Options{})
+	browser := connectionstest.NewBrowser(t)
+	connectionstest.RequireSecretService(t)
+	c, err := core.Open(t.Context(), core.Options{Home: t.TempDir(), KeychainTimeout: 5 * time.Second,
+		OpenBrowser: browser.Open, FlowTimeout: 20 * time.Second})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx, ws := c.Context(), c.Workspace.ID
+
+	auth, err := c.Connections.AuthorizeDraft(ctx, ws, connectionstest.CodeDraft(p, "CRM"), "flow-1", nil, nil)
+	require.NoError(t, err)
+	require.True(t, auth.Saved)
+	api := connectionstest.KeyAPI(t, "good-key")
+	other := save(t, c, connectionstest.APIKeyDraft(api.URL, "Orders", "good-key"), true)
+	v, err := c.Integrations.Save(ctx, ws, integrations.Draft{Name: "Orders to CRM", Active: true,
+		Source:      store.Side{ConnectorID: "http", ConnectionID: other.ID},
+		Destination: store.Side{ConnectorID: "oauth2-http", ConnectionID: auth.Connection.ID}})
+	require.NoError(t, err)
+	require.Equal(t, integrations.Ready, v.Readiness, v.Summary)
+
+	again, err := c.Connections.Reauthorize(ctx, auth.Connection.ID, "flow-2", nil, nil)
+	require.NoError(t, err)
+	require.True(t, again.Saved)
+	require.Equal(t, auth.Connection.ID, again.Connection.ID)
+	v, err = c.Integrations.Get(ctx, v.ID)
+	require.NoError(t, err)
+	require.Equal(t, auth.Connection.ID, v.Sides[1].Connection.ID, "the destination is still the re-authorized connection")
+	require.Equal(t, integrations.Ready, v.Readiness)
 }
