@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pkg/browser"
+	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"patchbay/backend/core"
@@ -21,11 +22,13 @@ const keychainTimeout = 5 * time.Second
 // shutdown closes it.
 type App struct {
 	backend *services.Backend
+	ctx     context.Context // the Wails runtime's, once started
 }
 
 func NewApp() *App { return &App{backend: services.NewBackend()} }
 
 func (a *App) startup(ctx context.Context) {
+	a.ctx = ctx
 	home, err := core.ResolveHome()
 	if err == nil {
 		err = a.backend.Start(ctx, services.Options{
@@ -48,6 +51,16 @@ func (a *App) startup(ctx context.Context) {
 		})
 		runtime.Quit(ctx)
 	}
+}
+
+// secondLaunch brings the window forward when Patchbay is started again on
+// the same data home.
+func (a *App) secondLaunch(options.SecondInstanceData) {
+	if a.ctx == nil {
+		return
+	}
+	runtime.WindowUnminimise(a.ctx)
+	runtime.WindowShow(a.ctx)
 }
 
 func (a *App) shutdown(context.Context) {

@@ -34,6 +34,9 @@ type Deps struct {
 	// OnChunk receives each chunk of a streamed test response as it
 	// arrives (connections with "Stream the response" on); nil: none.
 	OnChunk connlog.ChunkFunc
+	// ProcessLock coordinates token work with other processes on the same
+	// data home; nil: this process only.
+	ProcessLock ProcessLock
 }
 
 // Manager creates, verifies, saves and deletes connections.

@@ -1,11 +1,13 @@
 package connections_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,9 +180,17 @@ func TestOrphanedKeychainEntriesAreSweptAtStartUp(t *testing.T) {
 	// What a crash between the keychain write and the SQLite commit leaves
 	// (an account of its own: the keychain is shared with other packages'
 	// tests).
+	// It was journalled long enough ago that no save can still be running.
+	// (The value is written first: a sweep already running must find both.)
 	ref := fmt.Sprintf("ghost%d.0001", time.Now().UnixNano())
-	require.NoError(t, e.core.Store.RecordSecretRef(ctx, ref, "ghost"))
 	require.NoError(t, v.Put(ctx, ref, map[string]string{"apiKey": "left-behind"}))
+	journal(t, e, ref, "ghost", time.Now().Add(-2*connections.SaveGrace))
+	// A save another process has in progress (journalled just now, no row
+	// yet) is not an orphan: the sweep leaves it.
+	inFlight := fmt.Sprintf("busy%d.0001", time.Now().UnixNano())
+	require.NoError(t, v.Put(ctx, inFlight, map[string]string{"apiKey": "being-saved"}))
+	journal(t, e, inFlight, "busy", time.Now().Add(-time.Second))
+	t.Cleanup(func() { _ = v.Delete(context.Background(), inFlight) })
 
 	e.restart(t)
 	defer func() {
@@ -195,11 +205,22 @@ func TestOrphanedKeychainEntriesAreSweptAtStartUp(t *testing.T) {
 	}, 10*time.Second, 50*time.Millisecond)
 	require.Eventually(t, func() bool {
 		refs, err := e.core.Store.OrphanSecretRefs(ctx, time.Now())
-		return err == nil && len(refs) == 0
+		return err == nil && slices.Equal(refs, []string{inFlight}) // the ghost's journal entry is gone too
 	}, 10*time.Second, 50*time.Millisecond)
 	swept, err := e.m.SweepOrphans(e.ctx())
 	require.NoError(t, err)
 	require.Zero(t, swept, "nothing is left for a second sweep")
+	got, err := v.Get(ctx, inFlight)
+	require.NoError(t, err, "another process's save in progress keeps its keychain entry")
+	require.Equal(t, "being-saved", got["apiKey"])
+}
+
+// journal records a keychain reference as a save does, at a given time.
+func journal(t *testing.T, e *env, ref, connectionID string, at time.Time) {
+	t.Helper()
+	_, err := e.core.Store.DB().Exec("INSERT INTO secret_refs (ref, connection_id, created_at) VALUES (?, ?, ?)",
+		ref, connectionID, at.UTC().Format("2006-01-02T15:04:05.000000000Z"))
+	require.NoError(t, err)
 }
 
 func TestCancelStopsARunningTest(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth"
@@ -141,12 +142,23 @@ func (m *Manager) Authorize(ctx context.Context, connectionID string, req *http.
 	return nil
 }
 
+// SaveGrace is how old a journalled keychain entry must be before the sweep
+// may take it for an orphan: a save takes seconds (its keychain calls are
+// bounded), a crash leaves its entry for good.
+const SaveGrace = 10 * time.Minute
+
 // SweepOrphans deletes keychain entries that belong to no connection: what a
 // crash between the keychain write and the SQLite commit, or a failed delete,
 // left behind in an earlier run. Saves of this run are never touched, so the
-// sweep may run while the user works.
+// sweep may run while the user works, and neither are saves of the last
+// SaveGrace, so a save another process (the command line) has in progress
+// keeps its entry.
 func (m *Manager) SweepOrphans(ctx context.Context) (int, error) {
-	refs, err := m.Store.OrphanSecretRefs(ctx, m.started)
+	before := m.started
+	if recent := m.Now().Add(-SaveGrace); recent.Before(before) {
+		before = recent
+	}
+	refs, err := m.Store.OrphanSecretRefs(ctx, before)
 	if err != nil {
 		return 0, err
 	}

@@ -49,6 +49,9 @@ type Options struct {
 	// OnChunk receives each chunk of a streamed test response as it
 	// arrives (nil: none).
 	OnChunk connlog.ChunkFunc
+	// SkipSweep leaves orphaned keychain entries to the app: a short
+	// command-line run has no reason to touch the keychain at start.
+	SkipSweep bool
 }
 
 // Core is the opened core. Its pieces are shared by every front door.
@@ -87,6 +90,9 @@ func Open(ctx context.Context, o Options) (*Core, error) {
 	if err := c.open(ctx, o); err != nil {
 		_ = c.Close()
 		return nil, err
+	}
+	if o.SkipSweep {
+		return c, nil
 	}
 	c.bg.Add(1)
 	go func() {
@@ -140,6 +146,7 @@ func (c *Core) open(ctx context.Context, o Options) error {
 		OpenBrowser: o.OpenBrowser,
 		FlowTimeout: o.FlowTimeout,
 		OnChunk:     o.OnChunk,
+		ProcessLock: fileLocks(paths.Locks),
 	})
 	c.Workspaces = &workspaces.Manager{Store: st, Connections: c.Connections, Logger: logger}
 	c.Integrations = &integrations.Manager{Store: st, Catalog: c.Catalog, Connections: c.Connections, Logger: logger}

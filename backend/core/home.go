@@ -17,6 +17,7 @@ type Paths struct {
 	Database   string // SQLite metadata (never secrets)
 	LogFile    string // the app's own log
 	Connectors string // user-imported connector definitions (*.json)
+	Locks      string // lock files processes on this data home share
 }
 
 // Resolve returns the data home: $PATCHBAY_HOME when set, else
@@ -40,6 +41,7 @@ func PrepareHome(root string) (Paths, error) {
 		Database:   filepath.Join(root, "patchbay.db"),
 		LogFile:    filepath.Join(root, "logs", "patchbay.log"),
 		Connectors: filepath.Join(root, "connectors"),
+		Locks:      filepath.Join(root, "locks"),
 	}
 	for _, dir := range []string{root, filepath.Dir(p.LogFile), p.Connectors} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {

@@ -576,3 +576,40 @@ func isTLSError(err error) bool {
 		strings.Contains(msg, "does not support encryption") || strings.Contains(msg, "tls:") ||
 		strings.Contains(msg, "TLS Handshake failed")
 }
+
+// ConnectionURL is the connection as the URL a script's database driver
+// takes, password included: for `patchbay exec`, which hands it to a child
+// process's environment and nowhere else. SQLite is its file's path.
+func ConnectionURL(c Config) string {
+	if c.Path != "" {
+		return c.Path
+	}
+	scheme := c.Engine
+	switch c.Engine {
+	case catalog.EnginePostgreSQL:
+		scheme = "postgres"
+	case catalog.EngineMariaDB:
+		scheme = "mysql" // what MariaDB's clients and drivers read
+	}
+	u := url.URL{Scheme: scheme, Host: c.addr(), User: url.UserPassword(c.User, c.Password)}
+	q := url.Values{}
+	if c.Engine == catalog.EngineSQLServer {
+		if c.Database != "" {
+			q.Set("database", c.Database)
+		}
+	} else if c.Database != "" {
+		u.Path = "/" + c.Database
+	}
+	if c.SSLMode != "" {
+		switch c.Engine {
+		case catalog.EnginePostgreSQL:
+			q.Set("sslmode", c.SSLMode)
+		case catalog.EngineSQLServer:
+			q.Set("encrypt", c.SSLMode)
+		default:
+			q.Set("ssl-mode", strings.ToUpper(c.SSLMode))
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
