@@ -60,7 +60,7 @@ func suggestion(typed string, names []string) string {
 			best, bestDist = n, d
 		}
 	}
-	if best == "" || bestDist > max(2, len(typed)/3) {
+	if best == "" || bestDist > max(2, len(typed)/2) {
 		return ""
 	}
 	return fmt.Sprintf(" Did you mean %q?", best)

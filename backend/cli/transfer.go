@@ -14,7 +14,7 @@ import (
 )
 
 func (a *app) store() transfer.Store {
-	return transfer.Store{Store: a.core.Store, Connections: a.core.Connections}
+	return transfer.Store{Store: a.core.Store, Connections: a.core.Connections, Catalog: a.core.Catalog}
 }
 
 func (a *app) exportCmd() *cobra.Command {
@@ -95,7 +95,7 @@ already stored is never replaced unless --overwrite-secrets.`,
 					return strings.TrimSpace(v), err == nil
 				}
 			}
-			steps, err := a.store().Import(ctx, a.ws.ID, f, a.core.Integrations, a.core.Catalog, o)
+			steps, err := a.store().Import(ctx, a.ws.ID, f, a.core.Integrations, o)
 			printPlan(cmd.OutOrStdout(), steps, dryRun)
 			if err != nil {
 				return err

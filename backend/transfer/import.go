@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"patchbay/backend/catalog"
 	"patchbay/backend/connections"
 	"patchbay/backend/integrations"
 	"patchbay/backend/store"
@@ -40,7 +39,7 @@ type Step struct {
 
 // Import creates or updates the file's connections (by connector, name and
 // environment) and then its integrations (by name) in the workspace.
-func (s Store) Import(ctx context.Context, workspaceID string, f File, integ *integrations.Manager, cat *catalog.Catalog, o Options) ([]Step, error) {
+func (s Store) Import(ctx context.Context, workspaceID string, f File, integ *integrations.Manager, o Options) ([]Step, error) {
 	existing, err := s.Connections.List(ctx, workspaceID)
 	if err != nil {
 		return nil, err
@@ -56,7 +55,7 @@ func (s Store) Import(ctx context.Context, workspaceID string, f File, integ *in
 	var steps []Step
 	for _, fc := range f.Connections {
 		step := Step{What: "connection", Name: fc.Name, Environment: fc.Environment}
-		if _, ok := cat.Get(fc.Connector); !ok {
+		if _, ok := s.Catalog.Get(fc.Connector); !ok {
 			step.Action, step.Note = "skip", fmt.Sprintf("connector %q is not in this Patchbay's catalog: import its definition first", fc.Connector)
 			steps = append(steps, step)
 			continue

@@ -76,6 +76,7 @@ type Side struct {
 type Store struct {
 	Store       *store.Store
 	Connections *connections.Manager
+	Catalog     *catalog.Catalog
 }
 
 // Export reads the workspace into a File, in a stable order.
@@ -96,11 +97,7 @@ func (s Store) Export(ctx context.Context, workspaceID string) (File, error) {
 		ec := Connection{Name: c.Name, Environment: c.Environment, Connector: c.ConnectorID, Auth: c.AuthType, BaseURL: c.BaseURL,
 			TimeoutSeconds: c.TimeoutSeconds, Settings: nonEmpty(v.Settings), Parameters: nonEmpty(v.Parameters),
 			UserSecrets: v.UserSecrets}
-		for _, k := range v.SecretFields {
-			if !slices.Contains(catalog.TokenKeys, k) { // tokens come from signing in, never from a file
-				ec.Secrets = append(ec.Secrets, k)
-			}
-		}
+		ec.Secrets = s.neededSecrets(c, v.SecretFields)
 		if len(ec.UserSecrets) == 0 {
 			ec.UserSecrets = nil
 		}
@@ -126,6 +123,32 @@ func (s Store) Export(ctx context.Context, workspaceID string) (File, error) {
 			Source: side(in.Source), Destination: side(in.Destination)})
 	}
 	return f, nil
+}
+
+// neededSecrets names the secret fields a connection is to be given: those
+// it holds and those its auth method requires, never a token (tokens come
+// from signing in, not from a file).
+func (s Store) neededSecrets(c store.Connection, stored []string) []string {
+	var out []string
+	for _, k := range stored {
+		if !slices.Contains(catalog.TokenKeys, k) {
+			out = append(out, k)
+		}
+	}
+	if connector, ok := s.Catalog.Get(c.ConnectorID); ok {
+		for _, m := range connector.Auth {
+			if string(m.Type) != c.AuthType {
+				continue
+			}
+			for _, f := range m.Fields {
+				if f.Secret && f.Required && !slices.Contains(out, f.Key) {
+					out = append(out, f.Key)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Marshal writes f as YAML, or as JSON when asJSON.
