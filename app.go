@@ -41,6 +41,8 @@ func (a *App) startup(ctx context.Context) {
 			PickFile:         pickJSONFile,
 			PickDatabaseFile: pickDatabaseFile,
 			SaveFile:         saveHARFile,
+			PickExportFile:   pickExportFile,
+			SaveExportFile:   saveExportFile,
 		})
 	}
 	if err != nil {
@@ -113,4 +115,24 @@ func saveHARFile(ctx context.Context, title, defaultName string) (string, error)
 		DefaultFilename: defaultName,
 		Filters:         []runtime.FileFilter{{DisplayName: "HTTP Archive (*.har)", Pattern: "*.har"}},
 	})
+}
+
+func pickExportFile(ctx context.Context, title string) (string, error) {
+	return runtime.OpenFileDialog(ctx, runtime.OpenDialogOptions{
+		Title:   title,
+		Filters: exportFilters,
+	})
+}
+
+func saveExportFile(ctx context.Context, title, defaultName string) (string, error) {
+	return runtime.SaveFileDialog(ctx, runtime.SaveDialogOptions{
+		Title:           title,
+		DefaultFilename: defaultName,
+		Filters:         exportFilters,
+	})
+}
+
+var exportFilters = []runtime.FileFilter{
+	{DisplayName: "Patchbay export (*.yaml, *.yml, *.json)", Pattern: "*.yaml;*.yml;*.json"},
+	{DisplayName: "All files", Pattern: "*"},
 }

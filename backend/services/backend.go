@@ -7,6 +7,7 @@ import (
 	"patchbay/backend/connlog"
 	"patchbay/backend/core"
 	"patchbay/backend/store"
+	"patchbay/backend/transfer"
 )
 
 // Options are what the app (or a test) supplies to start the back end: the
@@ -19,6 +20,10 @@ type Options struct {
 	// connections' path); nil: the person types the path.
 	PickDatabaseFile FilePicker
 	SaveFile         FileSaver
+	// PickExportFile and SaveExportFile are the dialogs of Settings' import
+	// and export (nil: this build has none).
+	PickExportFile FilePicker
+	SaveExportFile FileSaver
 }
 
 // Backend is every bound service plus the core they share. The services
@@ -85,6 +90,9 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 	b.Connections.pickDatabase = o.PickDatabaseFile
 	b.Integrations.start(ctx, c.Integrations, cur, o.Emit)
 	b.Workspaces.start(ctx, c.Workspaces, cur, o.Emit)
+	b.Workspaces.transfer = transfer.Store{Store: c.Store, Connections: c.Connections, Catalog: c.Catalog}
+	b.Workspaces.integrations = c.Integrations
+	b.Workspaces.pickFile, b.Workspaces.saveFile = o.PickExportFile, o.SaveExportFile
 	b.Logs.start(ctx, c.Log, c.Connections, c.Store, cur, o.SaveFile, c.Logger)
 	b.App.start(ctx, c.Paths, cur, c.Secrets, c.CatalogWarnings)
 	return nil

@@ -2,7 +2,13 @@ package services
 
 import (
 	"context"
+	"io"
+	"os"
+	"strings"
 
+	"patchbay/backend/apperr"
+	"patchbay/backend/integrations"
+	"patchbay/backend/transfer"
 	"patchbay/backend/workspaces"
 )
 
@@ -12,10 +18,14 @@ const EventWorkspaceChanged = "workspace:changed"
 
 // WorkspaceService is bound to the front end: the workspace switcher.
 type WorkspaceService struct {
-	ctx     context.Context
-	manager *workspaces.Manager
-	current *current
-	emit    Emitter
+	ctx          context.Context
+	manager      *workspaces.Manager
+	current      *current
+	emit         Emitter
+	transfer     transfer.Store
+	integrations *integrations.Manager
+	pickFile     FilePicker
+	saveFile     FileSaver
 }
 
 func NewWorkspaceService() *WorkspaceService { return &WorkspaceService{} }
@@ -107,4 +117,105 @@ func (s *WorkspaceService) DeleteWorkspace(id, moveTo string, deleteContents boo
 	}
 	s.emit(s.ctx, EventConnectionsChanged)
 	return nil
+}
+
+// ExportWorkspace asks where to save the current workspace's connections
+// and integrations as the secret-free file `patchbay export` writes (YAML,
+// or JSON for a .json name), and writes it. It returns the path, "" when
+// the person cancelled.
+func (s *WorkspaceService) ExportWorkspace() (string, error) {
+	if s.saveFile == nil {
+		return "", toUI(apperr.New(apperr.Internal, "This build has no save dialog; use 'patchbay export' instead."))
+	}
+	f, err := s.transfer.Export(s.ctx, s.current.id())
+	if err != nil {
+		return "", toUI(err)
+	}
+	name := strings.ToLower(strings.Join(strings.Fields(s.current.get().Name), "-")) + ".patchbay.yaml"
+	path, err := s.saveFile(s.ctx, "Export the workspace's connections (no secrets)", name)
+	if err != nil || path == "" {
+		return "", toUI(err)
+	}
+	data, err := transfer.Marshal(f, strings.HasSuffix(strings.ToLower(path), ".json"))
+	if err != nil {
+		return "", toUI(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		return "", toUI(apperr.Wrap(apperr.Validation, err, "Could not write %s: %v. Choose another folder.", path, err))
+	}
+	return path, nil
+}
+
+// ImportStepDTO is one line of an import's plan or result.
+type ImportStepDTO struct {
+	Action      string   `json:"action"` // create, update, unchanged, skip
+	What        string   `json:"what"`   // connection, integration
+	Name        string   `json:"name"`
+	Environment string   `json:"environment"`
+	Needs       []string `json:"needs"` // secrets still to enter
+	Note        string   `json:"note"`
+}
+
+// ImportPlanDTO is what importing a file would do (or did).
+type ImportPlanDTO struct {
+	Path  string          `json:"path"`
+	Steps []ImportStepDTO `json:"steps"`
+}
+
+// PreviewImport asks for an export file and says what importing it into the
+// current workspace would do, changing nothing; an empty path means the
+// person cancelled. A file of another version, or damaged, is refused.
+func (s *WorkspaceService) PreviewImport() (ImportPlanDTO, error) {
+	if s.pickFile == nil {
+		return ImportPlanDTO{}, toUI(apperr.New(apperr.Internal, "This build has no file dialog; use 'patchbay import' instead."))
+	}
+	path, err := s.pickFile(s.ctx, "Import connections and integrations")
+	if err != nil || path == "" {
+		return ImportPlanDTO{}, toUI(err)
+	}
+	return s.importFile(path, true)
+}
+
+// ApplyImport imports the file PreviewImport showed. Secrets are not in the
+// file: connections that need some are saved Unverified and say which;
+// stored secrets are kept.
+func (s *WorkspaceService) ApplyImport(path string) (ImportPlanDTO, error) {
+	plan, err := s.importFile(path, false)
+	if err == nil {
+		s.emit(s.ctx, EventConnectionsChanged)
+		s.emit(s.ctx, EventIntegrationsChanged)
+	}
+	return plan, err
+}
+
+func (s *WorkspaceService) importFile(path string, dryRun bool) (ImportPlanDTO, error) {
+	data, err := readBounded(path, transfer.MaxFileBytes)
+	if err != nil {
+		return ImportPlanDTO{}, toUI(err)
+	}
+	f, err := transfer.Parse(data)
+	if err != nil {
+		return ImportPlanDTO{}, toUI(err)
+	}
+	steps, err := s.transfer.Import(s.ctx, s.current.id(), f, s.integrations, transfer.Options{DryRun: dryRun})
+	out := ImportPlanDTO{Path: path, Steps: make([]ImportStepDTO, len(steps))}
+	for i, st := range steps {
+		out.Steps[i] = ImportStepDTO{Action: st.Action, What: st.What, Name: st.Name, Environment: st.Environment, Needs: nonNil(st.Needs), Note: st.Note}
+	}
+	return out, toUI(err)
+}
+
+// readBounded reads at most limit+1 bytes of a file the person chose, so a
+// wrong choice (a disk image) is refused by size rather than read whole.
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, apperr.Wrap(apperr.Validation, err, "Cannot open %s: %v", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, apperr.Wrap(apperr.Validation, err, "Cannot read %s: %v", path, err)
+	}
+	return data, nil
 }

@@ -1,7 +1,9 @@
 package services
 
 import (
+	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/connections/connectionstest"
+	"patchbay/backend/secrets/keychain"
 )
 
 // Switching the workspace changes what every service shows, and the front
@@ -124,4 +127,52 @@ func TestIntegrationsTestAllAndFetchThroughTheServices(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "invalid_config", sample.Verification.Code, "no sample path yet: the field is named")
 	require.Equal(t, "samplePath", sample.Verification.Field)
+}
+
+// Settings' export and import write and read the file `patchbay export`
+// writes, through the app's dialogs.
+func TestExportAndImportThroughTheServices(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/personal.patchbay.yaml"
+	e := newEnvWith(t, keychain.System(), func(o *Options) {
+		o.SaveExportFile = func(_ context.Context, _, name string) (string, error) {
+			require.Equal(t, "personal.patchbay.yaml", name)
+			return file, nil
+		}
+		o.PickExportFile = func(context.Context, string) (string, error) { return file, nil }
+	})
+	api := connectionstest.KeyAPI(t, "k-export-77")
+	_, err := e.b.Connections.SaveConnection(connectionstest.APIKeyDraft(api.URL, "Billing", "k-export-77"), true, "run-1")
+	require.NoError(t, err)
+	path, err := e.b.Workspaces.ExportWorkspace()
+	require.NoError(t, err)
+	require.Equal(t, file, path)
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	require.Contains(t, string(data), "kind: patchbay-export")
+	require.NotContains(t, string(data), "k-export-77")
+
+	// Into another workspace: the preview changes nothing, the import creates.
+	w, err := e.b.Workspaces.CreateWorkspace("Client B")
+	require.NoError(t, err)
+	_, err = e.b.Workspaces.SwitchWorkspace(w.ID)
+	require.NoError(t, err)
+	plan, err := e.b.Workspaces.PreviewImport()
+	require.NoError(t, err)
+	require.Equal(t, []ImportStepDTO{{Action: "create", What: "connection", Name: "Billing", Environment: "Sandbox", Needs: []string{"apiKey"}}}, plan.Steps)
+	list, err := e.b.Connections.ListConnections()
+	require.NoError(t, err)
+	require.Empty(t, list)
+	done, err := e.b.Workspaces.ApplyImport(plan.Path)
+	require.NoError(t, err)
+	require.Equal(t, []string{"apiKey"}, done.Steps[0].Needs, "the secret is not in the file: it is still needed")
+	list, err = e.b.Connections.ListConnections()
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	require.Equal(t, "unverified", list[0].Status)
+	require.Contains(t, list[0].Diagnosis, "Imported without apiKey")
+
+	require.NoError(t, os.WriteFile(file, []byte("kind: patchbay-export\nversion: 7\n"), 0o600))
+	_, err = e.b.Workspaces.PreviewImport()
+	require.Equal(t, apperr.Validation, uiCode(t, err))
 }

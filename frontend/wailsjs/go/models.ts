@@ -1276,6 +1276,61 @@ export namespace services {
 		    return a;
 		}
 	}
+	export class ImportStepDTO {
+	    action: string;
+	    what: string;
+	    name: string;
+	    environment: string;
+	    needs: string[];
+	    note: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportStepDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.what = source["what"];
+	        this.name = source["name"];
+	        this.environment = source["environment"];
+	        this.needs = source["needs"];
+	        this.note = source["note"];
+	    }
+	}
+	export class ImportPlanDTO {
+	    path: string;
+	    steps: ImportStepDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportPlanDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.steps = this.convertValues(source["steps"], ImportStepDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class SideDTO {
 	    role: string;
 	    connectorId: string;
