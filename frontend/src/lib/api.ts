@@ -13,6 +13,7 @@ import * as runtime from '../../wailsjs/runtime/runtime';
 import type {
   AccountDTO,
   BatchResultDTO,
+  ImportPlan,
   IntegrationDraft,
   IntegrationDTO,
   IntegrationTestDTO,
@@ -376,6 +377,27 @@ export function switchWorkspace(id: string): Promise<WorkspaceDTO> {
  */
 export function deleteWorkspace(id: string, moveTo: string, deleteContents: boolean): Promise<void> {
   return call(() => workspaceService.DeleteWorkspace(id, moveTo, deleteContents));
+}
+
+/** Asks where to save the workspace as a secret-free export file; "" when cancelled. */
+export function exportWorkspace(): Promise<string> {
+  return call(() => workspaceService.ExportWorkspace());
+}
+
+/** Asks for an export file and says what importing it would do, changing nothing. */
+export function previewImport(): Promise<ImportPlan> {
+  return call(async () => {
+    const p: ImportPlan = await workspaceService.PreviewImport();
+    return p;
+  });
+}
+
+/** Imports the file a preview showed. */
+export function applyImport(path: string): Promise<ImportPlan> {
+  return call(async () => {
+    const p: ImportPlan = await workspaceService.ApplyImport(path);
+    return p;
+  });
 }
 
 // Integrations.

@@ -499,3 +499,24 @@ export interface BatchResultDTO {
   failed: TestAllProgressEvent[] | null;
   canceled: number;
 }
+
+// Export and import (WorkspaceService): the file `patchbay export` writes.
+
+/** One line of an import's plan or result. */
+export interface ImportStep {
+  /** create, update, unchanged or skip. */
+  action: string;
+  /** connection or integration. */
+  what: string;
+  name: string;
+  environment: string;
+  /** Secrets still to enter (they are never in the file). */
+  needs: string[] | null;
+  note: string;
+}
+
+export interface ImportPlan {
+  /** "" when the person closed the file dialog. */
+  path: string;
+  steps: ImportStep[] | null;
+}
