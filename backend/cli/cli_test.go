@@ -225,8 +225,10 @@ func TestExportImportRoundTripWithoutSecrets(t *testing.T) {
 	require.Contains(t, listed.stdout, "Imported without apiKey")
 	require.Contains(t, listed.stdout, "Orders sync (source)")
 
-	twice := run(t, other, "import", file)
-	require.Contains(t, twice.stdout, "unchanged", "importing again changes nothing that is the same")
+	twice := run(t, other, "import", file, "--json")
+	var steps []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(twice.stdout), &steps), twice.stdout)
+	require.Equal(t, "unchanged", steps[0]["action"], "importing again changes nothing that is the same")
 
 	for name, content := range map[string]string{
 		"newer version": strings.Replace(text, "version: 1", "version: 9", 1),

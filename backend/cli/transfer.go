@@ -96,7 +96,16 @@ already stored is never replaced unless --overwrite-secrets.`,
 				}
 			}
 			steps, err := a.store().Import(ctx, a.ws.ID, f, a.core.Integrations, o)
-			printPlan(cmd.OutOrStdout(), steps, dryRun)
+			if a.json {
+				if steps == nil {
+					steps = []transfer.Step{}
+				}
+				if werr := writeJSON(cmd.OutOrStdout(), steps); werr != nil {
+					return werr
+				}
+			} else {
+				printPlan(cmd.OutOrStdout(), steps, dryRun)
+			}
 			if err != nil {
 				return err
 			}
@@ -108,6 +117,7 @@ already stored is never replaced unless --overwrite-secrets.`,
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "print the plan and change nothing")
 	cmd.Flags().BoolVar(&overwrite, "overwrite-secrets", false, "ask again for secrets the connections already have")
+	a.addJSON(cmd)
 	return cmd
 }
 
