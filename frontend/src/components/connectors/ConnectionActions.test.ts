@@ -195,4 +195,17 @@ describe('Manage Connections rows', () => {
     await user.click(screen.getByTestId('delete-c4'));
     expect(screen.getByTestId('delete-inactive-uses').textContent).toContain('Legacy sync (inactive)');
   });
+
+  it('follow an integration saved elsewhere: its connections say Used by', async () => {
+    let list = [billing()];
+    go.answer('ListConnections', () => list);
+    go.answer('ListConnectors', () => [http]);
+    go.answer('Info', () => ({ workspaceId: 'w1' }));
+    await appData.load();
+    open();
+    expect(screen.queryByTestId('used-by-c2')).toBeNull();
+    list = [{ ...billing(), usedBy: [{ integrationId: 'i5', name: 'Invoices', role: 'destination', active: true }] }];
+    go.emit('integrations:changed', null);
+    expect((await screen.findByTestId('used-by-c2')).textContent).toContain('Used by Invoices (destination)');
+  });
 });
