@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeTopLayer } from '../../lib/layers';
 import { appData } from '../../lib/state/connections.svelte';
+import { ui } from '../../lib/state/ui.svelte';
 import type { ConnectionDTO, Connector } from '../../lib/types';
 import ManageConnections from './ManageConnections.svelte';
 
@@ -54,7 +55,13 @@ beforeEach(() => {
   );
   (window as { go?: unknown }).go = {
     services: {
-      ConnectionService: { DeleteConnection: deleteConnection, ListConnections: () => Promise.resolve(appData.connections) },
+      ConnectionService: {
+        DeleteConnection: deleteConnection,
+        ListConnections: () => Promise.resolve(appData.connections),
+        IntegrationsUsing: () =>
+          Promise.resolve([{ integrationId: 'i1', name: 'Orders sync', role: 'destination', active: true }]),
+      },
+      WorkspaceService: { ListWorkspaces: () => Promise.resolve([]) },
     },
   };
   appData.connectors = [connector];
@@ -98,7 +105,7 @@ describe('ManageConnections', () => {
     render(ManageConnections, { props: { connector, onclose: () => {} } });
     await user.click(screen.getByTestId('delete-c2'));
     const dialog = screen.getByTestId('confirm-delete');
-    expect(dialog.textContent).toContain('Delete “CI bot (Sandbox)”?');
+    expect(dialog.textContent).toContain('Delete “Sandbox · CI bot”?');
     expect(deleteConnection).not.toHaveBeenCalled();
     await user.click(screen.getByTestId('confirm-button'));
     expect(deleteConnection).toHaveBeenCalledWith('c2');
@@ -107,14 +114,21 @@ describe('ManageConnections', () => {
     expect(screen.getByTestId('connection-row-c1')).toBeTruthy();
   });
 
-  it('shows an in_use refusal in the dialog and keeps the connection', async () => {
+  it('turns an in_use refusal into a dialog that names each integration and opens it', async () => {
     const user = userEvent.setup();
     render(ManageConnections, { props: { connector, onclose: () => {} } });
     await user.click(screen.getByTestId('delete-c1'));
     await user.click(screen.getByTestId('confirm-button'));
-    const error = await screen.findByTestId('confirm-error');
-    expect(error.textContent).toBe('The active integration “Orders sync” uses “Main”. Deactivate it first.');
+    const dialog = await screen.findByTestId('connection-in-use');
+    expect(screen.queryByTestId('confirm-delete')).toBeNull();
+    await waitFor(() => expect(dialog.textContent).toContain('Orders sync'));
+    expect(dialog.textContent).toContain('destination side');
+    expect(dialog.textContent).toContain('Active');
     expect(screen.getByTestId('connection-row-c1')).toBeTruthy();
+    await user.click(screen.getByTestId('open-integration-i1'));
+    expect(ui.page).toBe('integrations');
+    expect(ui.integration).toBe('i1');
+    expect(screen.queryByTestId('connection-in-use')).toBeNull();
   });
 
   it('cancel leaves everything as it was', async () => {
@@ -209,6 +223,8 @@ describe('ManageConnections with 1,000 connections', () => {
     expect(document.activeElement).toBe(screen.getByTestId('edit-t998'));
     await user.tab();
     expect(document.activeElement).toBe(screen.getByTestId('log-t998'));
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByTestId('more-t998'));
     await user.tab();
     expect(document.activeElement).toBe(screen.getByTestId('delete-t998'));
   });

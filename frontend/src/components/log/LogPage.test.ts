@@ -24,6 +24,8 @@ const api = await import('../../lib/api');
 const { logView } = await import('../../lib/state/log.svelte');
 const { defaultFilter } = await import('../../lib/logFilter');
 const { default: LogPage } = await import('./LogPage.svelte');
+const { appData } = await import('../../lib/state/connections.svelte');
+const { connection, connector } = await import('../../test/connections');
 
 const listExchanges = vi.mocked(api.listExchanges);
 const getExchange = vi.mocked(api.getExchange);
@@ -316,5 +318,43 @@ describe('LogPage keyboard', () => {
     expect(rows().map((r) => r.dataset.id)).toContain(item(350).id);
     expect(await screen.findByTestId('log-detail')).toBeTruthy();
     expect(screen.getByTestId<HTMLSelectElement>('log-filter-connection').value).toBe('c1');
+  });
+});
+
+describe('LogPage connections', () => {
+  afterEach(() => {
+    appData.connections = [];
+    appData.connectors = [];
+  });
+
+  it('names each row’s connection and the filter’s choices with their environment, and marks Production', async () => {
+    const user = userEvent.setup();
+    appData.connectors = [connector('http', 'HTTP API')];
+    appData.connections = [
+      connection('c1', { name: 'Orders API', environment: 'Production' }),
+      connection('c2', { name: 'Orders API', environment: 'Sandbox' }),
+    ];
+    listExchanges.mockResolvedValue({ items: [item(0), item(1, { connectionId: 'c2' })], next: '' });
+    render(LogPage);
+    await waitFor(() => expect(rows().length).toBe(2));
+    const [prod, sandbox] = rows();
+    expect(prod?.textContent).toContain('Production · Orders API');
+    expect(prod?.querySelector('[data-testid=production-badge]')?.textContent).toBe('Prod');
+    expect(prod?.querySelector('.conn')?.getAttribute('title')).toBe('HTTP API › Production · Orders API');
+    expect(sandbox?.textContent).toContain('Sandbox · Orders API');
+    expect(sandbox?.querySelector('[data-testid=production-badge]')).toBeNull();
+
+    const filter = screen.getByTestId<HTMLSelectElement>('log-filter-connection');
+    expect(Array.from(filter.options).map((o) => o.textContent)).toEqual([
+      'All connections',
+      'Production · Orders API',
+      'Sandbox · Orders API',
+    ]);
+    const beside = () => filter.parentElement?.querySelector('[data-testid=production-badge]');
+    expect(beside()).toBeNull();
+    await user.selectOptions(filter, 'c1');
+    expect(beside()?.textContent).toBe('Production');
+    await user.selectOptions(filter, 'c2');
+    expect(beside()).toBeNull();
   });
 });

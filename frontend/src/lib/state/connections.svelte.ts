@@ -63,7 +63,7 @@ class AppData {
 
   catalogSorted = $derived([...this.connectors].sort((a, b) => byText(a.name, b.name)));
 
-  private unsubscribe: (() => void) | null = null;
+  private unsubscribe: (() => void)[] = [];
 
   async load(): Promise<void> {
     this.loading = true;
@@ -82,8 +82,10 @@ class AppData {
     } finally {
       this.loading = false;
     }
-    if (!this.unsubscribe) {
-      this.unsubscribe = api.onConnectionsChanged(() => void this.refreshConnections());
+    if (this.unsubscribe.length === 0) {
+      const refresh = (): void => void this.refreshConnections();
+      // An integration saved or deleted changes which connections it uses (usedBy).
+      this.unsubscribe = [api.onConnectionsChanged(refresh), api.onIntegrationsChanged(refresh)];
     }
   }
 

@@ -6,6 +6,7 @@ import type { WorkspaceDTO } from '../types';
 import { appData } from './connections.svelte';
 import { integrations } from './integrations.svelte';
 import { logView } from './log.svelte';
+import { testAll } from './testAll.svelte';
 import { ui } from './ui.svelte';
 
 class Workspaces {
@@ -24,8 +25,12 @@ class Workspaces {
       this.loadError = api.parseError(e).message;
     }
     if (!this.unsubscribe) {
-      // A switch (here or elsewhere) or a rename of the current one.
-      this.unsubscribe = api.onWorkspaceChanged(() => void this.reloadEverything());
+      // A switch (here or elsewhere) reloads every page; a rename of the
+      // current one only changes its name.
+      this.unsubscribe = api.onWorkspaceChanged((w) => {
+        if (w.id === this.current?.id) void this.load();
+        else void this.reloadEverything();
+      });
     }
   }
 
@@ -44,7 +49,7 @@ class Workspaces {
 
   async rename(id: string, name: string): Promise<void> {
     await api.renameWorkspace(id, name);
-    await this.reloadEverything();
+    await this.load();
   }
 
   /** Deletes a workspace; one that holds something needs moveTo or deleteContents. */
@@ -63,6 +68,7 @@ class Workspaces {
       ui.selected = {};
       ui.search = '';
       await Promise.all([this.load(), appData.load(), integrations.load()]);
+      testAll.followWorkspace(appData.info?.workspaceId ?? '');
       logView.clearSelection();
       logView.clearFilters();
     })().finally(() => {

@@ -1,0 +1,155 @@
+// The Connectors page's Test all (progress, Cancel, the summary and its
+// failures) and the cards: the connection a card shows stays put.
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appData } from '../../lib/state/connections.svelte';
+import { testAll } from '../../lib/state/testAll.svelte';
+import { ui } from '../../lib/state/ui.svelte';
+import type { AppInfoDTO, ConnectionDTO } from '../../lib/types';
+import { connection, connector } from '../../test/connections';
+import { installFakeWails, type FakeWails } from '../../test/fakeWails';
+import ConnectorsPage from './ConnectorsPage.svelte';
+
+let go: FakeWails;
+
+beforeEach(() => {
+  go = installFakeWails();
+  go.answer('ListConnections', () => appData.connections);
+  go.answer('CancelRun', () => undefined);
+  appData.loading = false;
+  appData.loadError = '';
+  appData.info = { workspaceId: 'w1', workspaceName: 'Personal' } as AppInfoDTO;
+  appData.connectors = [connector('http', 'HTTP API'), connector('stripe', 'Stripe')];
+  appData.connections = [
+    connection('a', { name: 'Orders', environment: 'Production', status: 'unverified' }),
+    connection('b', { name: 'Billing', environment: 'Sandbox', status: 'unverified' }),
+    connection('c', { connectorId: 'stripe', name: 'Payments', status: 'unverified' }),
+  ];
+  ui.selected = {};
+  ui.editor = null;
+  ui.manage = null;
+});
+
+afterEach(() => {
+  testAll.reset();
+  go.uninstall();
+  appData.connections = [];
+  appData.connectors = [];
+  appData.info = null;
+});
+
+function progress(done: number, c: ConnectionDTO): void {
+  go.emit('testall:progress', { batchId: testAll.batchId, done, total: 3, connection: c, error: '' });
+}
+
+describe('Test all', () => {
+  it('shows "done of total" with a progress bar while it runs, and Cancel stops it', async () => {
+    const user = userEvent.setup();
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    await user.click(screen.getByTestId('test-all'));
+    const bar = screen.getByTestId('test-all-progress');
+    expect(screen.getByTestId('test-all-count').textContent).toBe('0 of 3');
+    expect((screen.getByTestId('test-all') as HTMLButtonElement).disabled).toBe(true);
+
+    progress(1, connection('a', { name: 'Orders', environment: 'Production', status: 'connected' }));
+    await waitFor(() => expect(screen.getByTestId('test-all-count').textContent).toBe('1 of 3'));
+    expect(within(bar).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('1');
+
+    await user.click(screen.getByTestId('test-all-cancel'));
+    expect(go.calls('CancelRun')).toEqual([[testAll.batchId]]);
+    expect(bar.textContent).toContain('Canceling…');
+    go.pendingCall('TestAllConnections').resolve({ total: 3, byStatus: { connected: 1 }, failed: [], canceled: 2 });
+    const summary = await screen.findByTestId('test-all-summary');
+    expect(summary.textContent).toContain('Canceled after 1 of 3');
+    expect(screen.getByTestId('test-all-count-canceled').textContent).toBe('2 not tested (canceled)');
+  });
+
+  it('ends with a summary by status that opens the failures, each with why and a way to it', async () => {
+    const user = userEvent.setup();
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    await user.click(screen.getByTestId('test-all'));
+    const bad = connection('b', { name: 'Billing', environment: 'Sandbox', status: 'disconnected', diagnosis: 'The API rejected the credentials (401).' });
+    const far = connection('c', { connectorId: 'stripe', name: 'Payments', status: 'unreachable', diagnosis: 'Nothing answered at api.stripe.test.' });
+    go.pendingCall('TestAllConnections').resolve({
+      total: 3,
+      byStatus: { connected: 1, disconnected: 1, unreachable: 1 },
+      failed: [
+        { batchId: testAll.batchId, done: 2, total: 3, connection: bad, error: '' },
+        { batchId: testAll.batchId, done: 3, total: 3, connection: far, error: '' },
+      ],
+      canceled: 0,
+    });
+    const summary = await screen.findByTestId('test-all-summary');
+    expect(summary.textContent).toContain('Tested 3 connections');
+    expect(screen.getByTestId('test-all-count-connected').textContent).toBe('1 Connected');
+    expect(screen.getByTestId('test-all-count-disconnected').textContent).toBe('1 Disconnected');
+    expect(screen.getByTestId('test-all-count-unreachable').textContent).toBe('1 Unreachable');
+
+    // A status opens the failures with that status.
+    await user.click(screen.getByTestId('test-all-count-unreachable'));
+    let panel = screen.getByTestId('test-all-failures');
+    expect(within(panel).queryByTestId('test-all-failure-b')).toBeNull();
+    const row = within(panel).getByTestId('test-all-failure-c');
+    expect(row.textContent).toContain('Payments');
+    expect(row.textContent).toContain('Stripe');
+    expect(row.textContent).toContain('Nothing answered at api.stripe.test.');
+    await user.click(within(panel).getByTestId('test-all-show-disconnected'));
+    expect(within(panel).getByTestId('test-all-failure-b').textContent).toContain('The API rejected the credentials (401).');
+    await user.click(screen.getByTestId('close-test-all'));
+
+    // Review opens all of them; Edit goes to the connection.
+    await user.click(screen.getByTestId('test-all-review'));
+    panel = screen.getByTestId('test-all-failures');
+    expect(within(panel).getAllByRole('listitem')).toHaveLength(2);
+    expect(within(panel).getByTestId('test-all-failure-b').textContent).toContain('Sandbox · Billing');
+    await user.click(within(panel).getByTestId('test-all-edit-b'));
+    expect(ui.editor).toEqual({ connectorId: 'http', connectionId: 'b' });
+    await user.click(within(panel).getByTestId('test-all-manage-c'));
+    expect(ui.manage).toBe('stripe');
+  });
+
+  it('says when every connection is Connected', async () => {
+    const user = userEvent.setup();
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    await user.click(screen.getByTestId('test-all'));
+    go.pendingCall('TestAllConnections').resolve({ total: 3, byStatus: { connected: 3 }, failed: [], canceled: 0 });
+    expect((await screen.findByTestId('test-all-summary')).textContent).toContain('All 3 connections are Connected');
+    expect(screen.queryByTestId('test-all-review')).toBeNull();
+  });
+});
+
+describe('Connector cards', () => {
+  it('keep showing the connection they show while statuses change, and name it with its environment', async () => {
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    const card = screen.getByTestId('connector-card-http');
+    const select = within(card).getByTestId('connection-select-http') as HTMLSelectElement;
+    // Both unverified and checked at once: the first (Production) is shown.
+    expect(select.value).toBe('a');
+    expect(select.selectedOptions[0]?.textContent).toBe('Production · Orders');
+    expect(within(card).getByTestId('production-badge')).toBeTruthy();
+
+    // Billing fails elsewhere (Test all, a retest) and a copy arrives: the card stays on Orders.
+    appData.connections = [
+      ...appData.connections.map((c) =>
+        c.id === 'b' ? { ...c, status: 'disconnected', checkedAt: '2025-03-11T00:00:00Z' } : c,
+      ),
+      connection('d', { name: 'Archive', environment: 'Dev', checkedAt: '2025-03-12T00:00:00Z' }),
+    ];
+    await waitFor(() => expect(within(card).getAllByRole('option')).toHaveLength(3));
+    expect(select.value).toBe('a');
+    expect(select.selectedOptions[0]?.textContent).toBe('Production · Orders');
+    expect(card.textContent).toContain('1 needs attention');
+  });
+
+  it('show the one the user picks, and follow the count when connections leave', async () => {
+    const user = userEvent.setup();
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    const card = screen.getByTestId('connector-card-http');
+    await user.selectOptions(within(card).getByTestId('connection-select-http'), 'b');
+    expect(within(card).queryByTestId('production-badge')).toBeNull();
+    appData.remove('a');
+    await waitFor(() => expect(card.textContent).toContain('1 connection'));
+    expect((within(card).getByTestId('connection-select-http') as HTMLSelectElement).value).toBe('b');
+  });
+});
