@@ -61,12 +61,12 @@ describe('what a side that needs attention offers', () => {
     expect(sideFixes(side('destination', 'http', 'HTTP API', whBroken))).toEqual(['edit', 'retest']);
   });
 
-  it('signing in again first for an OAuth connection whose token is gone', () => {
+  it('signing in again (which tests too) for an OAuth connection whose token is gone', () => {
     const oauth = conn('o1', 'hubspot', 'CRM', 'Production', 'disconnected', {
       authType: 'oauth2AuthorizationCode',
       oauth: { authorized: true, grantedScopes: [], expiresAt: '', refreshable: false, authorizedAt: '' },
     });
-    expect(sideFixes(side('source', 'hubspot', 'HubSpot', oauth))).toEqual(['signin', 'edit', 'retest']);
+    expect(sideFixes(side('source', 'hubspot', 'HubSpot', oauth))).toEqual(['signin', 'edit']);
   });
 });
 
@@ -81,16 +81,17 @@ describe('switching a side’s connection', () => {
     const w = switchWarning('source', 'Shopify', shopSandbox, shopProd, whSandbox);
     expect(w).toMatchObject({ production: true, mismatch: true, title: 'Use Production with Sandbox?' });
     expect(w?.lines).toEqual([
-      'The source would use “Production · Shop A”, a Production connection: Test both and Fetch one record will reach the live Shopify account.',
+      'The source would use “Production · Shop A”, a Production connection: Test both and Fetch one record will then read live Shopify data.',
       'The destination uses “Sandbox · Warehouse”, so this integration would pair Production with Sandbox.',
     ]);
-    expect(w?.confirmLabel).toBe('Use Production · Shop A');
-    expect(w?.cancelLabel).toBe('Keep Sandbox · Shop A');
+    // Short button words (they must fit side by side): the environments that differ.
+    expect(w?.confirmLabel).toBe('Use Production');
+    expect(w?.cancelLabel).toBe('Keep Sandbox');
   });
 
   it('asks about Production alone when the other side is unset or Production too', () => {
     expect(switchWarning('source', 'Shopify', shopSandbox, shopProd, null)).toMatchObject({
-      production: true, mismatch: false, title: 'Use a Production connection?', cancelLabel: 'Keep Sandbox · Shop A',
+      production: true, mismatch: false, title: 'Use a Production connection?', cancelLabel: 'Keep Sandbox',
     });
     const whProd = conn('w9', 'http', 'Warehouse', 'PRODUCTION');
     expect(switchWarning('source', 'Shopify', null, shopProd, whProd)).toMatchObject({ production: true, mismatch: false, cancelLabel: 'Cancel' });
@@ -100,13 +101,20 @@ describe('switching a side’s connection', () => {
 
   it('asks when only the environments would differ', () => {
     const w = switchWarning('destination', 'HTTP API', whSandbox, whBroken, shopSandbox);
-    expect(w).toMatchObject({ production: false, mismatch: true, title: 'Pair Staging with Sandbox?' });
+    expect(w).toMatchObject({ production: false, mismatch: true, title: 'Pair Staging with Sandbox?', confirmLabel: 'Use Staging' });
+    // Two connections of one environment are told apart by name.
+    const staging2 = conn('w3', 'http', 'Warehouse B', 'Staging');
+    expect(switchWarning('destination', 'HTTP API', whBroken, staging2, shopSandbox)).toMatchObject({
+      confirmLabel: 'Use Warehouse B', cancelLabel: 'Keep Warehouse',
+    });
     expect(w?.lines).toEqual(['The source uses “Sandbox · Shop A”, so this integration would pair Staging with Sandbox.']);
   });
 
   it('starts a new connector’s side in the other side’s environment, never Production unasked', () => {
     const list = [conn('a', 'http', 'Prod WH', 'Production'), conn('b', 'http', 'Sandbox WH', 'Sandbox')];
     expect(matchingConnection(list, shopSandbox)).toBe('b');
+    // Both sides of one connector: not the very connection the other side uses.
+    expect(matchingConnection(list, list[1] ?? null)).toBe('');
     expect(matchingConnection(list, shopProd)).toBe('');
     expect(matchingConnection(list, null)).toBe('');
   });

@@ -87,9 +87,9 @@ export function filterCounts(list: IntegrationDTO[]): Record<IntegrationFilter, 
 
 /**
  * What a side that needs attention offers, in the order to show it:
- * choose a connection (none is chosen), sign in again (an OAuth connection
- * that needs the browser), edit the connection, test it again. A Connected
- * side offers none of these.
+ * choose a connection (none is chosen); sign in again for an OAuth
+ * connection that needs the browser (it is tested as part of that), else
+ * test it again; and edit the connection. A Connected side offers none.
  */
 export type SideFix = 'choose' | 'signin' | 'edit' | 'retest';
 
@@ -97,10 +97,7 @@ export function sideFixes(side: SideDTO): SideFix[] {
   const c = side.connection;
   if (!c) return ['choose'];
   if (side.problem === '' && normalizeStatus(c.status) === 'connected') return [];
-  const fixes: SideFix[] = [];
-  if (oauthAction(c)) fixes.push('signin');
-  fixes.push('edit', 'retest');
-  return fixes;
+  return oauthAction(c) ? ['signin', 'edit'] : ['edit', 'retest'];
 }
 
 /** An environment label compared the way a person reads it. */
@@ -123,6 +120,12 @@ export interface SwitchWarning {
   mismatch: boolean;
 }
 
+/** How a button names a connection: its environment, or its name when that would not tell the two apart. */
+function buttonWord(c: ConnectionDTO, from: ConnectionDTO | null): string {
+  const env = c.environment.trim();
+  return env && (!from || envKey(from) !== envKey(c)) ? env : c.name;
+}
+
 /**
  * Asks before a side becomes Production (it was not before) or before the
  * two sides would be in different environments; null when neither.
@@ -137,17 +140,16 @@ export function switchWarning(
   const production = isProduction(next.environment) && !(current && isProduction(current.environment));
   const mismatch = other !== null && envKey(other) !== envKey(next);
   if (!production && !mismatch) return null;
-  const side = role === 'source' ? 'source' : 'destination';
-  const otherSide = role === 'source' ? 'destination' : 'source';
+  const otherRole: Role = role === 'source' ? 'destination' : 'source';
   const lines: string[] = [];
   if (production) {
     lines.push(
-      `The ${side} would use “${environmentAndName(next)}”, a Production connection: Test both and Fetch one record will reach the live ${connectorName} account.`,
+      `The ${role} would use “${environmentAndName(next)}”, a Production connection: Test both and Fetch one record will then read live ${connectorName} data.`,
     );
   }
   if (mismatch && other) {
     lines.push(
-      `The ${otherSide} uses “${environmentAndName(other)}”, so this integration would pair ${envWords(next)} with ${envWords(other)}.`,
+      `The ${otherRole} uses “${environmentAndName(other)}”, so this integration would pair ${envWords(next)} with ${envWords(other)}.`,
     );
   }
   const title =
@@ -159,8 +161,8 @@ export function switchWarning(
   return {
     title,
     lines,
-    confirmLabel: `Use ${environmentAndName(next)}`,
-    cancelLabel: current ? `Keep ${environmentAndName(current)}` : 'Cancel',
+    confirmLabel: `Use ${buttonWord(next, current)}`,
+    cancelLabel: current ? `Keep ${buttonWord(current, next)}` : 'Cancel',
     production,
     mismatch,
   };
@@ -169,10 +171,11 @@ export function switchWarning(
 /**
  * The connection to start a side with after its connector changed: one in
  * the other side's environment, so a sandbox pair stays a sandbox pair.
- * Never a Production one unasked; "" when nothing fits.
+ * Never the other side's own connection, never a Production one unasked;
+ * "" when nothing fits.
  */
 export function matchingConnection(list: ConnectionDTO[], other: ConnectionDTO | null): string {
   if (!other) return '';
-  const match = list.find((c) => envKey(c) === envKey(other) && !isProduction(c.environment));
+  const match = list.find((c) => c.id !== other.id && envKey(c) === envKey(other) && !isProduction(c.environment));
   return match?.id ?? '';
 }

@@ -152,7 +152,7 @@ describe('IntegrationEditor', () => {
     expect(dialog.textContent).toContain('The source would use “Production · Shop A”, a Production connection');
     expect(dialog.textContent).toContain('this integration would pair Production with Sandbox.');
     const cancel = within(dialog).getByTestId('confirm-cancel');
-    expect(cancel.textContent?.trim()).toBe('Keep Sandbox · Shop A');
+    expect(cancel.textContent?.trim()).toBe('Keep Sandbox');
     await user.click(cancel);
     const dropdown = within(picker('source')).getByTestId('side-connection-source');
     expect(dropdown.textContent).toContain('Sandbox · Shop A');
