@@ -2,7 +2,7 @@
 // (build/bin/patchbay-dev serving frontend/dist with live Go bindings) and
 // Debian's Chromium through playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -170,6 +170,24 @@ export async function startBrowserHook() {
 export function newHome() {
   const dir = mkdtempSync(join(tmpdir(), 'patchbay-e2e-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Adds many connections and integrations to the current workspace in one
+ * go, through the app's own Import (a patchbay export file, applied by the
+ * bound WorkspaceService): one change event instead of one per save, so a
+ * test of 1,000 things spends its time on the UI, not on seeding. Resolves
+ * to the import's plan.
+ */
+export async function importMany(page, { connections = [], integrations = [] }) {
+  const dir = mkdtempSync(join(tmpdir(), 'patchbay-import-'));
+  const path = join(dir, 'seed.patchbay.json');
+  writeFileSync(path, JSON.stringify({ kind: 'patchbay-export', version: 1, workspace: 'seed', connections, integrations }));
+  try {
+    return await page.evaluate((p) => window.go.services.WorkspaceService.ApplyImport(p), path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

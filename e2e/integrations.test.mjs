@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  chooseAuth, freePort, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, startPeer,
+  chooseAuth, freePort, importMany, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, startPeer,
 } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-integrations-key-5d1e';
@@ -308,16 +308,15 @@ test('1,000 integrations stay usable: a window of cards in the page, the filter 
   assert.ok(ordersSandbox && warehouse, 'the first test made the connections');
   const page = await browser.newPage(app.url);
   const started = Date.now();
-  await page.evaluate(async ([s, w]) => {
-    const svc = window.go.services.IntegrationService;
-    for (let n = 0; n < 1000; n++) {
-      await svc.SaveIntegration({
-        id: '', name: `Tenant ${String(n).padStart(4, '0')} orders`, description: n % 3 ? '' : `Orders of tenant ${n}, hourly.`,
-        active: n % 4 !== 0, source: { connectorId: 'http', connectionId: s }, destination: { connectorId: 'http', connectionId: w },
-      });
-    }
-  }, [ordersSandbox.id, warehouse.id]);
-  console.log(`# saved 1,000 integrations in ${Date.now() - started} ms`);
+  const side = (c) => ({ connector: 'http', connection: c.name, environment: c.environment });
+  const plan = await importMany(page, {
+    integrations: Array.from({ length: 1000 }, (_, n) => ({
+      name: `Tenant ${String(n).padStart(4, '0')} orders`, description: n % 3 ? '' : `Orders of tenant ${n}, hourly.`,
+      active: n % 4 !== 0, source: side(ordersSandbox), destination: side(warehouse),
+    })),
+  });
+  assert.equal(plan.steps.filter((st) => st.action === 'create').length, 1000, 'the import created 1,000 integrations');
+  console.log(`# imported 1,000 integrations in ${Date.now() - started} ms`);
   await page.getByTestId('nav-integrations').click();
   await page.getByTestId('integrations-summary').getByText(/1,00\d integrations/).waitFor();
   const cards = page.locator('[data-testid^="integration-"][data-readiness]');

@@ -9,7 +9,7 @@
 // status and its failures. Screenshots in light and dark, 1280×800 and 1024×700.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { freePort, launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
+import { freePort, importMany, launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
 
 const KEY = 'pb-e2e-workspace-key-7731';
 let peer, home, app, browser, page;
@@ -198,6 +198,13 @@ test('workspaces: create and switch, environments, Duplicate, Move, Fetch one re
   await inUse.getByTestId(`open-integration-${integration.id}`).click();
   await inUse.waitFor({ state: 'detached' });
   await manage.waitFor({ state: 'detached' });
+  const editor = page.getByTestId('integration-editor');
+  await editor.waitFor();
+  assert.equal(await editor.getByTestId('field-integration-name').inputValue(), 'Orders sync');
+  await settled(page);
+  await shot(page, 'ws-09-integration-from-delete');
+  await page.getByTestId('close-integration-editor').click();
+  await editor.waitFor({ state: 'detached' });
   assert.equal(await page.evaluate((id) => window.go.services.ConnectionService.GetConnection(id).then((c) => c.id), production.id), production.id,
     'the connection is still there');
 
@@ -246,18 +253,14 @@ test('Test all over 1,000 connections: progress, Cancel, a summary by status and
   // tenth asks the peer's root without credentials (401: Disconnected), every
   // 25th has nothing listening (Unreachable), every 40th waits a second.
   const started = Date.now();
-  await page.evaluate(async ([base, down]) => {
-    const svc = window.go.services.ConnectionService;
-    for (let i = 0; i < 1000; i++) {
-      const testPath = i % 10 === 3 ? '/' : i % 40 === 0 ? '/httpbin/delay/1' : '/httpbin/get';
-      await svc.SaveConnection({
-        id: '', connectorId: 'http', name: `Tenant ${String(i).padStart(4, '0')} API`,
-        environment: i % 2 ? 'Sandbox' : 'Production', authType: 'none', baseUrl: i % 25 === 7 ? down : base,
-        settings: { testPath }, secrets: {}, clearSecrets: [], timeoutSeconds: 5,
-      }, false, '');
-    }
-  }, [peer.url, refused]);
-  console.log(`# saved 1,000 connections in ${Date.now() - started} ms`);
+  await importMany(page, {
+    connections: Array.from({ length: 1000 }, (_, i) => ({
+      name: `Tenant ${String(i).padStart(4, '0')} API`, environment: i % 2 ? 'Sandbox' : 'Production', connector: 'http',
+      auth: 'none', baseUrl: i % 25 === 7 ? refused : peer.url, timeoutSeconds: 5,
+      settings: { testPath: i % 10 === 3 ? '/' : i % 40 === 0 ? '/httpbin/delay/1' : '/httpbin/get' },
+    })),
+  });
+  console.log(`# imported 1,000 connections in ${Date.now() - started} ms`);
   await page.getByTestId('connector-card-http').getByText('1,000 connections', { exact: true }).waitFor();
 
   // Started and canceled: the bar says how far it got.
