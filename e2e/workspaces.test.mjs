@@ -153,6 +153,9 @@ test('workspaces: create and switch, environments, Duplicate, Move, Fetch one re
   await page.getByTestId('workspace-name').getByText('Personal').waitFor();
   await page.getByTestId('connector-card-http').getByText('1 connection', { exact: true }).waitFor();
   assert.equal(await page.getByTestId('connection-select-http').evaluate((el) => el.selectedOptions[0].text), 'Sandbox · Orders API copy');
+  // Its keychain entry followed it: a test from the card in Personal uses the copied key and connects.
+  await page.getByTestId('card-retest-http').click();
+  await page.getByTestId('connector-card-http').getByText('Connected', { exact: true }).waitFor();
   m = await openSwitcher(page);
   await m.getByRole('menuitemradio').filter({ hasText: 'Client A' }).click();
   await page.getByTestId('workspace-name').getByText('Client A').waitFor();
