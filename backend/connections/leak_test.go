@@ -74,7 +74,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	require.Contains(t, sent, `"kind":"database"`, "the database logins were streamed and searched")
 	leak.Secrets.RequireAbsent(t, "exchanges streamed to the caller", sent)
 
-	searchDataHome(t, e.home, leak.Secrets, "Header key")
+	leak.Secrets.RequireAbsentFromDataHome(t, e.home, "Header key")
 	logData, err := os.ReadFile(e.core.Paths.LogFile)
 	require.NoError(t, err)
 	require.Contains(t, string(logData), "connection saved", "the app log was written and searched")
@@ -137,5 +137,5 @@ func TestOAuthSecretsNeverLeak(t *testing.T) {
 	progress := jsonOf(t, append(o.progress.of("flow-leak"), o.progress.of("flow-leak-2")...))
 	require.Contains(t, progress, "browser_opened")
 	secrets.RequireAbsent(t, "the authorization's progress", progress)
-	searchDataHome(t, o.home, secrets, "refresh_token")
+	secrets.RequireAbsentFromDataHome(t, o.home, "refresh_token")
 }

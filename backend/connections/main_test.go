@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -157,31 +155,6 @@ func (x *exchanges) all() []connlog.Exchange {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	return append([]connlog.Exchange(nil), x.list...)
-}
-
-// searchDataHome searches every file of the data home and of its log
-// folder (the SQLite files, WAL included, and the app's own log) for the
-// secrets; the SQLite database file must hold want, so the search is known
-// to cover real data. Close the core first: the app log is flushed.
-func searchDataHome(t *testing.T, home string, secrets connectionstest.Secrets, want string) {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(home, "*"))
-	require.NoError(t, err)
-	logs, err := filepath.Glob(filepath.Join(home, "logs", "*"))
-	require.NoError(t, err)
-	sawDB := false
-	for _, f := range append(files, logs...) {
-		info, err := os.Stat(f)
-		require.NoError(t, err)
-		if info.IsDir() {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		require.NoError(t, err)
-		secrets.RequireAbsent(t, f, string(data))
-		sawDB = sawDB || (strings.HasSuffix(f, ".db") && strings.Contains(string(data), want))
-	}
-	require.True(t, sawDB, "the database file was searched and holds %q", want)
 }
 
 // jsonOf is v as the JSON a front end or a script would get.

@@ -85,7 +85,7 @@ func TestTrustedCAAndClientCertificateEndToEnd(t *testing.T) {
 	keyLine := strings.Split(alice.KeyPEM, "\n")[1]
 	// (The first 40 characters are PKCS #8's header, the same in every
 	// P-256 key; the lines after it hold the private key.)
-	searchDataHome(t, e.home, append(connectionstest.Secrets{keyLine[:40]}, aliceKey...), "Internal")
+	append(connectionstest.Secrets{keyLine[:40]}, aliceKey...).RequireAbsentFromDataHome(t, e.home, "Internal")
 }
 
 // A streamed test endpoint (server-sent events) is recorded chunk by chunk:

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -28,6 +30,30 @@ func (s Secrets) RequireAbsent(t testing.TB, where, text string) {
 	for _, f := range s {
 		require.NotContains(t, text, f, "a secret leaked into %s", where)
 	}
+}
+
+// RequireAbsentFromDataHome fails the test if any file of the data home
+// (SQLite and its WAL, the app log, lock files) holds a secret; want is a
+// text the database must hold, which proves the search read it.
+func (s Secrets) RequireAbsentFromDataHome(t testing.TB, home, want string) {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(home, "*"))
+	require.NoError(t, err)
+	logs, err := filepath.Glob(filepath.Join(home, "logs", "*"))
+	require.NoError(t, err)
+	sawDB := false
+	for _, f := range append(files, logs...) {
+		info, err := os.Stat(f)
+		require.NoError(t, err)
+		if info.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		s.RequireAbsent(t, f, string(data))
+		sawDB = sawDB || (strings.HasSuffix(f, ".db") && strings.Contains(string(data), want))
+	}
+	require.True(t, sawDB, "the database file was searched and holds %q", want)
 }
 
 // Leak is the planted-secret scenario: known secrets, a peer that accepts
