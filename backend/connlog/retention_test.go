@@ -3,6 +3,8 @@ package connlog_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -185,4 +187,56 @@ func TestRetentionSettings(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, connlog.DefaultRetention(), r, "%q", bad)
 	}
+}
+
+// TestTrimGivesSpaceBackAndLeavesNothingReadable fills the log, trims it to
+// its newest run and then looks at the files as someone with the disk would:
+// the database file shrinks (incremental vacuum), the WAL is checkpointed and
+// bounded, and no byte of a deleted exchange is left in free pages or in the
+// WAL (secure_delete; the search index drops its terms too).
+func TestTrimGivesSpaceBackAndLeavesNothingReadable(t *testing.T) {
+	log, _, path := openLog(t)
+	ctx := context.Background()
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	marker := func(i int) string { return fmt.Sprintf("gone%03dQ%s", i, strings.Repeat("z", 12)) }
+	for i := range 40 {
+		ex := connlog.Exchange{RunID: fmt.Sprintf("run-%02d", i), ConnectionID: "a", Method: "GET", URL: "https://x.example/",
+			StartedAt: base.Add(time.Duration(i) * time.Minute), Status: 200, ContentType: "text/plain",
+			ResponseBody: strings.Repeat(marker(i)+" lorem ipsum dolor ", 4_000)}
+		require.NoError(t, log.Add(ctx, &ex))
+	}
+	filled := fileSize(t, path) + fileSize(t, path+"-wal")
+	require.Greater(t, filled, int64(4<<20), "the log was filled")
+
+	n, err := log.Enforce(ctx, connlog.Retention{RunsPerConnection: 1, MaxBytes: connlog.DefaultMaxBytes})
+	require.NoError(t, err)
+	require.Equal(t, 39, n)
+
+	db, wal := fileSize(t, path), fileSize(t, path+"-wal")
+	t.Logf("filled: %d bytes; after the trim: database %d bytes, WAL %d bytes", filled, db, wal)
+	require.Less(t, db, filled/5, "the deleted runs' space was given back to the file system")
+	require.LessOrEqual(t, wal, int64(store.WALLimitBytes), "the WAL was checkpointed and is bounded")
+	for _, f := range []string{path, path + "-wal"} {
+		data, err := os.ReadFile(f)
+		if os.IsNotExist(err) {
+			continue
+		}
+		require.NoError(t, err)
+		for i := range 39 {
+			require.NotContains(t, string(data), marker(i), "a deleted exchange is still readable in %s", filepath.Base(f))
+		}
+	}
+	kept, err := log.ListRun(ctx, "run-39")
+	require.NoError(t, err)
+	require.Len(t, kept, 1, "the newest run stays")
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	info, err := os.Stat(path)
+	if os.IsNotExist(err) {
+		return 0
+	}
+	require.NoError(t, err)
+	return info.Size()
 }

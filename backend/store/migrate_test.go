@@ -89,6 +89,10 @@ VALUES ('seed-ex-4a', 'seed-run-4', 'seed-conn-2', 'personal', 'database', '2024
 	5: `
 INSERT INTO workspaces (id, name, created_at) VALUES ('ws-client', 'Client Ç — sandbox', '2024-05-09T07:08:09.000000000Z');
 `,
+	// 6: the search index deletes securely; a trim deletes through it.
+	6: `
+DELETE FROM exchanges WHERE id = 'seed-ex-4b';
+`,
 }
 
 func embedded(t *testing.T) []migration {

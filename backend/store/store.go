@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,16 +90,22 @@ func openDB(path string) (*sql.DB, error) {
 	}
 	f.Close()
 
-	db, err := sql.Open("sqlite3", dsn(abs))
+	db, err := sql.Open(driverName, dsn(abs))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", abs, err)
 	}
 	// The driver runs the DSN's pragmas on connect, and reading user_version
 	// touches the file's contents: a file that is not a database fails here.
-	err = db.PingContext(context.Background())
-	if err == nil {
-		_, err = userVersion(context.Background(), db)
-	}
+	err = whileBusy(func() error {
+		ctx := context.Background()
+		if err := db.PingContext(ctx); err != nil {
+			return err
+		}
+		if _, err := userVersion(ctx, db); err != nil {
+			return err
+		}
+		return useIncrementalVacuum(ctx, db)
+	})
 	if err != nil {
 		db.Close()
 		var se sqlite3.Error
@@ -109,6 +116,57 @@ func openDB(path string) (*sql.DB, error) {
 		return nil, apperr.Wrap(apperr.Internal, err, "Could not open the Patchbay database %s: %v", abs, err)
 	}
 	return db, nil
+}
+
+// whileBusy runs open, again while SQLite answers "database is locked". Two
+// processes opening a new file at once (the app and the command line) can
+// meet where SQLite returns that at once instead of waiting out
+// busy_timeout: switching a fresh file to WAL, or its recovery.
+func whileBusy(open func() error) error {
+	const tries = 50
+	var err error
+	for range tries {
+		err = open()
+		var se sqlite3.Error
+		if !errors.As(err, &se) || (se.Code != sqlite3.ErrBusy && se.Code != sqlite3.ErrLocked) {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return err
+}
+
+// WALLimitBytes bounds the write-ahead log file: after a checkpoint SQLite
+// truncates it to this size instead of keeping its largest size for ever.
+const WALLimitBytes = 4 << 20
+
+// driverName is SQLite with the per-connection pragmas the DSN cannot set.
+const driverName = "sqlite3_patchbay"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA journal_size_limit = "+strconv.Itoa(WALLimitBytes), nil)
+		return err
+	}})
+}
+
+// useIncrementalVacuum turns a database made before auto_vacuum was set
+// (the DSN's setting only takes effect on an empty file) into one that can
+// give deleted pages back to the file system: one VACUUM, once.
+func useIncrementalVacuum(ctx context.Context, db *sql.DB) error {
+	var mode int
+	if err := db.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil {
+		return err
+	}
+	const incremental = 2
+	if mode == incremental {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, "VACUUM")
+	return err
 }
 
 // ErrNoFTS5 means the SQLite compiled into this binary lacks FTS5, which the
@@ -140,7 +198,11 @@ func dsn(abs string) string {
 	// _txlock=immediate: write transactions take the write lock at BEGIN, so
 	// they wait on busy_timeout instead of failing with SQLITE_BUSY when a
 	// read lock cannot be upgraded.
-	return u.String() + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate"
+	// _secure_delete: deleted rows (a trimmed connection log) are overwritten
+	// with zeros, not left readable in free pages. _auto_vacuum=incremental:
+	// free pages can be given back to the file system (connlog's trim does).
+	return u.String() + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_synchronous=NORMAL&_txlock=immediate" +
+		"&_secure_delete=on&_auto_vacuum=incremental"
 }
 
 // Close closes the database.
