@@ -34,6 +34,7 @@ const (
 	KeyRedirectPort     = "redirectPort"
 	KeyRedirectPath     = "redirectPath"
 	KeyTokenCA          = "tokenCa"
+	KeyIssuer           = "issuer" // the generic connector's issuer URL: its metadata fills the endpoints
 
 	// Connection-level HTTP options (AdvancedFields): settings, except the
 	// client key, which is a secret.

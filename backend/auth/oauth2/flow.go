@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -38,6 +39,7 @@ const (
 // whose message says what to do.
 var (
 	ErrStateMismatch  = errors.New("oauth: state mismatch")
+	ErrIssuerMismatch = errors.New("oauth: the answer came from another issuer")
 	ErrAccessDenied   = errors.New("oauth: access denied")
 	ErrProviderError  = errors.New("oauth: the provider returned an error")
 	ErrNoCode         = errors.New("oauth: callback without a code")
@@ -133,7 +135,7 @@ func Authorize(ctx context.Context, cfg Config, opt FlowOptions) (Grant, error) 
 	}
 	g.AuthorizeURL = cfg.xConfig(g.RedirectURI).AuthCodeURL(state, opts...)
 
-	cb := &callback{path: path, state: state, done: make(chan callbackResult, 1)}
+	cb := &callback{path: path, state: state, issuer: cfg.Issuer, issRequired: cfg.IssRequired, done: make(chan callbackResult, 1)}
 	srv := &http.Server{
 		Handler:           cb,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -283,6 +285,10 @@ type callbackResult struct {
 type callback struct {
 	path  string
 	state string
+	// issuer and issRequired are the mix-up defence (RFC 9207): see
+	// Config.Issuer and Config.IssRequired.
+	issuer      string
+	issRequired bool
 	once  sync.Once
 	done  chan callbackResult
 }
@@ -323,12 +329,16 @@ func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // judge checks the callback: the state first (a mismatch means the answer
-// belongs to another request), then the provider's error, then the code.
-// Extra parameters (Azure's session_state) are accepted and kept.
+// belongs to another request), then the issuer (RFC 9207 asks for it on
+// error answers too), then the provider's error, then the code. Extra
+// parameters (Azure's session_state) are accepted and kept.
 func (c *callback) judge(q url.Values) callbackResult {
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(c.state)) != 1 {
 		return callbackResult{err: apperr.Wrap(apperr.VerificationFailed, ErrStateMismatch,
 			"The browser came back with a different state than Patchbay sent, so the answer may belong to another sign-in (an old tab, or someone else's link) and was refused. Nothing was saved; click Connect to start again.")}
+	}
+	if err := c.checkIssuer(q); err != nil {
+		return callbackResult{err: err}
 	}
 	if code := q.Get("error"); code != "" {
 		desc := q.Get("error_description")
@@ -354,4 +364,25 @@ func (c *callback) judge(q url.Values) callbackResult {
 			"The browser came back without an authorization code, so nothing was saved. Check that the provider supports the authorization code flow for this client.")}
 	}
 	return callbackResult{params: q}
+}
+
+// checkIssuer is the mix-up defence of RFC 9207: when Patchbay knows which
+// server this connection signs in with, an answer naming another one (a
+// server that sent the browser here to catch the code) is refused, and so is
+// an answer without a name from a server that always names itself. The
+// comparison is exact (RFC 9207 2.4: simple string comparison).
+func (c *callback) checkIssuer(q url.Values) error {
+	if c.issuer == "" {
+		return nil
+	}
+	iss, sent := q["iss"]
+	switch {
+	case !sent && c.issRequired:
+		return apperr.Wrap(apperr.VerificationFailed, ErrIssuerMismatch,
+			"The answer came back without the name of the sign-in server (iss), although %s always sends it, so Patchbay refused the authorization code before using it: the answer may not come from %s. Nothing was saved. Click Connect to try again, and sign in only on the page Patchbay opens.", c.issuer, c.issuer)
+	case sent && (len(iss) != 1 || iss[0] != c.issuer):
+		return apperr.Wrap(apperr.VerificationFailed, ErrIssuerMismatch,
+			"The answer came from another sign-in server (%q) than the one this connection signs in with (%s), so Patchbay refused the authorization code before using it: another server may be trying to catch it (a mix-up attack). Nothing was saved. Click Connect to try again and sign in only on %s; if the issuer setting is wrong, correct it first.", clip(strings.Join(iss, ", ")), c.issuer, c.issuer)
+	}
+	return nil
 }
