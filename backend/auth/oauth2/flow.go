@@ -289,8 +289,8 @@ type callback struct {
 	// Config.Issuer and Config.IssRequired.
 	issuer      string
 	issRequired bool
-	once  sync.Once
-	done  chan callbackResult
+	once        sync.Once
+	done        chan callbackResult
 }
 
 func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
