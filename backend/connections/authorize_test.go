@@ -112,14 +112,24 @@ func (o *oauthEnv) reauthorize(id, flow string) (connections.AuthorizationResult
 // answer (like Salesforce's instance_url) and whose test names the user.
 func (o *oauthEnv) importAcme(t *testing.T) {
 	t.Helper()
+	o.importAcmeWith(t, nil)
+}
+
+// importAcmeWith imports Acme with its oauth block changed by adjust.
+func (o *oauthEnv) importAcmeWith(t *testing.T, adjust func(oauth map[string]any)) {
+	t.Helper()
+	oauth := map[string]any{
+		"authorizationUrl": o.p.AuthorizeURL, "tokenUrl": o.p.TokenURL,
+		"scopes": []any{"read", "profile"}, "baseUrlFromToken": "instance_url", "clientAuth": "body",
+	}
+	if adjust != nil {
+		adjust(oauth)
+	}
 	def := map[string]any{
 		"id": "acme-oauth", "name": "Acme", "description": "Acme's API.",
 		"logo":    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M2 2h20v20H2z"/></svg>`,
 		"docsUrl": "https://acme.example/docs", "baseUrl": "https://login.acme.invalid",
-		"auth": []any{map[string]any{"type": "oauth2AuthorizationCode", "oauth": map[string]any{
-			"authorizationUrl": o.p.AuthorizeURL, "tokenUrl": o.p.TokenURL,
-			"scopes": []any{"read", "profile"}, "baseUrlFromToken": "instance_url", "clientAuth": "body",
-		}}},
+		"auth": []any{map[string]any{"type": "oauth2AuthorizationCode", "oauth": oauth}},
 		"test": map[string]any{"method": "GET", "path": "/userinfo", "identity": "{{name}} <{{email}}>",
 			"rules": []any{map[string]any{"kind": "jsonExists", "path": "sub", "message": "No user."}}},
 		"setup": []any{"Register an app.", "Connect."},
