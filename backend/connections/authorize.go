@@ -25,6 +25,9 @@ type AuthorizationResult struct {
 	Saved        bool
 	Connection   store.Connection
 	Verification *Verification
+	// IgnoredCallbacks counts answers that reached the listener with another
+	// state (an old tab, a forged link) and were ignored while waiting.
+	IgnoredCallbacks int
 }
 
 // ProgressFunc receives the stages of a browser authorization.
@@ -153,7 +156,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	}
 
 	progress(oauth2.Progress{Stage: oauth2.StageExchanging, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI,
-		Message: "Exchanging the authorization code for tokens…"})
+		Message: "Exchanging the authorization code for tokens…", IgnoredCallbacks: grant.IgnoredCallbacks})
 	client, err := tokenClient(m, run, r, connlog.KindOAuth, []string{grant.Code, grant.Verifier})
 	if err != nil {
 		return fail(err)
@@ -165,8 +168,8 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	if err != nil {
 		result := httpcheck.TokenFailure(ctx, r.connector, r.method, err, r.secrets)
 		v := Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges()}
-		progress(oauth2.Progress{Stage: oauth2.StageFailed, Message: result.Summary})
-		return AuthorizationResult{Verification: &v}, nil
+		progress(oauth2.Progress{Stage: oauth2.StageFailed, Message: result.Summary, IgnoredCallbacks: grant.IgnoredCallbacks})
+		return AuthorizationResult{Verification: &v, IgnoredCallbacks: grant.IgnoredCallbacks}, nil
 	}
 	setToken(&saved, tok, m.Now())
 
@@ -190,8 +193,9 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 		return fail(err)
 	}
 	m.Logger.Info("connection authorized", "connection", c.ID, "connector", c.ConnectorID, "status", c.Status)
-	progress(oauth2.Progress{Stage: oauth2.StageDone, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI, Message: v.Summary})
-	return AuthorizationResult{Saved: true, Connection: c, Verification: &v}, nil
+	progress(oauth2.Progress{Stage: oauth2.StageDone, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI, Message: v.Summary,
+		IgnoredCallbacks: grant.IgnoredCallbacks})
+	return AuthorizationResult{Saved: true, Connection: c, Verification: &v, IgnoredCallbacks: grant.IgnoredCallbacks}, nil
 }
 
 // saveAuthorized writes the connection with its new tokens. Under the

@@ -518,9 +518,9 @@ func TestAuthorizationFailuresSaveNothing(t *testing.T) {
 		message string
 		verdict string // verification code when no error
 	}{
-		{name: "state mismatch", setup: func() {
-			o.browser.Tamper(func(u *url.URL) { q := u.Query(); q.Set("state", "forged"); u.RawQuery = q.Encode() })
-		}, undo: func() { o.browser.Tamper(nil) }, code: apperr.VerificationFailed, message: "different state than Patchbay sent"},
+		{name: "answer from another issuer", setup: func() { o.p.SetIss(oauth2test.IssWrong) }, undo: func() { o.p.SetIss("") },
+			draft: func(d *connections.Draft) { d.Settings["issuer"] = o.p.Issuer },
+			code:  apperr.VerificationFailed, message: "The answer came from another sign-in server"},
 		{name: "access denied", setup: func() { o.p.Deny("access_denied") }, undo: func() { o.p.Deny("") },
 			code: apperr.VerificationFailed, message: "Access was denied in the browser"},
 		{name: "provider error with description", setup: func() { o.p.Deny("temporarily_unavailable") }, undo: func() { o.p.Deny("") },
@@ -659,4 +659,22 @@ func requireListenerClosed(t *testing.T, o *oauthEnv, flow string) {
 		_ = c.Close()
 	}
 	require.Error(t, err, "the listener at %s is closed", u.Host)
+}
+
+// Answers with another state (an old tab, someone else's link) do not end
+// the sign-in: they are counted, reported with the progress and the result,
+// and the real answer still connects.
+func TestStrayAnswersDoNotEndTheSignIn(t *testing.T) {
+	o := newOAuthEnv(t, oauth2test.Options{}, nil)
+	o.browser.Stray(2)
+	res, err := o.authorize(o.codeDraft("Despite strays"), "flow-strays")
+	require.NoError(t, err)
+	require.True(t, res.Saved)
+	require.Equal(t, string(verify.Connected), res.Connection.Status, res.Verification.Summary)
+	require.Equal(t, 2, res.IgnoredCallbacks)
+	ps := o.progress.of("flow-strays")
+	last := ps[len(ps)-1]
+	require.Equal(t, "done", last.Stage)
+	require.Equal(t, 2, last.IgnoredCallbacks, "the count is in the progress the UI gets")
+	require.Len(t, o.p.TokenRequests(), 1, "only the real code was exchanged")
 }
