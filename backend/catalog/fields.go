@@ -34,6 +34,7 @@ const (
 	KeyRedirectPort     = "redirectPort"
 	KeyRedirectPath     = "redirectPath"
 	KeyTokenCA          = "tokenCa"
+	KeyIssuer           = "issuer" // the generic connector's issuer URL: its metadata fills the endpoints
 
 	// Connection-level HTTP options (AdvancedFields): settings, except the
 	// client key, which is a secret.
@@ -208,18 +209,30 @@ func oauthFields(m AuthMethod) []Field {
 	code := m.Type == AuthOAuth2Code
 	var fields []Field
 	if m.Configurable {
-		if code {
-			fields = append(fields, Field{
-				Key: KeyAuthorizationURL, Label: "Authorization URL", Type: FieldURL, Required: true,
-				Default: o.AuthorizationURL, Placeholder: "https://auth.example.com/oauth2/authorize",
-				Help: "Where the browser signs in and approves access: the provider's authorization endpoint.",
-			})
-		}
-		fields = append(fields, Field{
+		tokenURL := Field{
 			Key: KeyTokenURL, Label: "Token URL", Type: FieldURL, Required: true,
 			Default: o.TokenURL, Placeholder: "https://auth.example.com/oauth2/token",
 			Help: "The provider's token endpoint, where Patchbay exchanges the code and refreshes tokens.",
-		})
+		}
+		if code {
+			// With an issuer the endpoints come from the provider's
+			// metadata (RFC 8414), so neither is required then; the flow
+			// says which is missing when neither way gives it.
+			tokenURL.Required = false
+			tokenURL.Help += " Leave it empty to take it from the issuer's metadata."
+			fields = append(fields,
+				Field{
+					Key: KeyIssuer, Label: "Issuer", Type: FieldURL,
+					Default: o.Issuer, Placeholder: "https://auth.example.com",
+					Help: "Optional: the provider's issuer URL (the address before /.well-known/openid-configuration). Patchbay reads the provider's metadata from it to fill in the endpoints below, and refuses a sign-in answer that comes from another server (RFC 9207).",
+				},
+				Field{
+					Key: KeyAuthorizationURL, Label: "Authorization URL", Type: FieldURL,
+					Default: o.AuthorizationURL, Placeholder: "https://auth.example.com/oauth2/authorize",
+					Help: "Where the browser signs in and approves access: the provider's authorization endpoint. Leave it empty to take it from the issuer's metadata.",
+				})
+		}
+		fields = append(fields, tokenURL)
 	}
 	secret := Field{
 		Key: KeyClientSecret, Label: "Client secret", Type: FieldPassword, Secret: true,
@@ -441,7 +454,7 @@ var standardKeys = []string{
 	KeyAPIKeyIn, KeyAPIKeyName, KeyAPIKey, KeyUsername, KeyPassword,
 	KeyBearerHeader, KeyBearerPrefix, KeyToken,
 	KeyAuthorizationURL, KeyTokenURL, KeyClientID, KeyClientSecret, KeyScopes, KeyAuthParams,
-	KeyClientAuth, KeyAudience, KeyAudienceParam, KeyRedirectHost, KeyRedirectPort, KeyRedirectPath, KeyTokenCA,
+	KeyClientAuth, KeyAudience, KeyAudienceParam, KeyRedirectHost, KeyRedirectPort, KeyRedirectPath, KeyTokenCA, KeyIssuer,
 	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse, KeyRequestHeaders, KeyAccount,
 	KeyTokenMethod, KeyTokenBaseURL, KeyTokenPath, KeyTokenParams, KeyTokenHeaders, KeyTokenBodyType, KeyTokenBody,
 	KeyTokenExpression, KeyExpiryExpression,

@@ -81,17 +81,21 @@ func TestParseOAuthMethods(t *testing.T) {
 
 func TestOAuthStandardFieldsOfGenericConnector(t *testing.T) {
 	code := catalog.StandardFields(catalog.AuthMethod{Type: catalog.AuthOAuth2Code, Configurable: true})
-	require.Equal(t, []string{"authorizationUrl", "tokenUrl", "clientId", "clientSecret", "scopes", "authParams",
+	require.Equal(t, []string{"issuer", "authorizationUrl", "tokenUrl", "clientId", "clientSecret", "scopes", "authParams",
 		"clientAuth", "redirectHost", "redirectPort", "redirectPath", "tokenCa"}, keysOf(code))
 	f := fieldsByKey(code)
 	require.Equal(t, "127.0.0.1", f["redirectHost"].Default, "RFC 8252 prefers the loopback IP literal")
 	require.Empty(t, f["redirectPort"].Default, "an ephemeral port by default")
 	require.Equal(t, "/callback", f["redirectPath"].Default)
-	require.True(t, f["authorizationUrl"].Required)
-	require.True(t, f["tokenUrl"].Required)
+	// An issuer's metadata may fill the endpoints, so none of the three is
+	// required on its own; the flow says what is missing.
+	require.False(t, f["issuer"].Required)
+	require.False(t, f["authorizationUrl"].Required)
+	require.False(t, f["tokenUrl"].Required)
 
 	cc := catalog.StandardFields(catalog.AuthMethod{Type: catalog.AuthOAuth2ClientCredentials, Configurable: true})
 	require.Equal(t, []string{"tokenUrl", "clientId", "clientSecret", "scopes", "audience", "audienceParam", "clientAuth", "tokenCa"}, keysOf(cc))
+	require.True(t, fieldsByKey(cc)["tokenUrl"].Required, "client credentials have no issuer to discover it from")
 	require.Equal(t, "audience", fieldsByKey(cc)["audienceParam"].Default)
 }
 
@@ -127,6 +131,10 @@ func TestParseRejectsBadOAuth(t *testing.T) {
 			"auth[0].oauth.tokenUrl", "{{tennant}} does not name a field"},
 		{"credentials in the URL", func(d map[string]any) { code(d)["tokenUrl"] = "https://u:p@login.example.com/token" },
 			"auth[0].oauth.tokenUrl", "must not contain a user name or password"},
+		{"issuer over plain http", func(d map[string]any) { code(d)["issuer"] = "http://accounts.example.com" },
+			"auth[0].oauth.issuer", "must start with https://"},
+		{"issuer on client credentials", func(d map[string]any) { cc(d)["issuer"] = "https://accounts.example.com" },
+			"auth[1].oauth.issuer", "client credentials have no browser answer"},
 		{"reserved authorization parameter", func(d map[string]any) {
 			code(d)["authParams"] = map[string]any{"redirect_uri": "https://evil.example.com"}
 		},
@@ -181,7 +189,7 @@ func TestParseAcceptsLocalHTTPProviderAndConfigurableWithoutURLs(t *testing.T) {
 		delete(at(d, "auth", 0), "oauth")
 	}), "generic.json")
 	require.NoError(t, err, "a configurable method leaves the endpoints to the person")
-	require.Equal(t, "authorizationUrl", c.Auth[0].Fields[0].Key)
+	require.Equal(t, []string{"issuer", "authorizationUrl", "tokenUrl"}, keysOf(c.Auth[0].Fields)[:3])
 }
 
 func TestParamsRoundTrip(t *testing.T) {
@@ -244,6 +252,8 @@ func TestOAuthBuiltins(t *testing.T) {
 	g := method("google", code).OAuth
 	require.Equal(t, "offline", g.AuthParams["access_type"], "Google sends a refresh token only for offline access")
 	require.Contains(t, g.Scopes, "openid")
+	require.Equal(t, "https://accounts.google.com", g.Issuer, "Google sends iss with its answers (RFC 9207): the mix-up defence checks it")
+	require.Empty(t, method("microsoft-entra", code).OAuth.Issuer, "Entra's issuer depends on the tenant")
 
 	entra := method("microsoft-entra", code)
 	require.Equal(t, "https://login.microsoftonline.com/{{tenant}}/oauth2/v2.0/authorize", entra.OAuth.AuthorizationURL)

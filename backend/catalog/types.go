@@ -164,6 +164,12 @@ type AuthMethod struct {
 type OAuth struct {
 	AuthorizationURL string `json:"authorizationUrl,omitempty"` // authorization code only
 	TokenURL         string `json:"tokenUrl,omitempty"`
+	// Issuer is the authorization server's issuer identifier (RFC 8414),
+	// such as "https://accounts.google.com" (authorization code only). An
+	// answer to the browser sign-in that names another issuer in its iss
+	// parameter is refused (RFC 9207: the mix-up defence). Name it only
+	// when it is certain: a wrong one refuses every sign-in.
+	Issuer string `json:"issuer,omitempty"`
 	// Scopes requested by default; ScopeSeparator joins them in requests
 	// (" " per RFC 6749; Slack wants ",").
 	Scopes         []string `json:"scopes,omitempty"`

@@ -387,6 +387,13 @@ func (k *checker) checkOAuth(path string, m AuthMethod) {
 		k.add(opath+".authorizationUrl", "client credentials use no browser, so no authorization URL; remove it")
 	}
 	k.checkOAuthURL(opath+".tokenUrl", o.TokenURL, m.Configurable)
+	if o.Issuer != "" {
+		if code {
+			k.checkOAuthURL(opath+".issuer", o.Issuer, true)
+		} else {
+			k.add(opath+".issuer", "client credentials have no browser answer to check the issuer of; remove it")
+		}
+	}
 	sep := cmp.Or(o.ScopeSeparator, DefaultScopeSeparator)
 	for i, sc := range o.Scopes {
 		if strings.TrimSpace(sc) == "" || strings.ContainsAny(sc, " \t\r\n\"\\") || strings.Contains(sc, sep) {

@@ -25,6 +25,9 @@ type AuthorizationResult struct {
 	Saved        bool
 	Connection   store.Connection
 	Verification *Verification
+	// IgnoredCallbacks counts answers that reached the listener with another
+	// state (an old tab, a forged link) and were ignored while waiting.
+	IgnoredCallbacks int
 }
 
 // ProgressFunc receives the stages of a browser authorization.
@@ -136,6 +139,12 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	runID := store.NewID()
 	run := m.newRun(ctx, workspaceID, id, runID, onExchange)
 
+	filled, err := m.discover(ctx, run, r, &cfg)
+	if err != nil {
+		return fail(err)
+	}
+	maps.Copy(saved.settings, filled)
+
 	grant, err := oauth2.Authorize(ctx, cfg, oauth2.FlowOptions{
 		OpenBrowser: m.OpenBrowser,
 		Timeout:     m.FlowTimeout,
@@ -147,7 +156,7 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	}
 
 	progress(oauth2.Progress{Stage: oauth2.StageExchanging, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI,
-		Message: "Exchanging the authorization code for tokens…"})
+		Message: "Exchanging the authorization code for tokens…", IgnoredCallbacks: grant.IgnoredCallbacks})
 	client, err := tokenClient(m, run, r, connlog.KindOAuth, []string{grant.Code, grant.Verifier})
 	if err != nil {
 		return fail(err)
@@ -159,8 +168,8 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	if err != nil {
 		result := httpcheck.TokenFailure(ctx, r.connector, r.method, err, r.secrets)
 		v := Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges()}
-		progress(oauth2.Progress{Stage: oauth2.StageFailed, Message: result.Summary})
-		return AuthorizationResult{Verification: &v}, nil
+		progress(oauth2.Progress{Stage: oauth2.StageFailed, Message: result.Summary, IgnoredCallbacks: grant.IgnoredCallbacks})
+		return AuthorizationResult{Verification: &v, IgnoredCallbacks: grant.IgnoredCallbacks}, nil
 	}
 	setToken(&saved, tok, m.Now())
 
@@ -179,20 +188,23 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	if v.Code == verify.CodeCanceled {
 		status = store.Connection{Status: string(verify.Unverified), Diagnosis: "Authorized; the test was canceled."}
 	}
-	c, err := m.saveAuthorized(ctx, workspaceID, id, d, reauthorize, existing != nil, saved, status)
+	c, err := m.saveAuthorized(ctx, workspaceID, id, d, reauthorize, existing != nil, saved, filled, status)
 	if err != nil {
 		return fail(err)
 	}
 	m.Logger.Info("connection authorized", "connection", c.ID, "connector", c.ConnectorID, "status", c.Status)
-	progress(oauth2.Progress{Stage: oauth2.StageDone, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI, Message: v.Summary})
-	return AuthorizationResult{Saved: true, Connection: c, Verification: &v}, nil
+	progress(oauth2.Progress{Stage: oauth2.StageDone, AuthorizeURL: grant.AuthorizeURL, RedirectURI: grant.RedirectURI, Message: v.Summary,
+		IgnoredCallbacks: grant.IgnoredCallbacks})
+	return AuthorizationResult{Saved: true, Connection: c, Verification: &v, IgnoredCallbacks: grant.IgnoredCallbacks}, nil
 }
 
 // saveAuthorized writes the connection with its new tokens. Under the
 // connection's lock, an existing connection is read again (it may have
 // changed during the minutes in the browser): a re-authorization keeps it as
 // stored and changes only the tokens; an edited draft is saved as edited.
-func (m *Manager) saveAuthorized(ctx context.Context, workspaceID, id string, d Draft, reauthorize, existed bool, authorized resolved, status store.Connection) (store.Connection, error) {
+// Endpoints the issuer's metadata filled are kept where the connection has
+// none, so refreshing later needs no discovery.
+func (m *Manager) saveAuthorized(ctx context.Context, workspaceID, id string, d Draft, reauthorize, existed bool, authorized resolved, filled map[string]string, status store.Connection) (store.Connection, error) {
 	defer m.lock(id)()
 	if !existed {
 		return m.persist(ctx, workspaceID, id, nil, authorized, status)
@@ -209,7 +221,53 @@ func (m *Manager) saveAuthorized(ctx context.Context, workspaceID, id string, d 
 		return store.Connection{}, err
 	}
 	adoptTokens(fresh.secrets, fresh.settings, authorized)
+	for k, v := range filled {
+		if fresh.settings[k] == "" {
+			fresh.settings[k] = v
+		}
+	}
 	return m.persist(ctx, workspaceID, id, existing, fresh, status)
+}
+
+// discover reads the provider's metadata when the generic connector names
+// an issuer (RFC 8414, or OpenID Connect Discovery), through the token
+// endpoint's transport rules and recorded in the run like a token request.
+// It fills the endpoints the person left empty and learns whether the
+// provider names itself in every answer (RFC 9207), so cfg's mix-up defence
+// is as strict as the provider allows. It returns the endpoints it filled,
+// to be saved with the connection.
+func (m *Manager) discover(ctx context.Context, run *connlog.Run, r resolved, cfg *oauth2.Config) (map[string]string, error) {
+	if !r.method.Configurable || cfg.Issuer == "" {
+		return nil, nil
+	}
+	client, err := tokenClient(m, run, r, connlog.KindOAuth, nil)
+	if err != nil {
+		return nil, err
+	}
+	md, err := oauth2.Discover(ctx, client, cfg.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Issuer, cfg.IssRequired = md.Issuer, md.IssParameterSupported
+	filled := map[string]string{}
+	for _, e := range []struct {
+		field, what, found string
+		to                 *string
+	}{
+		{catalog.KeyAuthorizationURL, "authorization endpoint", md.AuthorizationEndpoint, &cfg.AuthURL},
+		{catalog.KeyTokenURL, "token endpoint", md.TokenEndpoint, &cfg.TokenURL},
+	} {
+		if *e.to != "" {
+			continue // the person's own URL wins
+		}
+		u, err := checkEndpoint(e.found, catalog.KeyIssuer, e.what)
+		if err != nil {
+			return nil, apperr.Invalid(catalog.KeyIssuer, "The provider's metadata at %s names the %s %q, which Patchbay does not use: %s Enter the %s yourself.",
+				md.URL, e.what, e.found, apperr.From(err).Message, e.what)
+		}
+		*e.to, filled[e.field] = u, u
+	}
+	return filled, nil
 }
 
 func canceled() error {

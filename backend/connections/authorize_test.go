@@ -112,14 +112,24 @@ func (o *oauthEnv) reauthorize(id, flow string) (connections.AuthorizationResult
 // answer (like Salesforce's instance_url) and whose test names the user.
 func (o *oauthEnv) importAcme(t *testing.T) {
 	t.Helper()
+	o.importAcmeWith(t, nil)
+}
+
+// importAcmeWith imports Acme with its oauth block changed by adjust.
+func (o *oauthEnv) importAcmeWith(t *testing.T, adjust func(oauth map[string]any)) {
+	t.Helper()
+	oauth := map[string]any{
+		"authorizationUrl": o.p.AuthorizeURL, "tokenUrl": o.p.TokenURL,
+		"scopes": []any{"read", "profile"}, "baseUrlFromToken": "instance_url", "clientAuth": "body",
+	}
+	if adjust != nil {
+		adjust(oauth)
+	}
 	def := map[string]any{
 		"id": "acme-oauth", "name": "Acme", "description": "Acme's API.",
 		"logo":    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M2 2h20v20H2z"/></svg>`,
 		"docsUrl": "https://acme.example/docs", "baseUrl": "https://login.acme.invalid",
-		"auth": []any{map[string]any{"type": "oauth2AuthorizationCode", "oauth": map[string]any{
-			"authorizationUrl": o.p.AuthorizeURL, "tokenUrl": o.p.TokenURL,
-			"scopes": []any{"read", "profile"}, "baseUrlFromToken": "instance_url", "clientAuth": "body",
-		}}},
+		"auth": []any{map[string]any{"type": "oauth2AuthorizationCode", "oauth": oauth}},
 		"test": map[string]any{"method": "GET", "path": "/userinfo", "identity": "{{name}} <{{email}}>",
 			"rules": []any{map[string]any{"kind": "jsonExists", "path": "sub", "message": "No user."}}},
 		"setup": []any{"Register an app.", "Connect."},
@@ -508,9 +518,9 @@ func TestAuthorizationFailuresSaveNothing(t *testing.T) {
 		message string
 		verdict string // verification code when no error
 	}{
-		{name: "state mismatch", setup: func() {
-			o.browser.Tamper(func(u *url.URL) { q := u.Query(); q.Set("state", "forged"); u.RawQuery = q.Encode() })
-		}, undo: func() { o.browser.Tamper(nil) }, code: apperr.VerificationFailed, message: "different state than Patchbay sent"},
+		{name: "answer from another issuer", setup: func() { o.p.SetIss(oauth2test.IssWrong) }, undo: func() { o.p.SetIss("") },
+			draft: func(d *connections.Draft) { d.Settings["issuer"] = o.p.Issuer },
+			code:  apperr.VerificationFailed, message: "The answer came from another sign-in server"},
 		{name: "access denied", setup: func() { o.p.Deny("access_denied") }, undo: func() { o.p.Deny("") },
 			code: apperr.VerificationFailed, message: "Access was denied in the browser"},
 		{name: "provider error with description", setup: func() { o.p.Deny("temporarily_unavailable") }, undo: func() { o.p.Deny("") },
@@ -649,4 +659,22 @@ func requireListenerClosed(t *testing.T, o *oauthEnv, flow string) {
 		_ = c.Close()
 	}
 	require.Error(t, err, "the listener at %s is closed", u.Host)
+}
+
+// Answers with another state (an old tab, someone else's link) do not end
+// the sign-in: they are counted, reported with the progress and the result,
+// and the real answer still connects.
+func TestStrayAnswersDoNotEndTheSignIn(t *testing.T) {
+	o := newOAuthEnv(t, oauth2test.Options{}, nil)
+	o.browser.Stray(2)
+	res, err := o.authorize(o.codeDraft("Despite strays"), "flow-strays")
+	require.NoError(t, err)
+	require.True(t, res.Saved)
+	require.Equal(t, string(verify.Connected), res.Connection.Status, res.Verification.Summary)
+	require.Equal(t, 2, res.IgnoredCallbacks)
+	ps := o.progress.of("flow-strays")
+	last := ps[len(ps)-1]
+	require.Equal(t, "done", last.Stage)
+	require.Equal(t, 2, last.IgnoredCallbacks, "the count is in the progress the UI gets")
+	require.Len(t, o.p.TokenRequests(), 1, "only the real code was exchanged")
 }

@@ -36,13 +36,33 @@ func oauthConfig(r resolved) (oauth2.Config, error) {
 		ScopeSeparator: o.ScopeSeparator,
 		ClientAuth:     s[catalog.KeyClientAuth],
 	}
-	var err error
-	if cfg.TokenURL, err = endpoint(r, tokenURL, catalog.KeyTokenURL, "token URL"); err != nil {
-		return oauth2.Config{}, err
+	code := m.Type == catalog.AuthOAuth2Code
+	issuer := ""
+	if code {
+		issuer = o.Issuer
+		if m.Configurable {
+			issuer = s[catalog.KeyIssuer]
+		}
 	}
-	if m.Type == catalog.AuthOAuth2Code {
-		if cfg.AuthURL, err = endpoint(r, authURL, catalog.KeyAuthorizationURL, "authorization URL"); err != nil {
+	// With an issuer, the generic connector's empty endpoints are left for
+	// the provider's metadata to fill (discover, before the browser opens).
+	discoverable := m.Configurable && strings.TrimSpace(issuer) != ""
+	var err error
+	if code && strings.TrimSpace(issuer) != "" {
+		if cfg.Issuer, err = endpoint(r, issuer, catalog.KeyIssuer, "issuer URL"); err != nil {
 			return oauth2.Config{}, err
+		}
+	}
+	if !discoverable || strings.TrimSpace(tokenURL) != "" {
+		if cfg.TokenURL, err = endpoint(r, tokenURL, catalog.KeyTokenURL, "token URL"); err != nil {
+			return oauth2.Config{}, err
+		}
+	}
+	if code {
+		if !discoverable || strings.TrimSpace(authURL) != "" {
+			if cfg.AuthURL, err = endpoint(r, authURL, catalog.KeyAuthorizationURL, "authorization URL"); err != nil {
+				return oauth2.Config{}, err
+			}
 		}
 		params, err := catalog.ParseParams(s[catalog.KeyAuthParams])
 		if err != nil {
@@ -76,6 +96,9 @@ func oauthConfig(r resolved) (oauth2.Config, error) {
 // for a provider on this computer.
 func endpoint(r resolved, raw, field, what string) (string, error) {
 	if strings.TrimSpace(raw) == "" {
+		if m := r.method; m.Configurable && m.Type == catalog.AuthOAuth2Code && field != catalog.KeyIssuer {
+			return "", apperr.Invalid(field, "Enter the %s of the provider's OAuth endpoint, or the provider's issuer URL so Patchbay reads it from the provider's metadata.", what)
+		}
 		return "", apperr.Invalid(field, "Enter the %s of the provider's OAuth endpoint.", what)
 	}
 	expanded, err := httpcheck.Expand(raw, r.settings)
@@ -90,6 +113,12 @@ func endpoint(r resolved, raw, field, what string) (string, error) {
 		}
 		return "", apperr.Invalid(field, "The %s is not valid: %v", what, err)
 	}
+	return checkEndpoint(expanded, field, what)
+}
+
+// checkEndpoint checks an endpoint's URL: a full https URL (http only for a
+// provider on this computer) without credentials in it.
+func checkEndpoint(expanded, field, what string) (string, error) {
 	u, err := url.Parse(expanded)
 	switch {
 	case err != nil || u.Host == "":

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"patchbay/backend/apperr"
 	"patchbay/backend/auth/oauth2"
 	"patchbay/backend/auth/tokenreq"
 	"patchbay/backend/catalog"
@@ -193,6 +194,11 @@ func (k *tokenSteps) token(ctx context.Context, retry bool) (httpcheck.AccessTok
 		return httpcheck.AccessToken{Value: t.AccessToken, BaseURL: baseURLFromToken(*k.r, t)}, nil
 	case t.RefreshToken == "":
 		return httpcheck.AccessToken{}, httpcheck.ErrTokenExpired
+	}
+	if cfg.TokenURL == "" {
+		// The issuer's metadata filled it when the connection was authorized;
+		// it has been cleared since.
+		return httpcheck.AccessToken{}, apperr.Invalid(catalog.KeyTokenURL, "The token URL is empty, so the expired token cannot be refreshed. Enter it, or click Connect so Patchbay reads it from the issuer's metadata again.")
 	}
 	client, err := tokenClient(k.m, k.run, *k.r, connlog.KindRefresh, []string{t.RefreshToken})
 	if err != nil {

@@ -524,6 +524,10 @@ type OAuthProgressEvent struct {
 	AuthorizeURL string `json:"authorizeUrl"`
 	RedirectURI  string `json:"redirectUri"`
 	Message      string `json:"message"`
+	// IgnoredCallbacks counts answers that reached the listener with another
+	// state (an old tab, a forged link), ignored while waiting. The UI does
+	// not show it yet; Message says it in words.
+	IgnoredCallbacks int `json:"ignoredCallbacks"`
 }
 
 // AuthorizationDTO is the outcome of a browser authorization. Saved is false
@@ -534,6 +538,8 @@ type AuthorizationDTO struct {
 	Saved        bool             `json:"saved"`
 	Connection   *ConnectionDTO   `json:"connection"`
 	Verification *VerificationDTO `json:"verification"`
+	// IgnoredCallbacks: see OAuthProgressEvent (not shown by the UI yet).
+	IgnoredCallbacks int `json:"ignoredCallbacks"`
 }
 
 // StartAuthorization connects a draft (new, or an existing connection being
@@ -564,13 +570,14 @@ func (s *ConnectionService) CancelAuthorization(flowID string) {
 
 func (s *ConnectionService) authorizationDTO(r connections.AuthorizationResult, err error) (AuthorizationDTO, error) {
 	c, v, err := s.outcome(r.Saved, r.Connection, r.Verification, err)
-	return AuthorizationDTO{Saved: r.Saved, Connection: c, Verification: v}, err
+	return AuthorizationDTO{Saved: r.Saved, Connection: c, Verification: v, IgnoredCallbacks: r.IgnoredCallbacks}, err
 }
 
 func (s *ConnectionService) progressTo(flowID string) connections.ProgressFunc {
 	return func(p oauth2.Progress) {
 		s.emit(s.ctx, EventOAuthProgress, OAuthProgressEvent{
 			FlowID: flowID, Stage: p.Stage, AuthorizeURL: p.AuthorizeURL, RedirectURI: p.RedirectURI, Message: p.Message,
+			IgnoredCallbacks: p.IgnoredCallbacks,
 		})
 	}
 }

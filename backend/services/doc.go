@@ -17,7 +17,7 @@
 //	                                                       authorization (runId = flowId) or accounts request
 //	verify:chunk         ChunkEvent{runId, exchangeId, chunk}   a streamed test response, chunk by chunk,
 //	                                                       before its exchange
-//	oauth:progress       OAuthProgressEvent{flowId, stage, authorizeUrl, redirectUri, message}
+//	oauth:progress       OAuthProgressEvent{flowId, stage, authorizeUrl, redirectUri, message, ignoredCallbacks}
 //	                     stages in order: listening, browser_opened, callback, exchanging, then done or failed
 //	connections:changed  after a save, retest, authorization, copy, move or delete
 //	log:exchange         the connlog.Summary of every stored exchange, whatever made it

@@ -38,6 +38,15 @@ type Config struct {
 	TokenParams url.Values
 	ClientAuth  string // ClientAuthBasic (default) or ClientAuthBody
 	Redirect    Redirect
+	// Issuer is the authorization server's issuer identifier (RFC 8414),
+	// from the connector definition or the provider's metadata. When set, a
+	// callback's iss parameter (RFC 9207) must equal it, so an answer from
+	// another server (a mix-up attack) is refused before its code is used.
+	Issuer string
+	// IssRequired is set when the provider's metadata advertises
+	// authorization_response_iss_parameter_supported: such a provider names
+	// itself in every answer, so an answer without iss is refused too.
+	IssRequired bool
 }
 
 // Redirect is where the browser comes back to: always this computer's

@@ -14,12 +14,26 @@
 // available; never all interfaces), on an ephemeral port unless a fixed one is configured (a port in
 // use is ErrPortInUse, named in the message). It builds the authorization URL with PKCE and a random
 // state, opens the browser through the injected opener (when it cannot, Progress says so and the
-// flow keeps waiting for the person to copy the link), and serves exactly one GET on the redirect path
-// (other paths 404, other methods 405). The state is checked in constant time; extra parameters
-// (session_state) are accepted; error and error_description become an error. The browser gets a small
-// self-contained page (success or failure, "you can close this tab"), and the listener closes on
-// success, error, timeout (DefaultFlowTimeout) or when ctx ends. Progress reports the stages listening,
-// browser_opened, callback, then the caller's exchanging, done or failed.
+// flow keeps waiting for the person to copy the link), and waits for one GET on the redirect path
+// (other paths 404, other methods 405). An answer whose state differs (compared in constant time; an
+// old tab, someone else's link) gets a page saying it is not the sign-in Patchbay waits for and is
+// ignored and counted (Progress and Grant carry IgnoredCallbacks), so it cannot end the sign-in the
+// person is finishing. The answer with the right state is judged: the issuer first (RFC 9207, the
+// mix-up defence: when Config.Issuer is known a different iss is refused, and a missing one when the
+// provider's metadata advertised it, before any token request), then error and error_description,
+// then the code; extra parameters (session_state) are accepted. It is answered with a 303 to a clean
+// /done page, so the code leaves the address bar and the history; that page says how it went ("you
+// can close this tab"). Every page is sent no-store, no-referrer, nosniff, not frameable, under a CSP
+// that allows only inline style. The listener closes once the done page is served (or shortly after
+// the answer), on error, timeout (DefaultFlowTimeout) or when ctx ends. Progress reports the stages
+// listening, browser_opened, callback, then the caller's exchanging, done or failed.
+//
+// # Metadata
+//
+// Discover reads an issuer's metadata (RFC 8414's /.well-known/oauth-authorization-server, then
+// OpenID Connect's /.well-known/openid-configuration) through the caller's client: the endpoints and
+// whether iss is sent. A document naming another issuer, an HTML page or anything not JSON is refused
+// with a message for the issuer field.
 //
 // # Token requests
 //

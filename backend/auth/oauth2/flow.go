@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -37,7 +38,7 @@ const (
 // Errors of the flow, for errors.Is; each is wrapped in an *apperr.Error
 // whose message says what to do.
 var (
-	ErrStateMismatch  = errors.New("oauth: state mismatch")
+	ErrIssuerMismatch = errors.New("oauth: the answer came from another issuer")
 	ErrAccessDenied   = errors.New("oauth: access denied")
 	ErrProviderError  = errors.New("oauth: the provider returned an error")
 	ErrNoCode         = errors.New("oauth: callback without a code")
@@ -54,6 +55,10 @@ type Progress struct {
 	AuthorizeURL string
 	RedirectURI  string
 	Message      string
+	// IgnoredCallbacks counts answers that reached the listener with
+	// another state (an old tab, a forged link): each got a page saying so
+	// and was ignored, and the flow went on waiting.
+	IgnoredCallbacks int
 }
 
 // FlowOptions are the parts of an authorization that come from outside.
@@ -82,6 +87,9 @@ type Grant struct {
 	Params url.Values
 	// Started is when the listener came up; Returned when the browser came back.
 	Started, Returned time.Time
+	// IgnoredCallbacks counts answers with another state, ignored while
+	// waiting (see Progress.IgnoredCallbacks).
+	IgnoredCallbacks int
 }
 
 // Authorize runs the browser half of the authorization code grant with
@@ -133,7 +141,8 @@ func Authorize(ctx context.Context, cfg Config, opt FlowOptions) (Grant, error) 
 	}
 	g.AuthorizeURL = cfg.xConfig(g.RedirectURI).AuthCodeURL(state, opts...)
 
-	cb := &callback{path: path, state: state, done: make(chan callbackResult, 1)}
+	cb := &callback{path: path, donePath: donePathFor(path), state: state, issuer: cfg.Issuer, issRequired: cfg.IssRequired,
+		done: make(chan callbackResult, 1), strayed: make(chan struct{}, 1), shown: make(chan struct{})}
 	srv := &http.Server{
 		Handler:           cb,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -176,52 +185,79 @@ func Authorize(ctx context.Context, cfg Config, opt FlowOptions) (Grant, error) 
 
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	var opened chan error // nil (never ready) once the opener has answered
 	if opt.OpenBrowser != nil {
 		// In a goroutine: an opener may block (xdg-open waits on some
 		// desktops), and the callback or a cancel must still be heard.
-		opened := make(chan error, 1)
+		opened = make(chan error, 1)
 		go func() { opened <- opt.OpenBrowser(g.AuthorizeURL) }()
+	}
+	waiting := StageListening // the stage an ignored answer is reported in
+	for {
 		select {
 		case err := <-opened:
+			opened = nil
 			if err != nil {
 				progress(Progress{Stage: StageListening, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI,
 					Message: fmt.Sprintf("Patchbay could not open the browser (%v). Copy the link into your browser to go on.", err)})
 			} else {
+				waiting = StageBrowserOpened
 				progress(Progress{Stage: StageBrowserOpened, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI,
 					Message: "Sign in and approve access in your browser."})
 			}
+		case <-cb.strayed:
+			g.IgnoredCallbacks = cb.ignoredCount()
+			progress(Progress{Stage: waiting, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI, IgnoredCallbacks: g.IgnoredCallbacks,
+				Message: ignoredWords(g.IgnoredCallbacks) + " Still waiting for the sign-in Patchbay opened: finish it in that tab."})
 		case r := <-cb.done:
-			cb.done <- r // the browser was faster than the opener's return
+			g.Returned = time.Now()
+			g.IgnoredCallbacks = cb.ignoredCount()
+			// The browser was sent on to the clean page (so the code leaves
+			// its address bar); serve it before the listener closes.
+			wait := time.NewTimer(donePageWait)
+			select {
+			case <-cb.shown:
+			case <-wait.C:
+			case <-ctx.Done():
+			}
+			wait.Stop()
+			stop(true)
+			if r.err != nil {
+				return g, r.err
+			}
+			g.Code, g.Params = r.params.Get("code"), r.params
+			progress(Progress{Stage: StageCallback, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI, IgnoredCallbacks: g.IgnoredCallbacks,
+				Message: "The browser came back with an authorization code."})
+			return g, nil
 		case <-ctx.Done():
+			stop(false)
+			return g, apperr.Wrap(apperr.Canceled, ErrCanceled, "The authorization was canceled; nothing was saved.")
 		case <-timer.C:
 			stop(false)
-			return g, timeoutError(timeout)
+			g.IgnoredCallbacks = cb.ignoredCount()
+			return g, timeoutError(timeout, g.IgnoredCallbacks)
 		}
-	}
-
-	select {
-	case r := <-cb.done:
-		stop(true)
-		g.Returned = time.Now()
-		if r.err != nil {
-			return g, r.err
-		}
-		g.Code, g.Params = r.params.Get("code"), r.params
-		progress(Progress{Stage: StageCallback, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI,
-			Message: "The browser came back with an authorization code."})
-		return g, nil
-	case <-ctx.Done():
-		stop(false)
-		return g, apperr.Wrap(apperr.Canceled, ErrCanceled, "The authorization was canceled; nothing was saved.")
-	case <-timer.C:
-		stop(false)
-		return g, timeoutError(timeout)
 	}
 }
 
-func timeoutError(d time.Duration) error {
-	return apperr.Wrap(apperr.VerificationFailed, ErrTimeout,
-		"No answer from the browser within %s, so the authorization was stopped and nothing was saved. Click Connect to try again, and finish signing in in the browser.", humanDuration(d))
+// donePageWait bounds how long the listener stays up for the browser to
+// follow the callback's redirect to the done page.
+const donePageWait = 2 * time.Second
+
+// ignoredWords says how many answers were ignored, for progress and errors.
+func ignoredWords(n int) string {
+	if n == 1 {
+		return "Patchbay ignored 1 answer that did not belong to this sign-in (an old tab, or someone else's link)."
+	}
+	return fmt.Sprintf("Patchbay ignored %d answers that did not belong to this sign-in (old tabs, or someone else's links).", n)
+}
+
+func timeoutError(d time.Duration, ignored int) error {
+	msg := fmt.Sprintf("No answer from the browser within %s, so the authorization was stopped and nothing was saved. Click Connect to try again, and finish signing in in the browser.", humanDuration(d))
+	if ignored > 0 {
+		msg += " " + ignoredWords(ignored)
+	}
+	return apperr.Wrap(apperr.VerificationFailed, ErrTimeout, "%s", msg)
 }
 
 func humanDuration(d time.Duration) string {
@@ -278,22 +314,57 @@ type callbackResult struct {
 	err    error
 }
 
-// callback serves the redirect path once. Other paths (a browser's
-// /favicon.ico) get a 404 and do not count.
+// callback serves the redirect path until one answer of this sign-in
+// arrives. An answer with another state (an old tab, someone else's link)
+// gets a page saying so and is counted, not taken: it must not end the
+// sign-in the person is finishing. The answer that counts is sent on, with
+// a 303, to a clean done page, so the code leaves the address bar and the
+// history. Other paths (a browser's /favicon.ico) get a 404.
 type callback struct {
-	path  string
-	state string
-	once  sync.Once
-	done  chan callbackResult
+	path     string
+	donePath string
+	state    string
+	// issuer and issRequired are the mix-up defence (RFC 9207): see
+	// Config.Issuer and Config.IssRequired.
+	issuer      string
+	issRequired bool
+
+	mu       sync.Mutex
+	finished bool
+	result   callbackResult // the answer that counted, once finished
+	ignored  int
+
+	done      chan callbackResult // receives the answer that counted
+	strayed   chan struct{}       // nudged when an answer is ignored
+	shown     chan struct{}       // closed when the done page was served
+	shownOnce sync.Once
+}
+
+// donePathFor is the clean page's path: /done, unless the redirect path
+// itself is /done.
+func donePathFor(redirectPath string) string {
+	if redirectPath == "/done" {
+		return "/patchbay-done"
+	}
+	return "/done"
+}
+
+func (c *callback) ignoredCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ignored
 }
 
 func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
+	// Nothing of these pages may be cached, framed, sniffed, scripted or
+	// leak the callback URL (its code) as a referrer.
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-	if r.URL.Path != c.path {
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'")
+	if r.URL.Path != c.path && r.URL.Path != c.donePath {
 		http.Error(w, "Not found: Patchbay is waiting for the provider's redirect on another path.", http.StatusNotFound)
 		return
 	}
@@ -302,33 +373,64 @@ func (c *callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Method not allowed.", http.StatusMethodNotAllowed)
 		return
 	}
-	first := false
-	var res callbackResult
-	c.once.Do(func() {
-		first = true
-		res = c.judge(r.URL.Query())
-	})
-	if !first {
+	if r.URL.Path == c.donePath {
+		c.serveDone(w)
+		return
+	}
+	q := r.URL.Query()
+	c.mu.Lock()
+	if c.finished {
+		c.mu.Unlock()
 		writePage(w, http.StatusGone, false, "This sign-in has already finished",
 			"Patchbay already received an answer for this authorization. You can close this tab.")
 		return
 	}
-	if res.err != nil {
-		writePage(w, http.StatusBadRequest, false, "Authorization failed", apperr.From(res.err).Message+" You can close this tab and return to Patchbay.")
-	} else {
-		writePage(w, http.StatusOK, true, "You're connected",
-			"Patchbay received the authorization and is finishing the connection. You can close this tab and return to Patchbay.")
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(c.state)) != 1 {
+		c.ignored++
+		c.mu.Unlock()
+		select {
+		case c.strayed <- struct{}{}:
+		default: // a nudge is already pending; the count is read then
+		}
+		writePage(w, http.StatusBadRequest, false, "This is not the sign-in Patchbay is waiting for",
+			"This answer belongs to another sign-in (an old tab, or a link someone else started), so Patchbay ignored it and nothing was saved. If you are connecting now, finish signing in in the tab Patchbay opened.")
+		return
 	}
+	c.finished = true
+	c.result = c.judge(q)
+	res := c.result
+	c.mu.Unlock()
+	// 303: the browser fetches the done page with GET, and the callback
+	// URL (with its code) is replaced in the address bar.
+	http.Redirect(w, r, c.donePath, http.StatusSeeOther)
 	c.done <- res
 }
 
-// judge checks the callback: the state first (a mismatch means the answer
-// belongs to another request), then the provider's error, then the code.
-// Extra parameters (Azure's session_state) are accepted and kept.
+// serveDone shows how the sign-in went, once the answer that counted came.
+func (c *callback) serveDone(w http.ResponseWriter) {
+	c.mu.Lock()
+	finished, res := c.finished, c.result
+	c.mu.Unlock()
+	switch {
+	case !finished:
+		http.Error(w, "Not found: Patchbay is still waiting for the provider's answer.", http.StatusNotFound)
+		return
+	case res.err != nil:
+		writePage(w, http.StatusBadRequest, false, "Authorization failed", apperr.From(res.err).Message+" You can close this tab and return to Patchbay.")
+	default:
+		writePage(w, http.StatusOK, true, "You're connected",
+			"Patchbay received the authorization and is finishing the connection. You can close this tab and return to Patchbay.")
+	}
+	c.shownOnce.Do(func() { close(c.shown) })
+}
+
+// judge checks an answer whose state matched (ServeHTTP ignores the
+// others): the issuer first (RFC 9207 asks for it on error answers too),
+// then the provider's error, then the code. Extra parameters (Azure's
+// session_state) are accepted and kept.
 func (c *callback) judge(q url.Values) callbackResult {
-	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(c.state)) != 1 {
-		return callbackResult{err: apperr.Wrap(apperr.VerificationFailed, ErrStateMismatch,
-			"The browser came back with a different state than Patchbay sent, so the answer may belong to another sign-in (an old tab, or someone else's link) and was refused. Nothing was saved; click Connect to start again.")}
+	if err := c.checkIssuer(q); err != nil {
+		return callbackResult{err: err}
 	}
 	if code := q.Get("error"); code != "" {
 		desc := q.Get("error_description")
@@ -354,4 +456,25 @@ func (c *callback) judge(q url.Values) callbackResult {
 			"The browser came back without an authorization code, so nothing was saved. Check that the provider supports the authorization code flow for this client.")}
 	}
 	return callbackResult{params: q}
+}
+
+// checkIssuer is the mix-up defence of RFC 9207: when Patchbay knows which
+// server this connection signs in with, an answer naming another one (a
+// server that sent the browser here to catch the code) is refused, and so is
+// an answer without a name from a server that always names itself. The
+// comparison is exact (RFC 9207 2.4: simple string comparison).
+func (c *callback) checkIssuer(q url.Values) error {
+	if c.issuer == "" {
+		return nil
+	}
+	iss, sent := q["iss"]
+	switch {
+	case !sent && c.issRequired:
+		return apperr.Wrap(apperr.VerificationFailed, ErrIssuerMismatch,
+			"The answer came back without the name of the sign-in server (iss), although %s always sends it, so Patchbay refused the authorization code before using it: the answer may not come from %s. Nothing was saved. Click Connect to try again, and sign in only on the page Patchbay opens.", c.issuer, c.issuer)
+	case sent && (len(iss) != 1 || iss[0] != c.issuer):
+		return apperr.Wrap(apperr.VerificationFailed, ErrIssuerMismatch,
+			"The answer came from another sign-in server (%q) than the one this connection signs in with (%s), so Patchbay refused the authorization code before using it: another server may be trying to catch it (a mix-up attack). Nothing was saved. Click Connect to try again and sign in only on %s; if the issuer setting is wrong, correct it first.", clip(strings.Join(iss, ", ")), c.issuer, c.issuer)
+	}
+	return nil
 }

@@ -274,13 +274,6 @@ func TestCallbackErrors(t *testing.T) {
 		want    error
 		message string
 	}{
-		{"state mismatch", func(_ *oauth2test.Server, b *browser) {
-			b.tamper = func(u *url.URL) {
-				q := u.Query()
-				q.Set("state", "forged-state-from-another-tab")
-				u.RawQuery = q.Encode()
-			}
-		}, oauth2.ErrStateMismatch, "different state than Patchbay sent"},
 		{"access denied", func(p *oauth2test.Server, _ *browser) { p.Deny("access_denied") },
 			oauth2.ErrAccessDenied, "Access was denied in the browser"},
 		{"other provider error with description", func(p *oauth2test.Server, _ *browser) { p.Deny("invalid_scope") },

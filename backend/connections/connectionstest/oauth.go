@@ -1,6 +1,7 @@
 package connectionstest
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -68,13 +69,23 @@ func ClientCredentialsDraft(p *oauth2test.Server, name, clientID, clientAuth, se
 
 // Browser follows an authorization URL like a person who approves at once.
 // Held, it never goes (the person walks away); a tamper function changes
-// the URL first (a forged state).
+// the URL first; strays are answers with a forged state it sends to the
+// redirect URI first (an old tab, someone else's link).
 type Browser struct {
 	mu     sync.Mutex
 	hold   bool
 	tamper func(*url.URL)
+	strays int
 	opened []string
 	wg     sync.WaitGroup
+}
+
+// Stray makes the browser send n answers with a forged state to the
+// redirect URI before it follows each authorization URL.
+func (b *Browser) Stray(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.strays = n
 }
 
 // NewBrowser returns a browser whose page loads end before the test does.
@@ -102,7 +113,7 @@ func (b *Browser) Tamper(f func(*url.URL)) {
 func (b *Browser) Open(raw string) error {
 	b.mu.Lock()
 	b.opened = append(b.opened, raw)
-	hold, tamper := b.hold, b.tamper
+	hold, tamper, strays := b.hold, b.tamper, b.strays
 	b.mu.Unlock()
 	if hold {
 		return nil
@@ -110,6 +121,16 @@ func (b *Browser) Open(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return err
+	}
+	for i := range strays {
+		// Before the opener returns, so the flow sees them first.
+		forged := url.Values{"state": {fmt.Sprintf("forged-%d", i)}, "code": {"someone-elses-code"}}
+		resp, err := http.Get(u.Query().Get("redirect_uri") + "?" + forged.Encode())
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
 	}
 	if tamper != nil {
 		tamper(u)

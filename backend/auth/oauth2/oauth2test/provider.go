@@ -7,9 +7,11 @@
 // What this package adds is the wiring its traps need (see PLATFORM-NOTES):
 // a redirect check that accepts loopback URIs on any port (RFC 8252), client
 // authentication by Basic header or form fields (public clients), an
-// auto-approving user, and switches that make it misbehave like real
-// providers do (deny access, add session_state, answer HTML or 5xx, answer
-// form-encoded like GitHub).
+// auto-approving user, metadata at both well-known addresses (RFC 8414 and
+// OpenID Connect Discovery) with iss on every answer (RFC 9207), and
+// switches that make it misbehave like real providers do (deny access, add
+// session_state, answer HTML or 5xx, answer form-encoded like GitHub, omit
+// iss) or like a mix-up attacker (iss naming another server).
 package oauth2test
 
 import (
@@ -65,6 +67,27 @@ const (
 	Token502    = "502"  // a gateway error page
 )
 
+// Iss modes: what the redirect back says about who answered (RFC 9207).
+const (
+	IssSend        = ""            // iss is the provider's issuer; the metadata advertises it
+	IssOmit        = "omit"        // the metadata advertises iss, the redirect comes without it
+	IssWrong       = "wrong"       // iss is WrongIssuer: a mix-up attacker's answer
+	IssUnsupported = "unsupported" // neither sent nor advertised, like older providers
+)
+
+// WrongIssuer is the issuer an IssWrong answer names.
+const WrongIssuer = "https://attacker.example"
+
+// Metadata modes make the well-known addresses misbehave.
+const (
+	MetadataNormal      = ""             // RFC 8414 and OpenID documents, both naming the issuer
+	MetadataOpenIDOnly  = "openid-only"  // RFC 8414's address is a 404; OpenID's has the document
+	MetadataHTML        = "html"         // both answer a 200 HTML page (a web site's catch-all)
+	MetadataGarbage     = "garbage"      // both answer 200 with text that is not JSON
+	MetadataOtherIssuer = "other-issuer" // the documents name WrongIssuer
+	MetadataAbsent      = "absent"       // both are 404
+)
+
 // TokenRequest is what the token endpoint saw of one request.
 type TokenRequest struct {
 	GrantType    string
@@ -93,6 +116,9 @@ type Provider struct {
 	extraCallback url.Values // added to every redirect back (session_state)
 	tokenMode     string
 	seen          []TokenRequest
+	issMode       string
+	metadataMode  string
+	metadataSeen  []string // paths of metadata requests
 }
 
 // New builds a provider; serve it on any listener.
@@ -163,6 +189,8 @@ func New(opts Options) *Provider {
 	p.mux.HandleFunc("/authorize", p.authorize)
 	p.mux.HandleFunc("/token", p.token)
 	p.mux.HandleFunc("/userinfo", p.userinfo)
+	p.mux.HandleFunc("/.well-known/oauth-authorization-server", p.metadata)
+	p.mux.HandleFunc("/.well-known/openid-configuration", p.metadata)
 	return p
 }
 
@@ -189,6 +217,92 @@ func (p *Provider) SetTokenMode(mode string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.tokenMode = mode
+}
+
+// SetIss makes the redirect back say who answered in one of the Iss* modes.
+func (p *Provider) SetIss(mode string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.issMode = mode
+}
+
+// SetMetadataMode makes the well-known addresses answer in one of the
+// Metadata* modes.
+func (p *Provider) SetMetadataMode(mode string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.metadataMode = mode
+}
+
+// MetadataRequests returns the paths of the metadata requests, oldest first.
+func (p *Provider) MetadataRequests() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.metadataSeen...)
+}
+
+// IssuerOf is the provider's issuer identifier as a request to it sees it:
+// its scheme and host, no path.
+func IssuerOf(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (p *Provider) metadata(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.metadataSeen = append(p.metadataSeen, r.URL.Path)
+	mode, iss := p.metadataMode, p.issMode
+	p.mu.Unlock()
+	issuer := IssuerOf(r)
+	switch mode {
+	case MetadataAbsent:
+		http.NotFound(w, r)
+		return
+	case MetadataOpenIDOnly:
+		if r.URL.Path != "/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+	case MetadataHTML:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, "<!DOCTYPE html><html><head><title>Welcome</title></head><body>Our web site</body></html>")
+		return
+	case MetadataGarbage:
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "issuer = somewhere; this is not JSON")
+		return
+	case MetadataOtherIssuer:
+		issuer = WrongIssuer
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"issuer":                                         issuer,
+		"authorization_endpoint":                         IssuerOf(r) + "/authorize",
+		"token_endpoint":                                 IssuerOf(r) + "/token",
+		"userinfo_endpoint":                              IssuerOf(r) + "/userinfo",
+		"response_types_supported":                       []string{"code"},
+		"grant_types_supported":                          []string{"authorization_code", "client_credentials", "refresh_token"},
+		"code_challenge_methods_supported":               []string{"S256"},
+		"token_endpoint_auth_methods_supported":          []string{"client_secret_basic", "client_secret_post", "none"},
+		"authorization_response_iss_parameter_supported": iss != IssUnsupported,
+	})
+}
+
+// issParam is the iss a redirect back carries in the current mode, "" for none.
+func (p *Provider) issParam(r *http.Request) string {
+	p.mu.Lock()
+	mode := p.issMode
+	p.mu.Unlock()
+	switch mode {
+	case IssSend:
+		return IssuerOf(r)
+	case IssWrong:
+		return WrongIssuer
+	}
+	return ""
 }
 
 // TokenRequests returns what the token endpoint saw, oldest first.
@@ -226,11 +340,21 @@ func (p *Provider) approve(http.ResponseWriter, *http.Request) (string, error) {
 
 func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
-	deny, extra := p.deny, p.extraCallback
+	deny := p.deny
+	extra := url.Values{}
+	for k, vs := range p.extraCallback {
+		extra[k] = vs
+	}
 	p.mu.Unlock()
+	if iss := p.issParam(r); iss != "" && !extra.Has("iss") {
+		extra.Set("iss", iss)
+	}
 	if deny != "" && deny != "access_denied" {
 		// Another error code than the library knows how to redirect with.
 		q := url.Values{"error": {deny}, "error_description": {"The provider refused: " + deny}, "state": {r.FormValue("state")}}
+		for k, vs := range extra {
+			q[k] = vs
+		}
 		if c, ok := p.clients[r.FormValue("client_id")]; !ok || validateRedirect(c.Redirect, r.FormValue("redirect_uri")) != nil {
 			http.Error(w, "bad redirect_uri", http.StatusBadRequest)
 			return

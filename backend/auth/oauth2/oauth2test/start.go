@@ -13,6 +13,9 @@ type Server struct {
 	*Provider
 	HTTP                                     *httptest.Server
 	URL, AuthorizeURL, TokenURL, UserInfoURL string
+	// Issuer is the provider's issuer identifier (its URL), as its metadata
+	// and its iss parameter name it.
+	Issuer string
 	// CAPEM is the certificate to trust for a TLS server (StartTLS), "" otherwise.
 	CAPEM string
 }
@@ -44,6 +47,7 @@ func wrap(t testing.TB, p *Provider, tls bool) *Server {
 	}
 	t.Cleanup(s.HTTP.Close)
 	s.URL = s.HTTP.URL
+	s.Issuer = s.URL
 	s.AuthorizeURL, s.TokenURL, s.UserInfoURL = s.URL+"/authorize", s.URL+"/token", s.URL+"/userinfo"
 	return s
 }
