@@ -149,6 +149,7 @@ export namespace catalog {
 	export class OAuth {
 	    authorizationUrl?: string;
 	    tokenUrl?: string;
+	    issuer?: string;
 	    scopes?: string[];
 	    scopeSeparator?: string;
 	    authParams?: Record<string, string>;
@@ -167,6 +168,7 @@ export namespace catalog {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.authorizationUrl = source["authorizationUrl"];
 	        this.tokenUrl = source["tokenUrl"];
+	        this.issuer = source["issuer"];
 	        this.scopes = source["scopes"];
 	        this.scopeSeparator = source["scopeSeparator"];
 	        this.authParams = source["authParams"];
@@ -1059,6 +1061,7 @@ export namespace services {
 	    saved: boolean;
 	    connection?: ConnectionDTO;
 	    verification?: VerificationDTO;
+	    ignoredCallbacks: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new AuthorizationDTO(source);
@@ -1069,6 +1072,7 @@ export namespace services {
 	        this.saved = source["saved"];
 	        this.connection = this.convertValues(source["connection"], ConnectionDTO);
 	        this.verification = this.convertValues(source["verification"], VerificationDTO);
+	        this.ignoredCallbacks = source["ignoredCallbacks"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
