@@ -32,6 +32,12 @@ step "Front end: type check, unit tests, build"
 step "Go tests (real SQLite, Secret Service, HTTP peers)"
 scripts/with-keyring.sh go test -count=1 ./...
 
+step "Go race detector on the packages with goroutines"
+# Runs, sign-ins, the log's streaming and the keychain's timeouts run
+# concurrently; -race rebuilds SQLite's cgo package once (cached after).
+scripts/with-keyring.sh go test -race -count=1 ./backend/connections/... ./backend/auth/oauth2/... \
+	./backend/connlog/... ./backend/store/... ./backend/secrets/keychain/...
+
 step "Go fuzz tests, bounded (seed corpora in testdata/fuzz, then ${FUZZTIME:-10s} of new inputs each)"
 # Each target runs alone (go test -fuzz takes one); a failure writes the input
 # to the package's testdata/fuzz, where it becomes a seed to commit.
