@@ -61,8 +61,9 @@ func NewRecorder(next http.RoundTripper, meta Meta, r *Redactor, sink func(Excha
 }
 
 // Streaming returns a copy of r that also records each response body chunk
-// by chunk (Exchange.Chunks) and hands every chunk, redacted by value, to
-// onChunk (which may be nil) as it arrives: for streaming and
+// by chunk (Exchange.Chunks) and hands every chunk, redacted as a stored
+// exchange is (names and values), to onChunk (which may be nil) as it
+// arrives: for streaming and
 // server-sent-events endpoints, whose answer is its timing.
 func (r *Recorder) Streaming(onChunk ChunkFunc) *Recorder {
 	cp := *r
@@ -467,7 +468,8 @@ func (b *recordedBody) Read(p []byte) (int, error) {
 		b.mu.Unlock()
 		if chunk != nil && b.a.rec.onChunk != nil {
 			c := *chunk
-			c.Data = b.a.rec.redact.Text(c.Data)
+			// The name rules of a stored exchange, not only the values.
+			c.Data = b.a.rec.redact.Chunk(b.contentType, c.Data)
 			b.a.rec.onChunk(b.a.rec.meta, b.a.id, c)
 		}
 	}

@@ -16,6 +16,11 @@ import (
 // happen to occur; name-based redaction still hides them where they are sent.
 const minSecretLen = 4
 
+// minCut is the shortest piece of a secret hidden where a body or a chunk
+// is cut inside it (the body cap, a streamed read's edge): shorter pieces
+// would match ordinary text by chance.
+const minCut = 8
+
 // minBase64Core is the shortest run of base64 characters that is searched for
 // to find a secret embedded in a longer base64 string. Shorter runs would match
 // random base64 text by chance.
@@ -29,9 +34,12 @@ type Redaction struct {
 	// fragment, a form body or a JSON body.
 	QueryParams []string
 	// Values are the secret values themselves (a connection's secret fields).
-	// Every occurrence is hidden anywhere in the record, also URL-encoded,
-	// JSON-escaped, hex and base64 encoded (Basic auth base64-encodes
-	// "user:pass", so the password sits at any offset of a base64 string).
+	// Every occurrence is hidden anywhere in the record, also URL-encoded
+	// (Go's and JavaScript's encodeURIComponent), JSON-escaped (with '/'
+	// as \/ too), hex in either case and base64 encoded (Basic auth
+	// base64-encodes "user:pass", so the password sits at any offset of a
+	// base64 string), and where a body or a streamed chunk is cut inside
+	// one, the cut piece.
 	Values []string
 }
 
@@ -125,8 +133,33 @@ func (r *Redactor) Exchange(ex Exchange) Exchange {
 	}
 	ex.Error = sc.urlsIn(ex.Error)
 
+	// Streamed chunks follow the body's name rules too (an event's
+	// data: {"access_token": …}); what they hide is learned for the rest.
+	if len(ex.Chunks) > 0 {
+		chunks := make([]Chunk, len(ex.Chunks))
+		for i, c := range ex.Chunks {
+			if !ex.ResponseBinary {
+				c.Data = sc.stream(ex.ContentType, c.Data)
+			}
+			chunks[i] = c
+		}
+		ex.Chunks = chunks
+	}
+
 	pats := sc.patterns()
-	return eachText(ex, func(s string) string { return applyPatterns(pats, s) })
+	return cutEnds(eachText(ex, func(s string) string { return applyPatterns(pats, s) }), pats)
+}
+
+// Chunk redacts one piece of a streamed body as it arrives, by the rules
+// of a stored exchange: the body's name rules (a JSON or form payload, an
+// event stream's data lines), then the configured values and the ones
+// those rules hid, then a secret cut by the chunk's edges, since a read can
+// end, and the next begin, inside one.
+func (r *Redactor) Chunk(contentType, data string) string {
+	sc := &scope{r: r}
+	data = sc.stream(contentType, data)
+	pats := sc.patterns()
+	return cutTail(cutHead(applyPatterns(pats, data), pats), pats)
 }
 
 // Values returns a copy of ex with every occurrence of the configured
@@ -134,7 +167,61 @@ func (r *Redactor) Exchange(ex Exchange) Exchange {
 // second pass over an exchange already redacted, for a secret learned only
 // after it was recorded (the token a token request's answer held).
 func (r *Redactor) Values(ex Exchange) Exchange {
-	return eachText(ex, func(s string) string { return applyPatterns(r.values, s) })
+	return cutEnds(eachText(ex, func(s string) string { return applyPatterns(r.values, s) }), r.values)
+}
+
+// cutEnds hides a secret cut off where the record stops keeping a body
+// (BodyCap) or where a streamed read ended, in the copy ex that eachText
+// made.
+func cutEnds(ex Exchange, pats []pattern) Exchange {
+	if ex.RequestTruncated && !ex.RequestBinary {
+		ex.RequestBody = cutTail(ex.RequestBody, pats)
+	}
+	if ex.ResponseTruncated && !ex.ResponseBinary {
+		ex.ResponseBody = cutTail(ex.ResponseBody, pats)
+	}
+	if !ex.ResponseBinary {
+		for i := range ex.Chunks {
+			ex.Chunks[i].Data = cutTail(cutHead(ex.Chunks[i].Data, pats), pats)
+		}
+	}
+	return ex
+}
+
+// cutTail hides the end of s when it is the beginning of a secret (in any
+// of its forms) at least minCut long: the text was cut inside the secret.
+// A character cut in half at the end (turned into U+FFFD) is hidden with it.
+func cutTail(s string, pats []pattern) string {
+	body := strings.TrimSuffix(s, "\uFFFD")
+	for _, p := range pats {
+		if p.base64 || len(p.text) <= minCut {
+			continue
+		}
+		// The longest cut first; a full occurrence was hidden already.
+		for k := min(len(p.text)-1, len(body)); k >= minCut; k-- {
+			if body[len(body)-k] == p.text[0] && strings.HasSuffix(body, p.text[:k]) {
+				return body[:len(body)-k] + marker(len(s)-len(body)+k)
+			}
+		}
+	}
+	return s
+}
+
+// cutHead hides the start of s when it is the end of a secret: a streamed
+// read that began inside one.
+func cutHead(s string, pats []pattern) string {
+	for _, p := range pats {
+		if p.base64 || len(p.text) <= minCut {
+			continue
+		}
+		for k := min(len(p.text)-1, len(s)); k >= minCut; k-- {
+			tail := p.text[len(p.text)-k:]
+			if s[k-1] == tail[k-1] && strings.HasPrefix(s, tail) {
+				return marker(k) + s[k:]
+			}
+		}
+	}
+	return s
 }
 
 // eachText returns a copy of ex with apply run over every free text it
@@ -503,6 +590,8 @@ func (sc *scope) body(contentType, body string) string {
 	}
 	mt := strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
 	switch {
+	case mt == "text/event-stream":
+		return sc.eventStream(body)
 	case strings.Contains(mt, "json") || looksJSON(body):
 		return sc.json(body)
 	case mt == "application/x-www-form-urlencoded":
@@ -512,6 +601,52 @@ func (sc *scope) body(contentType, body string) string {
 		return sc.params(body)
 	}
 	return body
+}
+
+// stream applies the body's name rules to a piece of a streamed body: an
+// event stream line by line, anything else as a body (the JSON scanner
+// copes with a piece cut anywhere).
+func (sc *scope) stream(contentType, s string) string {
+	mt := strings.ToLower(strings.TrimSpace(strings.Split(contentType, ";")[0]))
+	if mt == "text/event-stream" || strings.HasPrefix(s, "data:") || strings.Contains(s, "\ndata:") {
+		return sc.eventStream(s)
+	}
+	return sc.body(contentType, s)
+}
+
+// eventStream applies the name rules to each server-sent event's data
+// line (data: {"token": …} or data: token=…), and to a line that is JSON
+// by itself (the rest of a data line cut by a read).
+func (sc *scope) eventStream(s string) string {
+	lines := strings.SplitAfter(s, "\n")
+	changed := false
+	for i, line := range lines {
+		text := strings.TrimRight(line, "\r\n")
+		prefix, payload := "", text
+		if rest, ok := strings.CutPrefix(text, "data:"); ok {
+			prefix, payload = "data:", rest
+			if strings.HasPrefix(payload, " ") {
+				prefix, payload = "data: ", payload[1:]
+			}
+		}
+		var out string
+		switch {
+		case looksJSON(payload):
+			out = sc.json(payload)
+		case prefix != "" && looksForm(payload):
+			out = sc.params(payload)
+		default:
+			continue
+		}
+		if out != payload {
+			lines[i] = prefix + out + line[len(text):]
+			changed = true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(lines, "")
 }
 
 func looksJSON(s string) bool {
@@ -711,18 +846,29 @@ func addForms(list []pattern, seen map[string]bool, v string) []pattern {
 		list = append(list, pattern{text: text, repl: repl, base64: b64})
 	}
 	add(v, false)
-	for _, e := range []string{url.QueryEscape(v), url.PathEscape(v)} {
+	// Go's query and path escaping, JavaScript's encodeURIComponent (a
+	// space as %20, !'()* left alone) and strict RFC 3986 (a space as %20,
+	// everything else but A-Z a-z 0-9 -._~ escaped).
+	for _, e := range []string{url.QueryEscape(v), url.PathEscape(v), encodeURIComponent(v),
+		strings.ReplaceAll(url.QueryEscape(v), "+", "%20")} {
 		add(e, false)
 		add(lowerPercent(e), false)
 	}
 	for _, html := range []bool{true, false} {
 		once := jsonEscape(v, html)
-		add(once, false)
-		// A JSON body echoed inside a JSON string (httpbin's "data", error
-		// payloads quoting the request) is escaped twice.
-		add(jsonEscape(once, html), false)
+		// Many encoders (PHP's json_encode, some Java ones) write '/' as \/.
+		slashed := strings.ReplaceAll(once, "/", `\/`)
+		for _, e := range []string{once, slashed} {
+			add(e, false)
+			// A JSON body echoed inside a JSON string (httpbin's "data", error
+			// payloads quoting the request) is escaped twice.
+			twice := jsonEscape(e, html)
+			add(twice, false)
+			add(strings.ReplaceAll(twice, "/", `\/`), false)
+		}
 	}
 	add(hex.EncodeToString([]byte(v)), false)
+	add(strings.ToUpper(hex.EncodeToString([]byte(v))), false)
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding} {
 		for a := 0; a < 3; a++ {
 			if core := base64Core(enc, v, a); len(core) >= minBase64Core {
@@ -756,6 +902,22 @@ func jsonEscape(v string, html bool) string {
 	_ = e.Encode(v) // a string always encodes
 	out := strings.TrimSuffix(b.String(), "\n")
 	return out[1 : len(out)-1]
+}
+
+// encodeURIComponent is JavaScript's: every byte of the UTF-8 form is
+// percent-encoded (upper-case hex) except A-Z a-z 0-9 and -_.!~*'().
+func encodeURIComponent(s string) string {
+	const keep = "-_.!~*'()"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte(keep, c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteString("%" + strings.ToUpper(hex.EncodeToString([]byte{c})))
+	}
+	return b.String()
 }
 
 func lowerPercent(s string) string {

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"runtime/metrics"
 	"sort"
 	"strings"
@@ -94,7 +95,7 @@ func (r Runner) Eval(ctx context.Context, expr string, in Input) (any, error) {
 // in the order the answer had them (Go maps would sort them), or "" when
 // the value is undefined.
 func (r Runner) JSON(ctx context.Context, expr string, in Input) (string, error) {
-	v, _, err := r.runAs(ctx, expr, in, "(function(){ var v = (\n%s\n); return v === undefined ? undefined : JSON.stringify(v); })()")
+	v, _, err := r.runAs(ctx, expr, in, "(function(){ var v = __patchbayResult((\n%s\n)); return v === undefined ? undefined : JSON.stringify(v); })()")
 	if err != nil {
 		return "", err
 	}
@@ -147,7 +148,8 @@ func (r Runner) Seconds(ctx context.Context, expr string, in Input) (seconds flo
 		return 0, false, &Error{Kind: KindType, Message: fmt.Sprintf("The expression %s gave %s, not a number of seconds.", quoteExpr(expr), typeWords(x))}
 	}
 	if math.IsNaN(n) || math.IsInf(n, 0) || n < 0 || n > 10*365*24*3600 {
-		return 0, false, &Error{Kind: KindType, Message: fmt.Sprintf("The expression %s gave %v, which is not a usable number of seconds (0 to ten years).", quoteExpr(expr), n)}
+		// The number itself is not quoted: it is a value from the answer.
+		return 0, false, &Error{Kind: KindType, Message: fmt.Sprintf("The expression %s gave %s, which is not a usable number of seconds (0 to ten years).", quoteExpr(expr), secondsWords(n))}
 	}
 	return n, true, nil
 }
@@ -178,7 +180,7 @@ func export(v goja.Value) any {
 // run evaluates expr and returns its value and the top-level keys of the
 // body (for a message about a missing field).
 func (r Runner) run(ctx context.Context, expr string, in Input) (result goja.Value, bodyKeys []string, err error) {
-	return r.runAs(ctx, expr, in, "(function(){ return (\n%s\n); })()")
+	return r.runAs(ctx, expr, in, "(function(){ return __patchbayResult((\n%s\n)); })()")
 }
 
 // runAs is run with the program the expression is wrapped in (a format
@@ -205,8 +207,9 @@ func (r Runner) runAs(ctx context.Context, expr string, in Input, program string
 
 	vm := goja.New()
 	vm.SetMaxCallStackSize(maxStack)
-	if _, err := vm.RunString(prelude); err != nil {
-		return nil, nil, fmt.Errorf("jsexpr: prelude: %w", err)
+	lim := &limits{vm: vm}
+	if err := lim.install(); err != nil {
+		return nil, nil, setupError(expr)
 	}
 	body, text, keys := decodeBody(in.Body)
 	headers := map[string]any{}
@@ -215,20 +218,21 @@ func (r Runner) runAs(ctx context.Context, expr string, in Input, program string
 	}
 	for name, v := range map[string]any{"status": in.Status, "headers": headers, "text": text} {
 		if err := vm.Set(name, v); err != nil {
-			return nil, nil, fmt.Errorf("jsexpr: set %s: %w", name, err)
+			return nil, nil, setupError(expr)
 		}
 	}
 	// The body goes in through JSON.parse so it is plain JavaScript data
 	// (arrays with map and filter, objects with their usual prototype).
 	if body {
 		if err := vm.Set("__input", text); err != nil {
-			return nil, nil, fmt.Errorf("jsexpr: set body: %w", err)
+			return nil, nil, setupError(expr)
 		}
+		// The engine's message could quote the answer: it is not passed on.
 		if _, err := vm.RunString("var body = JSON.parse(__input); delete this.__input;"); err != nil {
-			return nil, nil, fmt.Errorf("jsexpr: parse body: %w", err)
+			return nil, nil, setupError(expr)
 		}
 	} else if err := vm.Set("body", text); err != nil {
-		return nil, nil, fmt.Errorf("jsexpr: set body: %w", err)
+		return nil, nil, setupError(expr)
 	}
 
 	stop := watch(ctx, vm, timeout)
@@ -240,26 +244,13 @@ func (r Runner) runAs(ctx context.Context, expr string, in Input, program string
 		if err != nil {
 			err = explain(expr, err, reason, timeout)
 		}
+		if err != nil && lim.hit != "" {
+			err = lim.error(expr)
+		}
 	}()
 	v, err := vm.RunProgram(prg)
 	return v, keys, err
 }
-
-// prelude caps the built-ins that build a huge string in one step, which
-// the interrupt (checked between steps) could not stop in time.
-const prelude = `(function () {
-	var cap = 1048576, sp = String.prototype;
-	function guard(name, size) {
-		var f = sp[name];
-		Object.defineProperty(sp, name, { configurable: true, writable: true, value: function () {
-			if (size(this, arguments) > cap) throw new RangeError(name + ': the result would be longer than 1 MiB');
-			return f.apply(this, arguments);
-		} });
-	}
-	guard('repeat', function (s, a) { return String(s).length * Number(a[0]); });
-	guard('padStart', function (s, a) { return Number(a[0]); });
-	guard('padEnd', function (s, a) { return Number(a[0]); });
-})();`
 
 // watch interrupts vm when the time limit passes, ctx ends, or the heap
 // grows too much; the returned stop ends the watch and says why, if it
@@ -336,7 +327,7 @@ func explain(expr string, err error, reason string, timeout time.Duration) error
 	case errors.As(err, &so):
 		return &Error{Kind: KindStack, Message: fmt.Sprintf("The expression %s recursed too deeply and was stopped.", quoteExpr(expr))}
 	case errors.As(err, &ex):
-		return &Error{Kind: KindThrow, Message: fmt.Sprintf("The expression %s threw %s.", quoteExpr(expr), thrownWords(ex))}
+		return &Error{Kind: KindThrow, Message: fmt.Sprintf("The expression %s threw %s.", quoteExpr(expr), thrownWords(expr, ex))}
 	}
 	var e *Error
 	if errors.As(err, &e) {
@@ -345,28 +336,115 @@ func explain(expr string, err error, reason string, timeout time.Duration) error
 	return &Error{Kind: KindThrow, Message: fmt.Sprintf("The expression %s failed.", quoteExpr(expr))}
 }
 
-// thrownWords names what was thrown: an Error's type and message (the
-// engine's own, such as "Cannot read property 'x' of undefined"), or only
-// the kind of value for anything else, which could be a secret.
-func thrownWords(ex *goja.Exception) string {
+// thrownWords names what was thrown in fixed words. An engine's message
+// can hold a value from the answer ("Value is not an object: <the token>",
+// "Cannot read property '<a key>' of undefined", "Cannot convert <text> to a
+// BigInt", JSON.parse quoting a character), and so can an Error the
+// expression builds from the answer, or its name. Only the standard error
+// names are printed, and a detail only when it is text of the expression
+// itself, which the message quotes anyway.
+func thrownWords(expr string, ex *goja.Exception) string {
 	obj, ok := ex.Value().(*goja.Object)
 	if !ok {
 		return "a value (not an Error)"
 	}
 	name := obj.Get("name")
-	msg := obj.Get("message")
 	if name == nil || goja.IsUndefined(name) {
 		return "an object (not an Error)"
 	}
-	words := name.String()
-	if msg != nil && !goja.IsUndefined(msg) && msg.String() != "" {
-		m := msg.String()
-		if len(m) > 200 {
-			m = m[:200] + "…"
-		}
-		words += ": " + m
+	n := name.String()
+	if _, std := errorWords[n]; !std {
+		return "an Error (its name and message are not shown: they may hold a value from the answer)"
 	}
-	return words
+	msg := ""
+	if m := obj.Get("message"); m != nil && !goja.IsUndefined(m) {
+		msg = m.String()
+	}
+	if msg != "" && len(msg) <= 200 && strings.Contains(expr, msg) {
+		return n + ": " + msg // the expression's own words, such as throw new Error('no token')
+	}
+	for _, p := range enginePatterns {
+		if m := p.re.FindStringSubmatch(msg); m != nil {
+			if m[1] != "" && isName(m[1]) && containsWord(expr, m[1]) {
+				return fmt.Sprintf(p.named, n, m[1])
+			}
+			return fmt.Sprintf(p.unnamed, n)
+		}
+	}
+	return strings.TrimSpace(n + " " + errorWords[n])
+}
+
+var errorWords = map[string]string{
+	"Error":          "(its message is not shown: it may hold a value from the answer)",
+	"TypeError":      "(a value was used the wrong way, such as calling something that is not a function or reading a field of a text; its message is not shown, it may hold a value from the answer)",
+	"RangeError":     "(a number was out of range)",
+	"ReferenceError": "(it uses a name that is not defined: an expression can read only body, headers, status and text)",
+	"SyntaxError":    "(text it parsed, such as with JSON.parse, is not valid; the text is not shown, it may be a value from the answer)",
+	"URIError":       "(text it decoded is not valid percent-encoding)",
+	"EvalError":      "",
+	"AggregateError": "",
+	"GoError":        "(a built-in failed)",
+}
+
+// enginePatterns are the engine's messages worth explaining; the name they
+// quote is shown only when the expression has it as a word.
+var enginePatterns = []struct {
+	re             *regexp.Regexp
+	named, unnamed string
+}{
+	{regexp.MustCompile(`^Cannot read property '(.*)' of (?:undefined|null)$`),
+		"%s: Cannot read property '%s' of undefined (a field before it in the path is missing)",
+		"%s: it read a field of undefined or null (a field before it in the path is missing)"},
+	{regexp.MustCompile(`^(.*) is not defined$`),
+		"%s: %s is not defined (an expression can read only body, headers, status and text)",
+		"%s: it uses a name that is not defined (an expression can read only body, headers, status and text)"},
+	{regexp.MustCompile(`^Object has no member '(.*)'$`),
+		"%s: the value has no function %s",
+		"%s: it called a function the value does not have"},
+	{regexp.MustCompile(`^()Value is not an object: `),
+		"%s%s", "%s: it used a value that is not an object as one (called it, or used it with in or new)"},
+	{regexp.MustCompile(`^()Cannot convert undefined or null to object$`),
+		"%s%s", "%s: it used undefined or null as an object (a field it reads is missing)"},
+}
+
+var jsName = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]{0,63}$`)
+
+func isName(s string) bool { return jsName.MatchString(s) }
+
+// containsWord reports whether expr has name as a whole word (not inside
+// a longer name or a string of the answer's shape).
+func containsWord(expr, name string) bool {
+	for i := 0; ; {
+		j := strings.Index(expr[i:], name)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(name)
+		if (start == 0 || !isNameByte(expr[start-1])) && (end == len(expr) || !isNameByte(expr[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func isNameByte(b byte) bool {
+	return b == '_' || b == '$' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+func secondsWords(n float64) string {
+	switch {
+	case math.IsNaN(n) || math.IsInf(n, 0):
+		return "a number that is not finite"
+	case n < 0:
+		return "a negative number"
+	}
+	return "more than ten years"
+}
+
+// setupError is a failure to hand the answer to the engine; the engine's
+// own message could quote the answer.
+func setupError(expr string) error {
+	return &Error{Kind: KindThrow, Message: fmt.Sprintf("The expression %s could not be run on this answer (the JavaScript engine refused it).", quoteExpr(expr))}
 }
 
 func syntaxWords(err error) string {
@@ -407,11 +485,21 @@ func missing(expr string, v goja.Value, keys []string) error {
 		what = "null"
 	}
 	msg := fmt.Sprintf("The expression %s gave %s: the answer has no such field.", quoteExpr(expr), what)
-	if len(keys) > 0 {
-		if len(keys) > 20 {
-			keys = append(keys[:20:20], "…")
+	// A key can itself be data (an object keyed by token or by id): only
+	// names that read as field names are listed.
+	var names []string
+	for _, k := range keys {
+		if isName(k) && len(k) <= 40 {
+			names = append(names, k)
 		}
-		msg += " Its top-level fields are: " + strings.Join(keys, ", ") + "."
+	}
+	if len(names) > 0 {
+		if len(names) > 20 {
+			names = append(names[:20:20], "…")
+		}
+		msg += " Its top-level fields are: " + strings.Join(names, ", ") + "."
+	} else if len(keys) > 0 {
+		msg += " Its top-level field names are not shown: they look like values."
 	} else {
 		msg += " The answer is not a JSON object."
 	}

@@ -176,3 +176,41 @@ func TestBuildRefusesBadSettings(t *testing.T) {
 		})
 	}
 }
+
+// A token or expiry expression that fails on the answer never quotes it:
+// the answer's token, planted here, is in no part of the error.
+func TestExpressionErrorsNeverQuoteTheAnswer(t *testing.T) {
+	const secret = "Rk4Tn8Wq2Jx6Vb9Lm"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"access_token":%q,"expires_in":%q,"ttl":987654321987,"data":{"jwt":%q}}`, secret, secret, secret)
+	}))
+	t.Cleanup(srv.Close)
+	for _, cfg := range []tokenreq.Config{
+		{TokenExpr: "(() => { throw new Error('no token in ' + body.access_token) })()"},
+		{TokenExpr: "undefined[body.access_token]"},
+		{TokenExpr: "body.access_token()"},
+		{TokenExpr: "JSON.parse(body.access_token)"},
+		{TokenExpr: "eval(body.access_token)"},
+		{TokenExpr: "body.missing.token"},
+		{TokenExpr: "body.data"},
+		{TokenExpr: "body.ttl"},
+		{ExpiryExpr: "body.expires_in"},
+		{ExpiryExpr: "body.ttl"},
+		{ExpiryExpr: "BigInt(body.expires_in)"},
+	} {
+		t.Run(cfg.TokenExpr+cfg.ExpiryExpr, func(t *testing.T) {
+			cfg.URL = srv.URL + "/token"
+			_, err := tokenreq.Fetch(context.Background(), nil, cfg, time.Now())
+			var te *tokenreq.Error
+			require.ErrorAs(t, err, &te)
+			require.Equal(t, tokenreq.FailExpression, te.Kind, te.Message)
+			for _, text := range []string{te.Message, err.Error()} {
+				for i := 0; i+6 <= len(secret); i++ {
+					require.NotContains(t, text, secret[i:i+6], text)
+				}
+				require.NotContains(t, text, "98765432", text)
+			}
+		})
+	}
+}

@@ -2,7 +2,9 @@ package connectionstest
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -143,15 +145,47 @@ func NewLeak(t testing.TB) *Leak {
 	}
 
 	forms := Secrets{
-		planted,
-		url.QueryEscape(planted),
 		base64.StdEncoding.EncodeToString([]byte("ada:" + planted)),
-		base64.StdEncoding.EncodeToString([]byte(planted)),
-		plantedToken,
-		base64.StdEncoding.EncodeToString([]byte(plantedToken)),
+	}
+	for _, s := range []string{planted, plantedToken} {
+		forms = append(forms, Encodings(s)...)
 	}
 	forms = append(forms, keyLines...) // every line of the client key's body
 	return &Leak{Planted: planted, PlantedToken: plantedToken, Peer: peer, Drafts: drafts, Secrets: forms}
+}
+
+// Encodings are the forms a secret value can take in a record, a log or
+// an answer: as it is, query- and path-escaped, JavaScript's
+// encodeURIComponent, JSON-escaped (with '/' as \/ too), hex in either
+// case, and base64. They are written out here, not borrowed from the
+// redaction they check.
+func Encodings(s string) Secrets {
+	forms := Secrets{s, url.QueryEscape(s), url.PathEscape(s), uriComponent(s),
+		hex.EncodeToString([]byte(s)), strings.ToUpper(hex.EncodeToString([]byte(s))),
+		base64.StdEncoding.EncodeToString([]byte(s)), base64.URLEncoding.EncodeToString([]byte(s))}
+	q, _ := json.Marshal(s)
+	escaped := string(q[1 : len(q)-1])
+	forms = append(forms, escaped, strings.ReplaceAll(escaped, "/", `\/`))
+	var out Secrets
+	for _, f := range forms {
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// uriComponent is JavaScript's encodeURIComponent.
+func uriComponent(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || strings.IndexByte("-_.!~*'()", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
 }
 
 // ClientKey is a client certificate of ca for cn, and its key's PEM body
