@@ -55,9 +55,9 @@ func (m *Manager) Copy(ctx context.Context, id string, to CopyTo) (store.Connect
 	for _, k := range catalog.OAuthFactKeys {
 		delete(settings, k)
 	}
-	diagnosis := fmt.Sprintf("Copied from %q; test it to check.", orig.Name)
+	diagnosis := fmt.Sprintf("Copied from “%s”; test it to check.", orig.Name)
 	if catalog.AuthType(orig.AuthType) == catalog.AuthOAuth2Code {
-		diagnosis = fmt.Sprintf("Copied from %q without its tokens: connect it to sign in.", orig.Name)
+		diagnosis = fmt.Sprintf("Copied from “%s” without its tokens: connect it to sign in.", orig.Name)
 	}
 	c := store.Connection{
 		ID:             store.NewID(),

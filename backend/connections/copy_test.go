@@ -30,7 +30,7 @@ func TestCopyAndDuplicateGetTheirOwnKeychainEntries(t *testing.T) {
 	require.Equal(t, orig.Settings, copied.Settings)
 	require.NotEqual(t, orig.SecretRef, copied.SecretRef, "its own keychain entries")
 	require.Equal(t, string(verify.Unverified), copied.Status)
-	require.Contains(t, copied.Diagnosis, `Copied from "Billing"`)
+	require.Contains(t, copied.Diagnosis, "Copied from “Billing”")
 	require.Equal(t, "right-key-123", e.reveal(t, copied.ID, "apiKey"))
 
 	// Duplicating in the same workspace needs another name or environment.
