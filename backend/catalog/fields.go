@@ -43,6 +43,9 @@ const (
 	KeyFollowRedirects   = "followRedirects"
 	KeyStreamResponse    = "streamResponse"
 	KeyRequestHeaders    = "requestHeaders"
+	// KeyTimeoutSeconds is the connection's own timeout input (a field of
+	// the connection, not a setting), which a timeout diagnosis points at.
+	KeyTimeoutSeconds = "timeoutSeconds"
 
 	// Token request (AuthTokenRequest) settings; the token is sent with
 	// bearerHeader and bearerPrefix, and cached as accessToken.

@@ -284,7 +284,7 @@ func sendOnce(parent context.Context, client *http.Client, req *http.Request, ti
 		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	}
 	if err != nil {
-		r := diagnose(parent, err, resp.Request.URL, timeout)
+		r := diagnoseAnswer(parent, err, resp, timeout)
 		r.HTTPStatus = resp.StatusCode
 		return nil, nil, &r
 	}
