@@ -460,6 +460,13 @@ func AccountField(a Accounts) Field {
 	}
 }
 
+// EmptyIsAValue says whether an empty value of the setting key is a choice
+// of its own, kept as it is, rather than "unset", which takes the field's
+// default: an empty bearerPrefix sends the token alone, as its help says.
+func EmptyIsAValue(key string) bool {
+	return key == KeyBearerPrefix
+}
+
 // AdvancedFields are the connection-level HTTP options every connector
 // offers, shown apart from the connector's own fields and its auth method's.
 // The request timeout is the connection's own timeoutSeconds input.

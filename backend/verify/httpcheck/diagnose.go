@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"patchbay/backend/auth"
 	"patchbay/backend/catalog"
 	"patchbay/backend/transport/origin"
 	"patchbay/backend/verify"
@@ -233,5 +233,5 @@ func isTimeout(err error) bool {
 }
 
 func basicToken(user, pass string) string {
-	return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	return auth.BasicCredential(user, pass)
 }
