@@ -40,6 +40,7 @@ import (
 	"strings"
 
 	"golang.org/x/net/http/httpguts"
+	"golang.org/x/text/unicode/norm"
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth/digest"
@@ -74,6 +75,8 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		return nil
 	case catalog.AuthBasic:
 		user, pass := settings[catalog.KeyUsername], secrets[catalog.KeyPassword]
+		// BasicCredential sends both in NFC; check the form that is sent.
+		user = norm.NFC.String(user)
 		// RFC 7617: the user-id cannot contain a colon, because the first colon
 		// separates it from the password.
 		if strings.Contains(user, ":") {
@@ -82,10 +85,7 @@ func Apply(req *http.Request, m catalog.AuthMethod, settings, secrets map[string
 		if hasControl(user) {
 			return apperr.Invalid(catalog.KeyUsername, "The user name contains a line break or control character; type it again without one.")
 		}
-		// RFC 7617 charset="UTF-8": Go strings are UTF-8 already, so the bytes
-		// are encoded as they are.
-		cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
-		req.Header.Set("Authorization", "Basic "+cred)
+		req.Header.Set("Authorization", "Basic "+BasicCredential(user, pass))
 		return nil
 	case catalog.AuthOAuth1:
 		// Each request is signed in Transport (a signature covers the exact
@@ -252,6 +252,15 @@ func apiKeyPlacement(m catalog.AuthMethod, settings map[string]string) (in, name
 		return "", "", apperr.Invalid(catalog.KeyAPIKeyIn, "The API key must go in a \"header\" or the \"query\" string, not %q.", in)
 	}
 	return in, name, nil
+}
+
+// BasicCredential is the base64 credential of HTTP Basic (RFC 7617,
+// charset="UTF-8"): user and password in Unicode normalization form C, as
+// the profiles of RFC 8265 it names require, so a name typed or pasted in
+// decomposed form (macOS file names, some keyboards) is the same credential
+// the server stored.
+func BasicCredential(user, pass string) string {
+	return base64.StdEncoding.EncodeToString([]byte(norm.NFC.String(user) + ":" + norm.NFC.String(pass)))
 }
 
 // bearerPlacement returns the header carrying the token and its prefix

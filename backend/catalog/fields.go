@@ -44,6 +44,9 @@ const (
 	KeyFollowRedirects   = "followRedirects"
 	KeyStreamResponse    = "streamResponse"
 	KeyRequestHeaders    = "requestHeaders"
+	// KeyTimeoutSeconds is the connection's own timeout input (a field of
+	// the connection, not a setting), which a timeout diagnosis points at.
+	KeyTimeoutSeconds = "timeoutSeconds"
 
 	// Token request (AuthTokenRequest) settings; the token is sent with
 	// bearerHeader and bearerPrefix, and cached as accessToken.
@@ -468,6 +471,13 @@ func AccountField(a Accounts) Field {
 		Key: KeyAccount, Label: cmp.Or(a.Label, "Account"), Type: FieldText, Required: true,
 		Help: "Choose the account this connection works with; Patchbay lists the ones the credentials can reach. URLs and headers use it as {{account}}.",
 	}
+}
+
+// EmptyIsAValue says whether an empty value of the setting key is a choice
+// of its own, kept as it is, rather than "unset", which takes the field's
+// default: an empty bearerPrefix sends the token alone, as its help says.
+func EmptyIsAValue(key string) bool {
+	return key == KeyBearerPrefix
 }
 
 // AdvancedFields are the connection-level HTTP options every connector

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -112,8 +113,10 @@ func TestListTestAndTokenOfAnAPIKeyConnection(t *testing.T) {
 	require.Contains(t, logs.stdout, `"status": 401`)
 	require.NotContains(t, logs.stdout+logs.stderr, "wrong-key-000", "the log is redacted")
 	harFile := filepath.Join(t.TempDir(), "out.har")
+	looseFile(t, harFile) // an older export anyone could read: overwritten, it is the user's only
 	h := run(t, home, "log", "--har", harFile)
 	require.Equal(t, cli.ExitOK, h.code, h.stderr)
+	requireUserOnly(t, harFile)
 	data, err := os.ReadFile(harFile)
 	require.NoError(t, err)
 	require.Contains(t, string(data), `"version": "1.2"`)
@@ -188,8 +191,10 @@ func TestExportImportRoundTripWithoutSecrets(t *testing.T) {
 	require.NoError(t, err)
 
 	file := filepath.Join(t.TempDir(), "patchbay.yaml")
+	looseFile(t, file)
 	exp := run(t, home, "export", "-o", file)
 	require.Equal(t, cli.ExitOK, exp.code, exp.stderr)
+	requireUserOnly(t, file)
 	first, err := os.ReadFile(file)
 	require.NoError(t, err)
 	text := string(first)
@@ -242,4 +247,22 @@ func TestExportImportRoundTripWithoutSecrets(t *testing.T) {
 		require.NotEmpty(t, r.stderr, name)
 	}
 	require.Equal(t, withoutUserSecrets, run(t, other, "export").stdout, "a refused file changed nothing")
+}
+
+// looseFile leaves a file at path that anyone on the computer could read.
+func looseFile(t *testing.T, path string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(path, []byte("old"), 0o644))
+	require.NoError(t, os.Chmod(path, 0o644))
+}
+
+// requireUserOnly proves a file Patchbay wrote is readable by its user only.
+func requireUserOnly(t *testing.T, path string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		return
+	}
+	info, err := os.Stat(path)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), info.Mode().Perm(), path)
 }

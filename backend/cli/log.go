@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -11,6 +10,7 @@ import (
 	"patchbay/backend/connlog"
 	"patchbay/backend/connlog/har"
 	"patchbay/backend/core"
+	"patchbay/backend/userfile"
 )
 
 func (a *app) logCmd() *cobra.Command {
@@ -60,7 +60,7 @@ func (a *app) logCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if err := os.WriteFile(harFile, data, 0o600); err != nil {
+				if err := userfile.Write(harFile, data); err != nil {
 					return apperr.Wrap(apperr.Validation, err, "Could not write %s: %v", harFile, err)
 				}
 				fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %d exchanges to %s.\n", len(list), harFile)

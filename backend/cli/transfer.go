@@ -11,6 +11,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/transfer"
+	"patchbay/backend/userfile"
 )
 
 func (a *app) store() transfer.Store {
@@ -47,7 +48,7 @@ imported. The app's Settings export the same file.`,
 				_, err = cmd.OutOrStdout().Write(data)
 				return err
 			}
-			if err := os.WriteFile(output, data, 0o600); err != nil {
+			if err := userfile.Write(output, data); err != nil {
 				return apperr.Wrap(apperr.Validation, err, "Could not write %s: %v", output, err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %d connections and %d integrations of %q to %s.\n", len(f.Connections), len(f.Integrations), a.ws.Name, output)

@@ -202,10 +202,10 @@ func TestConnectWithAuthorizationCodeEndToEnd(t *testing.T) {
 
 	// With secrets (copy as cURL): the test request gets the stored access
 	// token; token requests are refused (their codes are spent).
-	withToken, err := o.m.WithSecrets(o.ctx(), v.Exchanges[2])
+	withToken, _, err := o.m.WithSecrets(o.ctx(), v.Exchanges[2])
 	require.NoError(t, err)
 	require.Contains(t, withToken.RequestHeaders, connlog.Header{Name: "Authorization", Value: "Bearer " + access})
-	_, err = o.m.WithSecrets(o.ctx(), exch)
+	_, _, err = o.m.WithSecrets(o.ctx(), exch)
 	require.Equal(t, apperr.Validation, apperr.CodeOf(err))
 
 	// The stored token works at the provider; a restart keeps everything.

@@ -144,7 +144,9 @@ func normalize(c catalog.Connector, d Draft, stored, storedSettings map[string]s
 			if !ok {
 				v = f.Default
 			}
-			if v = strings.TrimSpace(v); v != "" {
+			// Empty is "unset" (the default applies when it is used),
+			// except where the empty value is a choice of its own.
+			if v = strings.TrimSpace(v); v != "" || (ok && catalog.EmptyIsAValue(f.Key)) {
 				r.settings[f.Key] = v
 			}
 		}

@@ -3,7 +3,10 @@ package connections
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +17,8 @@ import (
 	"patchbay/backend/connlog"
 	"patchbay/backend/secrets"
 	"patchbay/backend/store"
+	"patchbay/backend/transport/origin"
+	"patchbay/backend/verify/httpcheck"
 )
 
 // WithSecrets puts a saved connection's credentials back into a recorded
@@ -22,20 +27,30 @@ import (
 // writes get their real values from the keychain, where the log has
 // "[redacted N]"; everything else stays as recorded. Token requests are
 // refused: their secrets are single-use.
-func (m *Manager) WithSecrets(ctx context.Context, ex connlog.Exchange) (connlog.Exchange, error) {
+//
+// A request to another origin than the connection's own (a redirect hop to
+// another scheme, host or port) never carried the credentials, so its copy
+// does not either: ex comes back as recorded with a note that says why, for
+// the top of the command. The note is "" when the secrets were filled in.
+func (m *Manager) WithSecrets(ctx context.Context, ex connlog.Exchange) (connlog.Exchange, string, error) {
 	switch ex.Kind {
 	case connlog.KindDatabase:
-		return ex, nil // not an HTTP request: there is nothing to fill in
+		return ex, "", nil // not an HTTP request: there is nothing to fill in
 	case connlog.KindOAuth, connlog.KindToken, connlog.KindRefresh:
 		// Their secrets are one-time codes, verifiers and refresh tokens
 		// that are spent (or rotated) once used: a copy could not be replayed,
 		// and applying the connection's access token would change what the
 		// request was.
-		return ex, apperr.New(apperr.Validation, "Token requests are copied without secrets: OAuth codes and refresh tokens are single-use, and a login request's secrets are in its body. Copy it without secrets.")
+		return ex, "", apperr.New(apperr.Validation, "Token requests are copied without secrets: OAuth codes and refresh tokens are single-use, and a login request's secrets are in its body. Copy it without secrets.")
 	}
 	req, err := http.NewRequestWithContext(ctx, ex.Method, connlog.EscapedURL(ex.URL), nil)
 	if err != nil {
-		return ex, apperr.Wrap(apperr.Validation, err, "This exchange's URL cannot be rebuilt: %v", err)
+		return ex, "", apperr.Wrap(apperr.Validation, err, "This exchange's URL cannot be rebuilt: %v", err)
+	}
+	// A hop whose record says what it withheld crossed to another origin,
+	// even when the start of its chain is no longer in the log.
+	if own := m.chainStart(ctx, ex); (own != nil && !origin.Same(own, req.URL)) || ex.Withheld != nil {
+		return ex, otherOriginNote(own, req.URL), nil
 	}
 	for _, h := range ex.RequestHeaders {
 		if !strings.HasPrefix(h.Name, ":") {
@@ -44,11 +59,15 @@ func (m *Manager) WithSecrets(ctx context.Context, ex connlog.Exchange) (connlog
 	}
 	before, query := req.Header.Clone(), req.URL.RawQuery
 	if err := m.Authorize(ctx, ex.ConnectionID, req); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return ex, apperr.Wrap(apperr.NotFound, err, "The connection of this exchange is not saved (it was a test of a draft, "+
+		var other *otherOriginError
+		switch {
+		case errors.As(err, &other):
+			return ex, otherOriginNote(other.own, req.URL), nil
+		case errors.Is(err, store.ErrNotFound):
+			return ex, "", apperr.Wrap(apperr.NotFound, err, "The connection of this exchange is not saved (it was a test of a draft, "+
 				"or it was deleted), so its secrets are not in the keychain. Copy it without secrets.")
 		}
-		return ex, err
+		return ex, "", err
 	}
 	if req.URL.RawQuery != query {
 		ex.URL = req.URL.String()
@@ -61,7 +80,57 @@ func (m *Manager) WithSecrets(ctx context.Context, ex connlog.Exchange) (connlog
 	}
 	// Which exchange, never the value: the app log stays secret-free.
 	m.Logger.Info("copied an exchange as cURL with its secrets", "exchange", ex.ID, "connection", ex.ConnectionID)
-	return ex, nil
+	return ex, "", nil
+}
+
+// chainStart is the URL of the request that started ex's redirect chain:
+// the origin the connection's credentials were sent to, known even when the
+// base URL came from a token answer (Salesforce's instance_url). nil when ex
+// is no hop, or its chain's start is gone from the log (trimmed).
+func (m *Manager) chainStart(ctx context.Context, ex connlog.Exchange) *url.URL {
+	start := ex
+	for i := 0; start.RedirectOf != "" && m.Log != nil && i <= maxChain; i++ {
+		prev, err := m.Log.Get(ctx, start.RedirectOf)
+		if err != nil {
+			break
+		}
+		start = prev
+	}
+	if start.ID == ex.ID || start.RedirectOf != "" {
+		return nil
+	}
+	u, err := url.Parse(connlog.EscapedURL(start.URL))
+	if err != nil {
+		return nil
+	}
+	return u
+}
+
+// maxChain bounds the walk back along a redirect chain (the checker follows
+// at most 10 redirects).
+const maxChain = 20
+
+// otherOriginError says a request goes to another origin than the
+// connection's base URL names: its credentials are not applied there.
+type otherOriginError struct{ own *url.URL }
+
+func (e *otherOriginError) Error() string {
+	return "the request goes to another origin than the connection's " + originText(e.own)
+}
+
+// otherOriginNote is the line above a command copied without secrets
+// because its request went to another origin.
+func otherOriginNote(own, to *url.URL) string {
+	note := fmt.Sprintf("This request went to %s, another origin than the connection's own", originText(to))
+	if own != nil && own.Host != "" {
+		note += " (" + originText(own) + ")"
+	}
+	return note + ": Patchbay never sends the connection's credentials there, so this command is copied without them."
+}
+
+// originText is scheme://host:port, the port always written.
+func originText(u *url.URL) string {
+	return strings.ToLower(u.Scheme) + "://" + net.JoinHostPort(u.Hostname(), origin.Port(u))
 }
 
 // replaceHeader puts values where the header first appeared (any spelling:
@@ -121,6 +190,14 @@ func (m *Manager) Authorize(ctx context.Context, connectionID string, req *http.
 	}
 	if r, err = r.expanded(); err != nil {
 		return err
+	}
+	// The credentials are for the connection's own origin only, as on a
+	// redirect. A base URL that comes from a token answer is not known
+	// here; then the caller's own check stands.
+	if base, err := httpcheck.ResolveExpandedBaseURL(r.connector, r.draft.BaseURL, r.settings); err == nil {
+		if own, err := url.Parse(base); err == nil && !origin.Same(own, req.URL) {
+			return &otherOriginError{own: own}
+		}
 	}
 	if err := auth.Apply(req, r.method, r.settings, r.secrets); err != nil {
 		return err

@@ -2,6 +2,7 @@ package connections
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"patchbay/backend/apperr"
@@ -116,6 +117,10 @@ func (m *Manager) TestAll(ctx context.Context, workspaceID, batchID string, onPr
 
 func (r *BatchResult) record(p BatchProgress) {
 	switch {
+	case p.Err != nil && (errors.Is(p.Err, context.Canceled) || apperr.CodeOf(p.Err) == apperr.Canceled):
+		// Canceled before its request went out (reading the connection or
+		// its secrets): not tested, like the ones that never started.
+		r.Canceled++
 	case p.Err != nil:
 		r.Failed = append(r.Failed, p)
 	case p.Verification.Code == verify.CodeCanceled:

@@ -13,6 +13,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"time"
+
+	"patchbay/backend/transport/origin"
 )
 
 // Kinds of exchange: what part of a verification made the call.
@@ -149,9 +151,15 @@ type Exchange struct {
 
 	// RedirectOf is the ID of the exchange whose redirect led here.
 	RedirectOf string `json:"redirectOf"`
-	ErrorClass string `json:"errorClass"`
-	Error      string `json:"error"`
+	// Withheld is set on a redirect hop to another origin: the names of the
+	// connection's headers and query parameters that were not sent on to it.
+	Withheld   *Withheld `json:"withheld,omitempty"`
+	ErrorClass string    `json:"errorClass"`
+	Error      string    `json:"error"`
 }
+
+// Withheld names what a cross-origin hop did not carry on (names only).
+type Withheld = origin.Withheld
 
 // MaxChunks bounds how many chunks of one streamed response are kept.
 const MaxChunks = 1000

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"patchbay/backend/transport/origin"
 )
 
 // Meta says whose exchanges a Recorder records.
@@ -97,6 +99,9 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		if b, ok := prev.Body.(*recordedBody); ok && b.a.rec == r {
 			a.ex.RedirectOf = b.a.id
 		}
+	}
+	if w, ok := origin.WithheldFrom(req.Context()); ok && (len(w.Headers) > 0 || len(w.Params) > 0) {
+		a.ex.Withheld = &w
 	}
 
 	out := req.WithContext(httptrace.WithClientTrace(req.Context(), a.trace()))

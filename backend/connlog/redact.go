@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // minSecretLen is the shortest secret value searched for as a substring.
@@ -96,6 +98,11 @@ func NewRedactor(cfg Redaction) *Redactor {
 	seen := map[string]bool{}
 	for _, v := range cfg.Values {
 		r.values = addForms(r.values, seen, v)
+		// Basic credentials go out in NFC (auth.BasicCredential): hide
+		// that form of a value typed decomposed too.
+		if c := norm.NFC.String(v); c != v {
+			r.values = addForms(r.values, seen, c)
+		}
 	}
 	sortPatterns(r.values)
 	return r

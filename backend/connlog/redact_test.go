@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/unicode/norm"
 
 	"patchbay/backend/connlog"
 )
@@ -371,6 +372,17 @@ func TestRedactorBase64AtEveryOffset(t *testing.T) {
 		got := red.Text("Authorization: Basic " + b64 + " end")
 		require.Equal(t, "Authorization: Basic "+fmt.Sprintf("[redacted %d]", len(b64))+" end", got, "user %q", user)
 	}
+}
+
+// A password typed decomposed (NFD) goes out composed (NFC) in a Basic
+// credential; an echo of that credential is hidden all the same.
+func TestRedactorHidesTheNFCFormOfADecomposedSecret(t *testing.T) {
+	nfd := norm.NFD.String("pässwörd-Å-" + planted)
+	red := connlog.NewRedactor(connlog.Redaction{Values: []string{nfd}})
+	b64 := base64.StdEncoding.EncodeToString([]byte("ada:" + norm.NFC.String(nfd)))
+	got := red.Text(`{"echo":"` + b64 + `"}`)
+	require.NotContains(t, got, b64[8:])
+	require.Contains(t, got, "[redacted")
 }
 
 func TestClassify(t *testing.T) {

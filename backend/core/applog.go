@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+
+	"patchbay/backend/userfile"
 )
 
 // MaxBytes is the size at which the log is rotated to <path>.1 (one old file kept).
@@ -41,7 +43,7 @@ func newRotatingFile(path string, max int64) (*rotatingFile, error) {
 }
 
 func (r *rotatingFile) open() error {
-	f, err := os.OpenFile(r.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := userfile.OpenAppend(r.path)
 	if err != nil {
 		return fmt.Errorf("open log file %s: %w", r.path, err)
 	}

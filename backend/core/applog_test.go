@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -45,4 +46,27 @@ func TestRotatesAtLimit(t *testing.T) {
 	require.LessOrEqual(t, len(cur), 100)
 	require.Equal(t, 80, len(old))
 	require.Equal(t, 160, len(cur)+len(old), "no line is lost by one rotation")
+}
+
+// A log file left by an older version with a looser mode is the user's only
+// once the app writes to it again, rotated file included.
+func TestAppLogIsTheUsersOnly(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no owner-only permission bits")
+	}
+	path := filepath.Join(t.TempDir(), "patchbay.log")
+	require.NoError(t, os.WriteFile(path, []byte("{}\n"), 0o644))
+	require.NoError(t, os.Chmod(path, 0o644))
+	w, err := newRotatingFile(path, 100)
+	require.NoError(t, err)
+	for i := 0; i < 4; i++ {
+		_, err := w.Write([]byte(strings.Repeat("x", 39) + "\n"))
+		require.NoError(t, err)
+	}
+	require.NoError(t, w.Close())
+	for _, p := range []string{path, path + ".1"} {
+		info, err := os.Stat(p)
+		require.NoError(t, err)
+		require.Equal(t, os.FileMode(0o600), info.Mode().Perm(), p)
+	}
 }

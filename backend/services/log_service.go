@@ -3,7 +3,6 @@ package services
 import (
 	"context"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"patchbay/backend/connlog/har"
 	"patchbay/backend/core"
 	"patchbay/backend/store"
+	"patchbay/backend/userfile"
 )
 
 // FileSaver asks the user where to save a file; "" means they cancelled.
@@ -95,13 +95,18 @@ func (s *LogService) GetExchange(id string) (connlog.Exchange, error) {
 // keychain, where the log has "[redacted N]"; the UI asks the user first.
 func (s *LogService) CopyAsCurl(id string, includeSecrets bool) (string, error) {
 	ex, err := s.log.InWorkspace(s.ctx, s.workspace.id(), id)
+	var note string
 	if err == nil && includeSecrets {
-		ex, err = s.manager.WithSecrets(s.ctx, ex)
+		ex, note, err = s.manager.WithSecrets(s.ctx, ex)
 	}
 	if err != nil {
 		return "", toUI(err)
 	}
-	cmd, err := curl.Command(ex)
+	var notes []string
+	if note != "" {
+		notes = append(notes, note)
+	}
+	cmd, err := curl.Command(ex, notes...)
 	return cmd, toUI(err)
 }
 
@@ -128,7 +133,7 @@ func (s *LogService) ExportHAR(scope HARScope) (string, error) {
 	if path == "" {
 		return "", nil
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := userfile.Write(path, data); err != nil {
 		return "", toUI(apperr.Wrap(apperr.Validation, err, "Could not write %s: %v. Choose another folder.", path, err))
 	}
 	return path, nil

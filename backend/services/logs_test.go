@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -257,6 +258,51 @@ func TestCopyAsCurlWithSecretsThroughKeychain(t *testing.T) {
 	require.NotContains(t, string(logData), secret)
 }
 
+// Copy as cURL with secrets fills the credentials only into a request to the
+// connection's own origin: a redirect hop to another origin never carried
+// them, and its command does not either, saying why.
+func TestCopyAsCurlWithSecretsOnlyForTheConnectionsOrigin(t *testing.T) {
+	e := newEnv(t)
+	secret := "pb-PLANTED-hop-" + strings.Repeat("h7", 10)
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	t.Cleanup(elsewhere.Close)
+	home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/landing", http.StatusFound)
+	}))
+	t.Cleanup(home.Close)
+	res, err := e.b.Connections.SaveConnection(connectionstest.APIKeyDraft(home.URL, "Hops", secret), true, "run-hop")
+	require.NoError(t, err)
+	require.True(t, res.Saved, "%+v", res.Verification)
+	page, err := e.b.Logs.ListExchanges(LogFilterDTO{RunID: "run-hop"})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 2)
+	var first, hop connlog.Exchange
+	for _, it := range page.Items {
+		ex, err := e.b.Logs.GetExchange(it.ID)
+		require.NoError(t, err)
+		if ex.RedirectOf == "" {
+			first = ex
+		} else {
+			hop = ex
+		}
+	}
+	require.NotEmpty(t, hop.ID, "the run has a redirect hop")
+
+	own, err := e.b.Logs.CopyAsCurl(first.ID, true)
+	require.NoError(t, err)
+	require.Contains(t, own, secret, "the connection's own origin gets its key back")
+
+	other, err := e.b.Logs.CopyAsCurl(hop.ID, true)
+	require.NoError(t, err)
+	require.NotContains(t, other, secret)
+	require.True(t, strings.HasPrefix(other, "# "), "the command says why it has no secrets:\n%s", other)
+	require.Contains(t, other, "another origin")
+	require.Contains(t, other, strings.TrimPrefix(elsewhere.URL, "http://"))
+}
+
 func TestExportHAR(t *testing.T) {
 	e := newEnv(t)
 	secret := "pb-PLANTED-har-" + strings.Repeat("z3", 10)
@@ -326,6 +372,11 @@ func TestExportHAR(t *testing.T) {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.Len(t, entries(string(data)), 1)
+	if runtime.GOOS != "windows" {
+		info, err := os.Stat(path)
+		require.NoError(t, err)
+		require.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "a HAR is readable by its user only")
+	}
 	require.Len(t, asked, 1)
 	require.Regexp(t, `\| patchbay-run-run-a-\d{8}-\d{6}\.har$`, asked[0])
 

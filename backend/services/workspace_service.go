@@ -9,6 +9,7 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/integrations"
 	"patchbay/backend/transfer"
+	"patchbay/backend/userfile"
 	"patchbay/backend/workspaces"
 )
 
@@ -140,7 +141,7 @@ func (s *WorkspaceService) ExportWorkspace() (string, error) {
 	if err != nil {
 		return "", toUI(err)
 	}
-	if err := os.WriteFile(path, data, 0o600); err != nil {
+	if err := userfile.Write(path, data); err != nil {
 		return "", toUI(apperr.Wrap(apperr.Validation, err, "Could not write %s: %v. Choose another folder.", path, err))
 	}
 	return path, nil

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -8,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -38,14 +40,46 @@ func IsHTML(header http.Header, body []byte) bool {
 	return strings.HasPrefix(start, "<!doctype html") || strings.HasPrefix(start, "<html")
 }
 
-// ErrorText is an error's text without the *url.Error wrapper, whose text
-// repeats the whole URL (and so an API key in its query).
+// ErrorText is an error's text as a person can read it: without the
+// *url.Error wrapper, whose text repeats the whole URL (and so an API key
+// in its query), without the addresses of a *net.OpError, and without the
+// words Go uses for itself ("context deadline exceeded", "net/http: …"),
+// which say where in the program it failed rather than what happened.
 func ErrorText(err error) string {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		return ue.Err.Error()
+		err = ue.Err
 	}
-	return err.Error()
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "it took longer than the time allowed"
+	case errors.Is(err, context.Canceled):
+		return "it was canceled"
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error() // "connection reset by peer", without "read tcp a->b:"
+	}
+	s := err.Error()
+	for _, w := range goWords {
+		if strings.Contains(s, w[0]) {
+			return w[1]
+		}
+	}
+	for _, p := range []string{"net/http: ", "http2: ", "http: "} {
+		s = strings.ReplaceAll(s, p, "")
+	}
+	return s
+}
+
+// goWords are texts of net/http's own errors and what they mean.
+var goWords = [][2]string{
+	{"TLS handshake timeout", "the secure (TLS) handshake took too long"},
+	{"timeout awaiting response headers", "no answer came in time"},
+	{"Client.Timeout exceeded", "it took longer than the time allowed"},
+	{"request canceled", "the request was canceled"},
+	{"malformed HTTP", "the answer was not valid HTTP"},
+	{"unexpected EOF", "the connection closed in the middle of the answer"},
 }
 
 // DurationWords writes a timeout as people read it: "15 s", "2.5 s" or

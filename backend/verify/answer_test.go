@@ -1,9 +1,14 @@
 package verify_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -45,6 +50,20 @@ func TestErrorTextLeavesTheURLOut(t *testing.T) {
 	err := &url.Error{Op: "Get", URL: "https://api.example.com/v1?api_key=s3cret-value", Err: errors.New("connection reset by peer")}
 	require.Equal(t, "connection reset by peer", verify.ErrorText(err))
 	require.Equal(t, "plain", verify.ErrorText(errors.New("plain")))
+}
+
+func TestErrorTextLeavesGoWordsOut(t *testing.T) {
+	for err, want := range map[error]string{
+		&url.Error{Op: "Get", URL: "https://api.example.com", Err: context.DeadlineExceeded}:                                                    "it took longer than the time allowed",
+		fmt.Errorf("reading: %w", context.Canceled):                                                                                             "it was canceled",
+		&url.Error{Op: "Get", URL: "https://x", Err: &net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)}}: "connection reset by peer",
+		errors.New("net/http: TLS handshake timeout"):                                                                                           "the secure (TLS) handshake took too long",
+		errors.New("net/http: timeout awaiting response headers"):                                                                               "no answer came in time",
+		errors.New("net/http: HTTP/1.x transport connection broken: malformed HTTP response \"\\x00\""):                                         "the answer was not valid HTTP",
+		errors.New("http2: server sent GOAWAY and closed the connection"):                                                                       "server sent GOAWAY and closed the connection",
+	} {
+		require.Equal(t, want, verify.ErrorText(err), "%v", err)
+	}
 }
 
 func TestDurationWords(t *testing.T) {

@@ -5,6 +5,7 @@ package curl
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,13 +30,14 @@ var skipHeaders = map[string]bool{
 // where one was); a comment above the command says so. What the log does not
 // hold (a binary body, the part of a body past the log's cap) is named in a
 // comment rather than invented. A database login is not an HTTP request:
-// it has no command, and the error says so.
-func Command(e connlog.Exchange) (string, error) {
+// it has no command, and the error says so. notes are the caller's own
+// lines for the top of the command (why it has no secrets, say).
+func Command(e connlog.Exchange, notes ...string) (string, error) {
 	if e.Kind == connlog.KindDatabase {
 		return "", apperr.New(apperr.Validation, "A database login is not an HTTP request, so there is no curl command for it. "+
 			"Its statements are in the request body; test the connection again to repeat it.")
 	}
-	var notes []string
+	notes = slices.Clone(notes)
 	target := connlog.EscapedURL(e.URL)
 	// One line per option and its value.
 	lines := []string{"curl " + quote(target)}

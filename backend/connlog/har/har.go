@@ -71,18 +71,19 @@ type entry struct {
 
 // patchbay holds what the log knows beyond HAR (custom fields start with _).
 type patchbay struct {
-	ExchangeID        string           `json:"exchangeId"`
-	RunID             string           `json:"runId"`
-	ConnectionID      string           `json:"connectionId"`
-	Kind              string           `json:"kind"`
-	ErrorClass        string           `json:"errorClass"`
-	Error             string           `json:"error"`
-	RedirectOf        string           `json:"redirectOf,omitempty"`
-	Reused            bool             `json:"reused"`
-	RequestTruncated  bool             `json:"requestTruncated,omitempty"`
-	ResponseTruncated bool             `json:"responseTruncated,omitempty"`
-	Decompressed      bool             `json:"responseDecompressed,omitempty"`
-	TLS               *connlog.TLSInfo `json:"tls,omitempty"`
+	ExchangeID        string            `json:"exchangeId"`
+	RunID             string            `json:"runId"`
+	ConnectionID      string            `json:"connectionId"`
+	Kind              string            `json:"kind"`
+	ErrorClass        string            `json:"errorClass"`
+	Error             string            `json:"error"`
+	RedirectOf        string            `json:"redirectOf,omitempty"`
+	Withheld          *connlog.Withheld `json:"withheld,omitempty"`
+	Reused            bool              `json:"reused"`
+	RequestTruncated  bool              `json:"requestTruncated,omitempty"`
+	ResponseTruncated bool              `json:"responseTruncated,omitempty"`
+	Decompressed      bool              `json:"responseDecompressed,omitempty"`
+	TLS               *connlog.TLSInfo  `json:"tls,omitempty"`
 }
 
 type nameValue struct {
@@ -228,7 +229,7 @@ func entryOf(e connlog.Exchange) entry {
 		Timings:         t,
 		Patchbay: patchbay{
 			ExchangeID: e.ID, RunID: e.RunID, ConnectionID: e.ConnectionID, Kind: e.Kind,
-			ErrorClass: e.ErrorClass, Error: e.Error, RedirectOf: e.RedirectOf, Reused: e.Reused,
+			ErrorClass: e.ErrorClass, Error: e.Error, RedirectOf: e.RedirectOf, Withheld: e.Withheld, Reused: e.Reused,
 			RequestTruncated: e.RequestTruncated, ResponseTruncated: e.ResponseTruncated,
 			Decompressed: e.ResponseDecompressed, TLS: e.TLS,
 		},

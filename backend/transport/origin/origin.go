@@ -4,6 +4,7 @@
 package origin
 
 import (
+	"context"
 	"net/url"
 	"strings"
 )
@@ -33,4 +34,26 @@ func Port(u *url.URL) string {
 // endpoint, since nothing crosses a network.
 func IsLoopback(host string) bool {
 	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+// Withheld names what a request that crossed to another origin did not
+// carry on from the connection: header and query parameter names, never
+// their values. The redirect policy puts it on the hop's context; the
+// connection log's recorder writes it into that hop's exchange.
+type Withheld struct {
+	Headers []string `json:"headers"`
+	Params  []string `json:"params"`
+}
+
+type withheldKey struct{}
+
+// WithWithheld returns ctx carrying w, for the request about to be sent.
+func WithWithheld(ctx context.Context, w Withheld) context.Context {
+	return context.WithValue(ctx, withheldKey{}, w)
+}
+
+// WithheldFrom is what WithWithheld put on ctx, if anything.
+func WithheldFrom(ctx context.Context) (Withheld, bool) {
+	w, ok := ctx.Value(withheldKey{}).(Withheld)
+	return w, ok
 }

@@ -4,16 +4,17 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"syscall"
 	"time"
 
+	"patchbay/backend/auth"
 	"patchbay/backend/catalog"
 	"patchbay/backend/transport/origin"
 	"patchbay/backend/verify"
@@ -58,9 +59,7 @@ func diagnose(parent context.Context, err error, u *url.URL, timeout time.Durati
 	}
 
 	if isTimeout(err) {
-		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTimeout,
-			Summary: fmt.Sprintf("No answer from %s within %s.", hostPort, verify.DurationWords(timeout)),
-			Advice:  "The server may be down or overloaded, or a firewall may be dropping the traffic: check the base URL, your network or VPN, and try again."}
+		return timedOut(parent, fmt.Sprintf("No answer from %s within %s.", hostPort, verify.DurationWords(timeout)), timeout)
 	}
 
 	if errors.Is(err, syscall.ECONNREFUSED) {
@@ -86,6 +85,49 @@ func diagnose(parent context.Context, err error, u *url.URL, timeout time.Durati
 	return verify.Result{Status: verify.Unreachable, Code: verify.CodeNetwork,
 		Summary: fmt.Sprintf("The request to %s failed: %s.", hostPort, verify.ErrorText(err)),
 		Advice:  "Check the base URL and your network, then try again."}
+}
+
+// diagnoseAnswer explains an answer that broke off after its headers
+// arrived. The server did answer, so "closed without answering" would send
+// the person to the wrong place (the scheme, the port): what failed is the
+// rest of the answer.
+func diagnoseAnswer(parent context.Context, err error, resp *http.Response, timeout time.Duration) verify.Result {
+	u := resp.Request.URL
+	hostPort := net.JoinHostPort(u.Hostname(), origin.Port(u))
+	line := verify.StatusLine(resp.StatusCode)
+	if errors.Is(parent.Err(), context.Canceled) {
+		return verify.Result{Status: verify.Unverified, Code: verify.CodeCanceled,
+			Summary: "The test was canceled.",
+			Advice:  "Nothing was concluded; test again when ready."}
+	}
+	if isTimeout(err) {
+		return timedOut(parent, fmt.Sprintf("%s started answering (%s) but did not finish the answer within %s.", hostPort, line, verify.DurationWords(timeout)), timeout)
+	}
+	var summary string
+	switch {
+	case errors.Is(err, syscall.ECONNRESET):
+		summary = fmt.Sprintf("%s answered %s, then the connection was reset while reading the answer.", hostPort, line)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		summary = fmt.Sprintf("%s answered %s, then closed the connection before the answer was complete.", hostPort, line)
+	default:
+		summary = fmt.Sprintf("%s answered %s, then reading the answer failed: %s.", hostPort, line, verify.ErrorText(err))
+	}
+	return verify.Result{Status: verify.Unreachable, Code: verify.CodeNetwork, Summary: summary,
+		Advice: "The server, or a proxy or load balancer on the way, broke off the answer. Test again; if it keeps happening, the server is failing on this request: check its status page or logs."}
+}
+
+// timedOut is a timeout's verdict. When the connection's own timeout was
+// the bound (not a shorter deadline of the caller's), the advice names that
+// setting and its value: a slow server needs only a longer wait.
+func timedOut(parent context.Context, summary string, timeout time.Duration) verify.Result {
+	r := verify.Result{Status: verify.Unreachable, Code: verify.CodeTimeout, Summary: summary,
+		Advice: "The server may be down or overloaded, or a firewall may be dropping the traffic: check the base URL, your network or VPN, and try again."}
+	if parent.Err() == nil {
+		r.Advice = fmt.Sprintf("If the server is just slow, raise this connection's Timeout (seconds), now %s. "+
+			"Otherwise it may be down or overloaded, or a firewall may be dropping the traffic: check the base URL, your network or VPN.", verify.DurationWords(timeout))
+		r.Field = catalog.KeyTimeoutSeconds
+	}
+	return r
 }
 
 // diagnoseTLS explains certificate and handshake failures. TLS verification
@@ -128,14 +170,14 @@ func diagnoseTLS(err error, host string) (verify.Result, bool) {
 	}
 	var invalid x509.CertificateInvalidError
 	if errors.As(err, &invalid) {
+		if invalid.Reason == x509.Expired && invalid.Cert != nil {
+			return outOfValidity(host, invalid.Cert, time.Now()), true
+		}
 		reason := invalid.Error()
 		advice := "Ask the server's owner to fix the certificate."
 		if invalid.Reason == x509.Expired {
 			reason = "it has expired or is not valid yet"
-			if c := invalid.Cert; c != nil {
-				reason = fmt.Sprintf("it is valid only from %s to %s", c.NotBefore.UTC().Format(time.DateOnly), c.NotAfter.UTC().Format(time.DateOnly))
-			}
-			advice = "Ask the server's owner to renew the certificate, and check this computer's clock."
+			advice = "Ask the server's owner to renew the certificate, and check this computer's date and time."
 		}
 		return verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS,
 			Summary: fmt.Sprintf("The certificate of %s is not valid: %s.", host, reason),
@@ -157,6 +199,31 @@ func diagnoseTLS(err error, host string) (verify.Result, bool) {
 	return verify.Result{}, false
 }
 
+// outOfValidity tells an expired certificate from one not valid yet (the
+// same x509 reason): the first needs renewing, the second usually means
+// this computer's clock is behind. now is the time the check used.
+func outOfValidity(host string, c *x509.Certificate, now time.Time) verify.Result {
+	whose := "The certificate of " + host
+	if c.IsCA {
+		whose = fmt.Sprintf("The certificate authority %q in the chain of %s", c.Subject.CommonName, host)
+	}
+	clock := now.UTC().Format(timeWords)
+	r := verify.Result{Status: verify.Unreachable, Code: verify.CodeTLS}
+	switch {
+	case now.Before(c.NotBefore):
+		r.Summary = fmt.Sprintf("%s is not valid yet: it becomes valid on %s.", whose, c.NotBefore.UTC().Format(timeWords))
+		r.Advice = fmt.Sprintf("Check this computer's date and time (it says %s): a clock that is behind makes a new certificate look not valid yet. "+
+			"If the clock is right, ask the server's owner: the certificate was issued for a later date.", clock)
+	default:
+		r.Summary = fmt.Sprintf("%s expired on %s.", whose, c.NotAfter.UTC().Format(timeWords))
+		r.Advice = fmt.Sprintf("Ask the server's owner to renew the certificate. If it should still be valid, check this computer's date and time (it says %s).", clock)
+	}
+	return r
+}
+
+// timeWords is how a certificate's dates are written.
+const timeWords = "2006-01-02 15:04 UTC"
+
 func isTimeout(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return true
@@ -166,5 +233,5 @@ func isTimeout(err error) bool {
 }
 
 func basicToken(user, pass string) string {
-	return base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	return auth.BasicCredential(user, pass)
 }

@@ -65,8 +65,11 @@ func tokenFailure(parent context.Context, name string, m catalog.AuthMethod, set
 		if errors.Is(parent.Err(), context.Canceled) {
 			return verify.Result{Status: verify.Unverified, Code: verify.CodeCanceled, Summary: "The test was canceled.", Advice: "Nothing was concluded; test again when ready."}
 		}
+		if isTimeout(err) {
+			return timedOut(parent, fmt.Sprintf("Getting an access token took longer than %s.", verify.DurationWords(timeout)), timeout)
+		}
 		return verify.Result{Status: verify.Unreachable, Code: verify.CodeNetwork,
-			Summary: fmt.Sprintf("Getting an access token failed: %s", err.Error()),
+			Summary: fmt.Sprintf("Getting an access token failed: %s.", strings.TrimSuffix(verify.ErrorText(err), ".")),
 			Advice:  "Check the token URL and your network, then try again."}
 	}
 	tokenURLField := ""

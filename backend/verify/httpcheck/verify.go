@@ -13,6 +13,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -221,7 +222,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) verify.R
 	if err != nil {
 		return verify.InvalidConfig(err)
 	}
-	client := &http.Client{Transport: authTr, CheckRedirect: checkRedirect(hdrs, params)}
+	client := &http.Client{Transport: authTr, CheckRedirect: checkRedirect(ownHeaders(c, in, hdrs), params)}
 	if in.NoRedirects {
 		client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	}
@@ -283,7 +284,7 @@ func sendOnce(parent context.Context, client *http.Client, req *http.Request, ti
 		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	}
 	if err != nil {
-		r := diagnose(parent, err, resp.Request.URL, timeout)
+		r := diagnoseAnswer(parent, err, resp, timeout)
 		r.HTTPStatus = resp.StatusCode
 		return nil, nil, &r
 	}
@@ -683,11 +684,14 @@ func containsInt(list []int, v int) bool {
 	return false
 }
 
-// checkRedirect stops loops and keeps credentials on their origin: Go drops
-// Authorization only when the host name changes (and keeps it for
-// subdomains and other ports); we also drop the method's own secret headers
-// and query parameters whenever scheme, host or port change.
-func checkRedirect(secretHeaders, secretParams []string) func(*http.Request, []*http.Request) error {
+// checkRedirect stops loops and keeps what the connection put on the request
+// on its own origin. Go drops Authorization only when the host name changes
+// (and keeps it for subdomains and other ports) and knows nothing of custom
+// headers; whenever scheme, host or port change we also drop every header
+// the connection, its definition or a user secret supplied (own) and every
+// query parameter the first request carried, and note their names on the
+// hop's context for the connection log.
+func checkRedirect(own, secretParams []string) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if len(via) > maxRedirects {
 			return fmt.Errorf("%w: more than %d redirects", errRedirectLoop, maxRedirects)
@@ -697,35 +701,97 @@ func checkRedirect(secretHeaders, secretParams []string) func(*http.Request, []*
 				return fmt.Errorf("%w: %s redirected back to itself", errRedirectLoop, req.URL.EscapedPath())
 			}
 		}
-		if origin.Same(via[0].URL, req.URL) {
+		first := via[0]
+		if origin.Same(first.URL, req.URL) {
 			// Go does not carry the query across a redirect: put a query
 			// API key back for its own origin (e.g. /me → /me/), or the
 			// hop would look like rejected credentials.
 			if len(secretParams) > 0 {
-				first, q := via[0].URL.Query(), req.URL.Query()
+				firstQ, q := first.URL.Query(), req.URL.Query()
 				for _, p := range secretParams {
-					if first.Has(p) && !q.Has(p) {
-						q[p] = first[p]
+					if firstQ.Has(p) && !q.Has(p) {
+						q[p] = firstQ[p]
 					}
 				}
 				req.URL.RawQuery = q.Encode()
 			}
-		} else {
-			// Referer too: Go fills it with the previous URL, query and all,
-			// which carries a query-string API key to the new host.
-			for _, h := range append([]string{"Authorization", "Proxy-Authorization", "Cookie", "Referer"}, secretHeaders...) {
-				req.Header.Del(h)
+			return nil
+		}
+		var w origin.Withheld
+		// Referer too, unreported: Go fills it with the previous URL, query
+		// and all, which carries a query-string API key to the new host.
+		req.Header.Del("Referer")
+		seen := map[string]bool{}
+		for _, h := range append([]string{"Authorization", "Proxy-Authorization", "Cookie"}, own...) {
+			h = http.CanonicalHeaderKey(h)
+			if seen[h] {
+				continue
 			}
-			if len(secretParams) > 0 && req.URL.RawQuery != "" {
-				q := req.URL.Query()
-				for _, p := range secretParams {
+			seen[h] = true
+			if len(first.Header.Values(h)) > 0 || len(req.Header.Values(h)) > 0 {
+				w.Headers = append(w.Headers, h)
+			}
+			req.Header.Del(h)
+		}
+		// A definition may have replaced these two defaults; the hop still
+		// says who it is and what it prefers.
+		if req.Header.Get("User-Agent") == "" {
+			req.Header.Set("User-Agent", "Patchbay")
+		}
+		if req.Header.Get("Accept") == "" {
+			req.Header.Set("Accept", "application/json, */*;q=0.5")
+		}
+		// Every parameter of the first request came from the connection (its
+		// base URL, the test path, a query API key). A server that repeats
+		// them in its Location would hand them to the other origin: drop the
+		// values we sent (all values of a secret parameter), keep the rest.
+		firstQ := first.URL.Query()
+		for p := range firstQ {
+			w.Params = append(w.Params, p)
+		}
+		for _, p := range secretParams {
+			if !firstQ.Has(p) && req.URL.Query().Has(p) {
+				w.Params = append(w.Params, p)
+			}
+		}
+		if req.URL.RawQuery != "" && len(w.Params) > 0 {
+			q := req.URL.Query()
+			for _, p := range w.Params {
+				if slices.Contains(secretParams, p) {
 					q.Del(p)
+					continue
 				}
-				req.URL.RawQuery = q.Encode()
+				kept := slices.DeleteFunc(q[p], func(v string) bool { return slices.Contains(firstQ[p], v) })
+				if len(kept) == 0 {
+					q.Del(p)
+				} else {
+					q[p] = kept
+				}
 			}
+			req.URL.RawQuery = q.Encode()
+		}
+		if len(w.Headers) > 0 || len(w.Params) > 0 {
+			sort.Strings(w.Headers)
+			sort.Strings(w.Params)
+			// The client sends this very request next; give it the note.
+			*req = *req.WithContext(origin.WithWithheld(req.Context(), w))
 		}
 		return nil
 	}
+}
+
+// ownHeaders names every header the request carries because of the
+// connection: the method's secret headers, the definition's test headers
+// (which may hold a {{secret}} or a parameter) and the connection's own.
+func ownHeaders(c catalog.Connector, in Input, secret []string) []string {
+	out := slices.Clone(secret)
+	for k := range c.Test.Headers {
+		out = append(out, k)
+	}
+	for k := range in.Headers {
+		out = append(out, k)
+	}
+	return out
 }
 
 var errRedirectLoop = errors.New("redirect loop")

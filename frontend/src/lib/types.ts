@@ -271,6 +271,11 @@ export interface Exchange {
   chunks?: Chunk[] | null;
   chunksTruncated?: boolean;
   redirectOf: string;
+  /**
+   * On a redirect hop to another origin: the names (never the values) of the
+   * connection's headers and query parameters that were not sent on to it.
+   */
+  withheld?: { headers: string[] | null; params: string[] | null } | null;
   errorClass: string;
   error: string;
 }

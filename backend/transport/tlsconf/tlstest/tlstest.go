@@ -73,6 +73,20 @@ func (ca *CA) Server(t testing.TB) Leaf {
 	})
 }
 
+// ServerValid is Server with its own validity period: from notBefore to
+// notAfter, for an expired or a not-yet-valid certificate.
+func (ca *CA) ServerValid(t testing.TB, notBefore, notAfter time.Time) Leaf {
+	t.Helper()
+	return ca.sign(t, &x509.Certificate{
+		Subject:     pkix.Name{CommonName: "localhost"},
+		DNSNames:    []string{"localhost"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1"), net.IPv6loopback},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		NotBefore:   notBefore,
+		NotAfter:    notAfter,
+	})
+}
+
 // Client signs a client certificate for mutual TLS.
 func (ca *CA) Client(t testing.TB, cn string) Leaf {
 	t.Helper()
@@ -86,8 +100,12 @@ func (ca *CA) sign(t testing.TB, tmpl *x509.Certificate) Leaf {
 	t.Helper()
 	key := newKey(t)
 	tmpl.SerialNumber = serial(t)
-	tmpl.NotBefore = time.Now().Add(-time.Hour)
-	tmpl.NotAfter = time.Now().Add(24 * time.Hour)
+	if tmpl.NotBefore.IsZero() {
+		tmpl.NotBefore = time.Now().Add(-time.Hour)
+	}
+	if tmpl.NotAfter.IsZero() {
+		tmpl.NotAfter = time.Now().Add(24 * time.Hour)
+	}
 	tmpl.KeyUsage = x509.KeyUsageDigitalSignature
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.Cert, key.Public(), ca.Key)
 	if err != nil {
@@ -115,9 +133,21 @@ func (ca *CA) sign(t testing.TB, tmpl *x509.Certificate) Leaf {
 // cause them on purpose.
 func StartTLS(t testing.TB, h http.Handler, ca *CA, clientCA *CA) *httptest.Server {
 	t.Helper()
+	return serve(t, h, ca.Server(t), clientCA)
+}
+
+// Serve serves h over TLS with the server certificate leaf (one ServerValid
+// made, say); handshake failures are not logged.
+func Serve(t testing.TB, h http.Handler, leaf Leaf) *httptest.Server {
+	t.Helper()
+	return serve(t, h, leaf, nil)
+}
+
+func serve(t testing.TB, h http.Handler, leaf Leaf, clientCA *CA) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(h)
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Server(t).Pair}, MinVersion: tls.VersionTLS12}
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{leaf.Pair}, MinVersion: tls.VersionTLS12}
 	if clientCA != nil {
 		pool := x509.NewCertPool()
 		pool.AddCert(clientCA.Cert)

@@ -116,3 +116,29 @@ describe('ConnectionFormState user secrets and parameters', () => {
     expect(form.userSecretErrors[r.id]).toBeUndefined();
   });
 });
+
+describe('ConnectionFormState bearer prefix', () => {
+  const configurable: Connector = {
+    ...connector,
+    auth: [
+      {
+        type: 'bearer',
+        fields: [
+          { key: 'bearerPrefix', label: 'Prefix', type: 'text', secret: false, required: false, default: 'Bearer', placeholder: 'Bearer' },
+          { key: 'token', label: 'Token', type: 'password', secret: true, required: true },
+        ],
+      },
+    ],
+  };
+
+  it('sends an emptied prefix as empty, and shows it empty when reopened (the token goes alone)', () => {
+    const fresh = new ConnectionFormState(configurable, null);
+    expect(fresh.draft().settings.bearerPrefix).toBe('Bearer');
+    fresh.setValue('bearerPrefix', '');
+    expect(fresh.draft().settings).toHaveProperty('bearerPrefix', '');
+
+    const reopened = new ConnectionFormState(configurable, { ...saved, settings: { ...saved.settings, bearerPrefix: '' } });
+    expect(reopened.draft().settings).toHaveProperty('bearerPrefix', '');
+    expect(reopened.dirty).toBe(false);
+  });
+});

@@ -133,6 +133,24 @@ describe('the exchange panels, in the log detail and in the editor’s last atte
     expect(compact.timing.phases).toEqual(full.timing.phases);
   });
 
+  it('name what a hop to another origin withheld, in both places', async () => {
+    const hop = sampleExchange({
+      id: 'hop',
+      redirectOf: 'first',
+      withheld: { headers: ['X-Api-Key', 'X-Tenant'], params: ['api_key'] },
+    });
+    const words = 'the connection’s headers X-Api-Key, X-Tenant; query parameter api_key were not sent on';
+    const log = await logDetail(hop);
+    expect(within(await log.open('request')).getByTestId('withheld').textContent).toContain(words);
+    log.close();
+    const editor = lastAttempt(hop);
+    expect(within(await editor.open('request')).getByTestId('withheld').textContent).toContain(words);
+    editor.close();
+
+    const plain = lastAttempt(exchange);
+    expect(within(await plain.open('request')).queryByTestId('withheld')).toBeNull();
+  });
+
   it('say the same when no response came', async () => {
     const refused = sampleExchange({
       id: 'refused',
