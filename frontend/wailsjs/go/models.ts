@@ -728,6 +728,7 @@ export namespace connlog {
 	    chunksTruncated?: boolean;
 	    database?: Database;
 	    redirectOf: string;
+	    withheld?: origin.Withheld;
 	    errorClass: string;
 	    error: string;
 	
@@ -768,6 +769,7 @@ export namespace connlog {
 	        this.chunksTruncated = source["chunksTruncated"];
 	        this.database = this.convertValues(source["database"], Database);
 	        this.redirectOf = source["redirectOf"];
+	        this.withheld = this.convertValues(source["withheld"], origin.Withheld);
 	        this.errorClass = source["errorClass"];
 	        this.error = source["error"];
 	    }
@@ -852,6 +854,25 @@ export namespace connlog {
 		}
 	}
 	
+
+}
+
+export namespace origin {
+	
+	export class Withheld {
+	    headers: string[];
+	    params: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Withheld(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.headers = source["headers"];
+	        this.params = source["params"];
+	    }
+	}
 
 }
 
