@@ -44,6 +44,11 @@ const (
 	KeyFollowRedirects   = "followRedirects"
 	KeyStreamResponse    = "streamResponse"
 	KeyRequestHeaders    = "requestHeaders"
+	// KeyAcceptHTML is the generic connectors' "The test path answers HTML"
+	// switch: a success rule the person sets, since they write no
+	// definition. Without it (or a contentType rule) an HTML page is not a
+	// working connection.
+	KeyAcceptHTML = "acceptHtml"
 
 	// Token request (AuthTokenRequest) settings; the token is sent with
 	// bearerHeader and bearerPrefix, and cached as accessToken.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,6 +40,14 @@ func TestIsHTML(t *testing.T) {
 			require.Equal(t, tt.want, verify.IsHTML(h, []byte(tt.body)))
 		})
 	}
+}
+
+func TestHTMLTitle(t *testing.T) {
+	require.Equal(t, "Sign in – Corp Proxy", verify.HTMLTitle([]byte("<!DOCTYPE html><html><head><TITLE lang=en>\n  Sign in &ndash;\tCorp Proxy </TITLE></head>")))
+	require.Empty(t, verify.HTMLTitle([]byte("<html><body>no title</body></html>")))
+	require.Empty(t, verify.HTMLTitle([]byte("<title>never closed")))
+	long := verify.HTMLTitle([]byte("<title>" + strings.Repeat("x", 300) + "</title>"))
+	require.Len(t, []rune(long), 100)
 }
 
 func TestErrorTextLeavesTheURLOut(t *testing.T) {
