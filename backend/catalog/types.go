@@ -291,9 +291,9 @@ type Rule struct {
 	Kind         string   `json:"kind"`
 	Status       []int    `json:"status,omitempty"`
 	ContentTypes []string `json:"contentTypes,omitempty"` // media types: "application/json", "text/html"
-	Path    string `json:"path,omitempty"` // dotted path into the JSON body: "data.ok"
-	Equals  any    `json:"equals,omitempty"`
-	Message string `json:"message"` // shown when the rule fails
+	Path         string   `json:"path,omitempty"`         // dotted path into the JSON body: "data.ok"
+	Equals       any      `json:"equals,omitempty"`
+	Message      string   `json:"message"` // shown when the rule fails
 	// Outcome is the status a failure of this rule yields: "disconnected"
 	// (default: the credentials are at fault) or "unreachable".
 	Outcome string `json:"outcome,omitempty"`
