@@ -66,10 +66,16 @@ type EngineInfo struct {
 	Name        string
 	DefaultPort int      // 0 for a file
 	SSLModes    []Option // "" when the engine has no TLS (SQLite)
-	SSLDefault  string
-	Schemes     []string // URL schemes a connection URL may use
-	URLExample  string
-	File        bool
+	// SSLDefault is the mode of a connection that names none: the one that
+	// checks the certificate and the host name, so weaker TLS is only ever
+	// used because someone chose it. SSLLoopbackDefault replaces it for a
+	// server on this computer (localhost, 127.0.0.1, ::1), where nothing
+	// crosses a network and development servers rarely have TLS.
+	SSLDefault         string
+	SSLLoopbackDefault string
+	Schemes            []string // URL schemes a connection URL may use
+	URLExample         string
+	File               bool
 }
 
 // engines is the table of supported engines. The TLS modes use each
@@ -86,21 +92,21 @@ var engines = []EngineInfo{
 			{Value: "verify-ca", Label: "verify-ca: TLS, certificate signed by a trusted CA"},
 			{Value: "verify-full", Label: "verify-full: TLS, trusted certificate for this host name"},
 		},
-		SSLDefault: "prefer",
+		SSLDefault: "verify-full", SSLLoopbackDefault: "prefer",
 		Schemes:    []string{"postgres", "postgresql"},
 		URLExample: "postgres://user:password@db.example.com:5432/app?sslmode=require",
 	},
 	{
 		ID: EngineMySQL, Name: "MySQL", DefaultPort: 3306,
 		SSLModes:   mysqlSSLModes,
-		SSLDefault: "preferred",
+		SSLDefault: "verify_identity", SSLLoopbackDefault: "preferred",
 		Schemes:    []string{"mysql"},
 		URLExample: "mysql://user:password@db.example.com:3306/app?ssl-mode=required",
 	},
 	{
 		ID: EngineMariaDB, Name: "MariaDB", DefaultPort: 3306,
 		SSLModes:   mysqlSSLModes,
-		SSLDefault: "preferred",
+		SSLDefault: "verify_identity", SSLLoopbackDefault: "preferred",
 		Schemes:    []string{"mariadb", "mysql"},
 		URLExample: "mariadb://user:password@db.example.com:3306/app?ssl-mode=required",
 	},
@@ -113,7 +119,7 @@ var engines = []EngineInfo{
 			{Value: "verify", Label: "verify: TLS, trusted certificate for this host name"},
 			{Value: "strict", Label: "strict: TDS 8.0 over TLS, trusted certificate for this host name"},
 		},
-		SSLDefault: "verify",
+		SSLDefault: "verify", SSLLoopbackDefault: "verify",
 		Schemes:    []string{"sqlserver"},
 		URLExample: "sqlserver://user:password@db.example.com:1433?database=app&encrypt=true",
 	},
@@ -216,7 +222,8 @@ func DatabaseFields(d Database) []Field {
 			Key: KeySSLMode, Label: "SSL/TLS mode", Type: FieldSelect, Required: true,
 			Default: cmp.Or(d.SSLMode, e.SSLDefault), Options: slices.Clone(e.SSLModes),
 			Help: "Whether the connection is encrypted and whether the server's certificate is checked. " +
-				"Modes that check it trust this computer's CAs and the trusted CA certificates below.",
+				"Modes that check it trust this computer's CAs and the trusted CA certificates below. " +
+				"The others do not prove the server is the one you meant, and a test with them says so; for a server on this computer without TLS, choose " + e.SSLModes[0].Value + ".",
 		},
 		{
 			Key: KeyConnectTimeout, Label: "Connect timeout (seconds)", Type: FieldNumber, Default: strconv.Itoa(DefaultConnectTimeout),

@@ -47,6 +47,11 @@ const (
 	// KeyTimeoutSeconds is the connection's own timeout input (a field of
 	// the connection, not a setting), which a timeout diagnosis points at.
 	KeyTimeoutSeconds = "timeoutSeconds"
+	// KeyAcceptHTML is the generic connectors' "The test path answers HTML"
+	// switch: a success rule the person sets, since they write no
+	// definition. Without it (or a contentType rule) an HTML page is not a
+	// working connection.
+	KeyAcceptHTML = "acceptHtml"
 
 	// Token request (AuthTokenRequest) settings; the token is sent with
 	// bearerHeader and bearerPrefix, and cached as accessToken.

@@ -283,14 +283,17 @@ type TestRequest struct {
 // Rule is one success condition on the test response.
 type Rule struct {
 	// Kind is "status" (Status must contain the code), "jsonEquals" (the
-	// value at Path equals Equals), or "jsonExists" (Path is present and its
+	// value at Path equals Equals), "jsonExists" (Path is present and its
 	// value is not null: Zendesk answers bad credentials with an anonymous
-	// user whose id is null).
-	Kind    string `json:"kind"`
-	Status  []int  `json:"status,omitempty"`
-	Path    string `json:"path,omitempty"` // dotted path into the JSON body: "data.ok"
-	Equals  any    `json:"equals,omitempty"`
-	Message string `json:"message"` // shown when the rule fails
+	// user whose id is null), or "contentType" (the answer's media type is
+	// one of ContentTypes). An HTML page is never success unless a
+	// contentType rule lists text/html: a login or proxy page answers 200 too.
+	Kind         string   `json:"kind"`
+	Status       []int    `json:"status,omitempty"`
+	ContentTypes []string `json:"contentTypes,omitempty"` // media types: "application/json", "text/html"
+	Path         string   `json:"path,omitempty"`         // dotted path into the JSON body: "data.ok"
+	Equals       any      `json:"equals,omitempty"`
+	Message      string   `json:"message"` // shown when the rule fails
 	// Outcome is the status a failure of this rule yields: "disconnected"
 	// (default: the credentials are at fault) or "unreachable".
 	Outcome string `json:"outcome,omitempty"`

@@ -3,6 +3,7 @@ package catalog
 import (
 	"cmp"
 	"fmt"
+	"mime"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -593,6 +594,21 @@ func (k *checker) checkRule(path string, r Rule) {
 		if r.Kind == "jsonExists" && r.Equals != nil {
 			k.add(path+".equals", "a \"jsonExists\" rule does not compare values; use \"jsonEquals\"")
 		}
+	case "contentType":
+		if len(r.ContentTypes) == 0 {
+			k.add(path+".contentTypes", "a \"contentType\" rule must list the accepted media types, such as [\"application/json\"]")
+		}
+		for i, ct := range r.ContentTypes {
+			if mt, _, err := mime.ParseMediaType(ct); err != nil || !strings.Contains(mt, "/") {
+				k.add(fmt.Sprintf("%s.contentTypes[%d]", path, i), "%q is not a media type such as \"text/html\"", ct)
+			}
+		}
+		if len(r.Status) > 0 || r.Path != "" || r.Equals != nil {
+			k.add(path, "a \"contentType\" rule only lists contentTypes; put codes and values in rules of their own")
+		}
+	}
+	if r.Kind != "contentType" && len(r.ContentTypes) > 0 {
+		k.add(path+".contentTypes", "only \"contentType\" rules list media types; add a separate contentType rule")
 	}
 	if strings.TrimSpace(r.Message) == "" {
 		k.add(path+".message", "must not be blank")

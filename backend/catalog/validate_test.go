@@ -180,7 +180,12 @@ func TestParseRejectsBadDefinitions(t *testing.T) {
 		{name: "test path that would change host", change: func(d map[string]any) { at(d, "test")["path"] = "//evil.example/x" },
 			field: "test.path", want: "must not start with //"},
 		{name: "unknown rule kind", change: func(d map[string]any) { at(d, "test", "rules", 0)["kind"] = "regex" },
-			field: "test.rules[0].kind", want: `must be one of "status", "jsonEquals" or "jsonExists", got "regex"`},
+			field: "test.rules[0].kind", want: `must be one of "status", "jsonEquals", "jsonExists" or "contentType", got "regex"`},
+		{name: "contentType rule with a word that is not a media type", change: func(d map[string]any) {
+			r := at(d, "test", "rules", 0)
+			delete(r, "status")
+			r["kind"], r["contentTypes"] = "contentType", []any{"html"}
+		}, field: "test.rules[0].contentTypes[0]", want: `"html" is not a media type such as "text/html"`},
 		{name: "status rule without codes", change: func(d map[string]any) { delete(at(d, "test", "rules", 0), "status") },
 			field: "test.rules[0].status", want: "must list the accepted codes"},
 		{name: "status rule code out of range", change: func(d map[string]any) { at(d, "test", "rules", 0)["status"] = []any{200, 700} },

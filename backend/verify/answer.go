@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"mime"
 	"net/http"
 	"net/url"
@@ -38,6 +39,32 @@ func IsHTML(header http.Header, body []byte) bool {
 	}
 	start := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(string(body[:min(len(body), 512)]), "\ufeff")))
 	return strings.HasPrefix(start, "<!doctype html") || strings.HasPrefix(start, "<html")
+}
+
+// HTMLTitle is the text of an HTML page's <title> (entities decoded, white
+// space folded, at most 100 characters), or "" when it has none: it names a
+// login or proxy page better than its status does.
+func HTMLTitle(body []byte) string {
+	page := string(body[:min(len(body), 64<<10)])
+	lower := strings.ToLower(page)
+	open := strings.Index(lower, "<title")
+	if open < 0 {
+		return ""
+	}
+	gt := strings.IndexByte(lower[open:], '>')
+	if gt < 0 {
+		return ""
+	}
+	start := open + gt + 1
+	end := strings.Index(lower[start:], "</title")
+	if end < 0 {
+		return ""
+	}
+	title := strings.Join(strings.Fields(html.UnescapeString(page[start:start+end])), " ")
+	if r := []rune(title); len(r) > 100 {
+		title = string(r[:99]) + "…"
+	}
+	return title
 }
 
 // ErrorText is an error's text as a person can read it: without the

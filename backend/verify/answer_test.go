@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -44,6 +45,14 @@ func TestIsHTML(t *testing.T) {
 			require.Equal(t, tt.want, verify.IsHTML(h, []byte(tt.body)))
 		})
 	}
+}
+
+func TestHTMLTitle(t *testing.T) {
+	require.Equal(t, "Sign in – Corp Proxy", verify.HTMLTitle([]byte("<!DOCTYPE html><html><head><TITLE lang=en>\n  Sign in &ndash;\tCorp Proxy </TITLE></head>")))
+	require.Empty(t, verify.HTMLTitle([]byte("<html><body>no title</body></html>")))
+	require.Empty(t, verify.HTMLTitle([]byte("<title>never closed")))
+	long := verify.HTMLTitle([]byte("<title>" + strings.Repeat("x", 300) + "</title>"))
+	require.Len(t, []rune(long), 100)
 }
 
 func TestErrorTextLeavesTheURLOut(t *testing.T) {

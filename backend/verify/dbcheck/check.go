@@ -349,6 +349,12 @@ func (r *run) outcome() Outcome {
 	}
 	res := r.result
 	res.Duration = end.Sub(tr.start)
+	// TLS diagnoses already speak of the mode; every other verdict,
+	// Connected first, carries the warning of a mode that does not check
+	// the server's identity.
+	if w := tlsWarning(c); w != "" && !slices.Contains([]string{verify.CodeInvalidConfig, verify.CodeTLSRequired, verify.CodeTLSRefused, verify.CodeUnknownCA, verify.CodeTLS}, res.Code) {
+		res.Advice = strings.TrimSpace(res.Advice + " " + w)
+	}
 	// The password is never put into a message, but a server may quote
 	// what it was sent: scrub it from everything a person sees.
 	red := connlog.NewRedactor(connlog.Redaction{Values: []string{c.Password}})

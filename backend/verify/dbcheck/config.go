@@ -96,9 +96,19 @@ func FromSettings(engine string, settings map[string]string, password string, ti
 		}
 		return Config{}, apperr.Invalid(field, "The user name and database may not contain line breaks.")
 	}
+	// A connection that names no mode gets the engine's verified mode
+	// (verify-full, verify_identity, verify). Only a server on this computer
+	// (localhost, 127.0.0.1, ::1) keeps the opportunistic prefer/preferred:
+	// nothing crosses a network there, and local development and test
+	// servers rarely have a certificate for their name. Weaker modes
+	// elsewhere are explicit choices, and the result warns about them
+	// (tlsWarning).
 	c.SSLMode = get(catalog.KeySSLMode)
 	if c.SSLMode == "" {
 		c.SSLMode = e.SSLDefault
+		if isLoopback(c.Host) {
+			c.SSLMode = e.SSLLoopbackDefault
+		}
 	}
 	if !slices.ContainsFunc(e.SSLModes, func(o catalog.Option) bool { return o.Value == c.SSLMode }) {
 		return Config{}, apperr.Invalid(catalog.KeySSLMode, "The SSL/TLS mode %q is not one %s knows; choose one of the listed modes.", c.SSLMode, e.Name)

@@ -14,11 +14,13 @@
 // Encrypt); the form's labels say plainly which modes check the certificate, and "require"/"required"
 // check the chain when a trusted CA is given, as libpq and the mysql client do. Certificates are
 // checked in tls.Config.VerifyConnection (the system's CAs plus the connection's trusted CA), which
-// also records the chain and the verdict.
+// also records the chain and the verdict. The default checks the certificate and the host name; only a
+// server on this computer (localhost, 127.0.0.1, ::1) that names no mode gets prefer/preferred. A mode
+// that does not prove a remote server's identity adds a Warning line to the result's advice.
 //
-//	| engine     | port | TLS modes (default in brackets)                                      |
-//	| postgresql | 5432 | disable, [prefer], require, verify-ca, verify-full                    |
-//	| mysql      | 3306 | disabled, [preferred], required, verify_ca, verify_identity           |
+//	| engine     | port | TLS modes (default in brackets, {on this computer} in braces)         |
+//	| postgresql | 5432 | disable, {prefer}, require, verify-ca, [verify-full]                  |
+//	| mysql      | 3306 | disabled, {preferred}, required, verify_ca, [verify_identity]         |
 //	| mariadb    | 3306 | as mysql                                                              |
 //	| sqlserver  | 1433 | disable, login, required, [verify], strict (SQL logins only)          |
 //	| sqlite     |      | none: a file opened read-only (mode=ro), never created or changed     |

@@ -73,7 +73,7 @@ func TestSettingsAreValidated(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "::1", c.Host, "brackets of an IPv6 address are dropped")
 	require.Equal(t, 5432, c.Port, "the engine's default port")
-	require.Equal(t, "prefer", c.SSLMode, "the engine's default mode")
+	require.Equal(t, "prefer", c.SSLMode, "the engine's default mode for a server on this computer")
 	require.Equal(t, 10*time.Second, c.ConnectTimeout)
 	require.Equal(t, []dbcheck.Param{{Key: "application_name", Value: "patchbay"}, {Key: "search_path", Value: "a,b"}}, c.Params)
 	mysql, err := dbcheck.FromSettings(catalog.EngineMySQL, base(catalog.KeyDriverParams, "allowCleartextPasswords=true\ncharset=utf8mb4"), password, time.Second)

@@ -4,9 +4,42 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
+
+	"patchbay/backend/catalog"
+	"patchbay/backend/transport/origin"
 )
+
+// isLoopback says whether host names this computer, where a connection
+// never crosses a network.
+func isLoopback(host string) bool { return origin.IsLoopback(strings.ToLower(host)) }
+
+// tlsWarning is the line a result carries when its SSL/TLS mode does not
+// prove the server's identity and the server is not on this computer. Such
+// a mode is always someone's explicit choice (the default checks the
+// certificate and host name), and TLS checks are never weakened silently:
+// every test says so, whatever its verdict.
+func tlsWarning(c Config) string {
+	if c.Path != "" || isLoopback(c.Host) {
+		return ""
+	}
+	e, _ := catalog.Engine(c.Engine)
+	fix := fmt.Sprintf("Choose %s to have it checked (paste the server's CA under Trusted CA certificates if it is private).", e.SSLDefault)
+	p := policyOf(c)
+	switch {
+	case !p.use:
+		return fmt.Sprintf("Warning: with SSL/TLS mode %s the password and the data cross the network unencrypted, and the server's identity is not checked. %s", c.SSLMode, fix)
+	case p.optional:
+		return fmt.Sprintf("Warning: with SSL/TLS mode %s the server's identity is not checked (its certificate is not verified), and the connection may not be encrypted at all. %s", c.SSLMode, fix)
+	case !p.verifyChain:
+		return fmt.Sprintf("Warning: with SSL/TLS mode %s the connection is encrypted, but the server's identity is not checked (its certificate is not verified): a machine in the middle could pose as the server. %s", c.SSLMode, fix)
+	case !p.verifyHost:
+		return fmt.Sprintf("Warning: with SSL/TLS mode %s the server's certificate is checked, but not that it was issued for %s, so the server's identity is not fully checked. Choose %s to check the host name too.", c.SSLMode, c.Host, e.SSLDefault)
+	}
+	return ""
+}
 
 // tlsPolicy is what an SSL/TLS mode asks for, in engine-neutral terms.
 type tlsPolicy struct {

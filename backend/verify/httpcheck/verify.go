@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -262,7 +263,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) verify.R
 	if in.OnAnswer != nil {
 		in.OnAnswer(resp.StatusCode, resp.Header, body)
 	}
-	r := judge(name, c, m, resp, body)
+	r := judge(name, c, m, settings, resp, body)
 	r.HTTPStatus = resp.StatusCode
 	return r
 }
@@ -419,7 +420,7 @@ func buildRequest(ctx context.Context, in Input, c catalog.Connector, m catalog.
 }
 
 // judge turns a completed HTTP exchange into a Result.
-func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Response, body []byte) verify.Result {
+func judge(name string, c catalog.Connector, m catalog.AuthMethod, settings map[string]string, resp *http.Response, body []byte) verify.Result {
 	code := resp.StatusCode
 	line := verify.StatusLine(code)
 	rules := c.Test.Rules
@@ -453,6 +454,13 @@ func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Re
 		return httpFailure(name, c, m, resp, line, doc)
 	}
 
+	// An HTML page is not an API's answer unless a rule says it is: a login
+	// page, a captive portal or a proxy's page answers 200 too, and calling
+	// that Connected would be a lie.
+	html := verify.IsHTML(resp.Header, body)
+	if html && !acceptsHTML(rules, settings) {
+		return htmlAnswer(name, c, line, body)
+	}
 	needJSON := c.Test.Identity != ""
 	jsonRules := false
 	for _, rule := range rules {
@@ -460,13 +468,8 @@ func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Re
 			needJSON, jsonRules = true, true
 		}
 	}
-	if needJSON && verify.IsHTML(resp.Header, body) {
-		return verify.Result{
-			Status:  verify.Unreachable,
-			Code:    verify.CodeHTMLResponse,
-			Summary: fmt.Sprintf("%s answered an HTML page, not the API (%s).", name, line),
-			Advice:  "The server answered an HTML page, not the API: check the base URL — you may be hitting a login page or proxy.",
-		}
+	if needJSON && html {
+		return htmlAnswer(name, c, line, body)
 	}
 	if jsonRules && !isJSON {
 		return verify.Result{
@@ -480,6 +483,10 @@ func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Re
 		switch rule.Kind {
 		case "status":
 			// Already held.
+		case "contentType":
+			if !hasMediaType(rule.ContentTypes, resp.Header) {
+				return ruleFailed(name, rule, line, doc)
+			}
 		case "jsonExists":
 			// Present and not null: Zendesk answers bad credentials with an
 			// anonymous user whose id is null.
@@ -506,6 +513,65 @@ func judge(name string, c catalog.Connector, m catalog.AuthMethod, resp *http.Re
 		Summary:  summary,
 		Identity: renderIdentity(c.Test.Identity, doc),
 	}
+}
+
+// acceptsHTML says whether the person or the definition declared that an
+// HTML page is this API's answer: the generic connectors' "The test path
+// answers HTML" setting, or a contentType rule listing an HTML media type.
+func acceptsHTML(rules []catalog.Rule, settings map[string]string) bool {
+	if settings[catalog.KeyAcceptHTML] == "true" {
+		return true
+	}
+	for _, rule := range rules {
+		if rule.Kind != "contentType" {
+			continue
+		}
+		for _, ct := range rule.ContentTypes {
+			if mt, _, err := mime.ParseMediaType(ct); err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasMediaType says whether the answer's media type is one of list
+// (parameters such as charset ignored).
+func hasMediaType(list []string, header http.Header) bool {
+	got, _, err := mime.ParseMediaType(header.Get("Content-Type"))
+	if err != nil {
+		return false
+	}
+	for _, ct := range list {
+		if mt, _, err := mime.ParseMediaType(ct); err == nil && mt == got {
+			return true
+		}
+	}
+	return false
+}
+
+// htmlAnswer is the verdict on an HTML page where the API's answer was
+// expected. It names the page by its title, which tells a login page or a
+// proxy from the API's own error page at a glance.
+func htmlAnswer(name string, c catalog.Connector, line string, body []byte) verify.Result {
+	page := "an HTML page"
+	if title := verify.HTMLTitle(body); title != "" {
+		page = fmt.Sprintf("an HTML page titled “%s”", title)
+	}
+	r := verify.Result{
+		Status:  verify.Unreachable,
+		Code:    verify.CodeHTMLResponse,
+		Summary: fmt.Sprintf("%s answered %s with %s instead of an API answer.", name, line, page),
+		Advice: "The test URL may point at a web page, or a proxy or login page is in the way. " +
+			"Check the base URL and test path, or add a contentType rule accepting text/html to the connector's definition if this API really answers HTML.",
+	}
+	for _, f := range c.Fields {
+		if f.Key == catalog.KeyAcceptHTML {
+			r.Advice = "The test URL may point at a web page, or a proxy or login page is in the way. " +
+				"Check the base URL and test path, or turn on “" + labelOf(f) + "” if this API really answers HTML."
+		}
+	}
+	return r
 }
 
 func ruleFailed(name string, rule catalog.Rule, line string, doc any) verify.Result {

@@ -265,6 +265,71 @@ func TestRunCredentials(t *testing.T) {
 	}
 }
 
+// A 200 HTML page where an API answer was expected (a login page, a captive
+// portal, a proxy's page) is not a working connection unless the person or
+// the definition says this API answers HTML; a JSON 200 still is.
+func TestRunHTMLPageIsNotConnectedUnlessAccepted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/me" {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"login":"ada"}`)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, "<!DOCTYPE html><html><head><title>Sign in &ndash; Corp Proxy</title></head><body><form>Sign in</form></body></html>")
+	}))
+	t.Cleanup(srv.Close)
+	cat, err := catalog.LoadBuiltins()
+	require.NoError(t, err)
+	generic, ok := cat.Get("http")
+	require.True(t, ok)
+	v := httpcheck.New(nil)
+	run := func(c catalog.Connector, settings map[string]string) verify.Result {
+		return v.Run(context.Background(), httpcheck.Input{Connector: c, AuthType: catalog.AuthBearer, BaseURL: srv.URL,
+			Settings: settings, Secrets: map[string]string{"token": goodToken}, Timeout: 5 * time.Second})
+	}
+
+	t.Run("the generic connector on a login page", func(t *testing.T) {
+		r := run(generic, map[string]string{"testPath": "/login"})
+		require.Equal(t, verify.Unreachable, r.Status, "%+v", r)
+		require.Equal(t, verify.CodeHTMLResponse, r.Code)
+		require.Equal(t, 200, r.HTTPStatus)
+		require.Equal(t, "HTTP API answered 200 OK with an HTML page titled “Sign in – Corp Proxy” instead of an API answer.", r.Summary)
+		require.Contains(t, r.Advice, "Check the base URL and test path")
+		require.Contains(t, r.Advice, "turn on “The test path answers HTML” if this API really answers HTML")
+		requireClean(t, r)
+	})
+	t.Run("the generic connector told the test path answers HTML", func(t *testing.T) {
+		r := run(generic, map[string]string{"testPath": "/login", catalog.KeyAcceptHTML: "true"})
+		require.Equal(t, verify.Connected, r.Status, "%+v", r)
+		require.Equal(t, verify.CodeOK, r.Code)
+	})
+	t.Run("the generic connector on a JSON answer", func(t *testing.T) {
+		r := run(generic, map[string]string{"testPath": "/api/me"})
+		require.Equal(t, verify.Connected, r.Status, "%+v", r)
+	})
+	bearer := catalog.AuthMethod{Type: catalog.AuthBearer}
+	acceptHTML := catalog.Rule{Kind: "contentType", ContentTypes: []string{"text/html"}, Message: "Acme answers its status page in HTML."}
+	t.Run("a definition's contentType rule accepts HTML", func(t *testing.T) {
+		c := connector("Acme", srv.URL, catalog.TestRequest{Path: "/status", Rules: []catalog.Rule{acceptHTML}}, bearer)
+		r := run(c, nil)
+		require.Equal(t, verify.Connected, r.Status, "%+v", r)
+	})
+	t.Run("a definition without one names its rules in the advice", func(t *testing.T) {
+		c := connector("Acme", srv.URL, catalog.TestRequest{Path: "/status"}, bearer)
+		r := run(c, nil)
+		require.Equal(t, verify.CodeHTMLResponse, r.Code, "%+v", r)
+		require.Contains(t, r.Summary, "“Sign in – Corp Proxy”")
+		require.Contains(t, r.Advice, "contentType rule accepting text/html")
+	})
+	t.Run("a contentType rule fails on another media type", func(t *testing.T) {
+		c := connector("Acme", srv.URL, catalog.TestRequest{Path: "/api/me", Rules: []catalog.Rule{acceptHTML}}, bearer)
+		r := run(c, nil)
+		require.Equal(t, verify.CodeRuleFailed, r.Code, "%+v", r)
+		require.Equal(t, "Acme answers its status page in HTML.", r.Summary)
+	})
+}
+
 func TestRunHTTPOutcomes(t *testing.T) {
 	p := newPeer(t)
 	bearer := catalog.AuthMethod{Type: catalog.AuthBearer, Label: "Personal access token"}
@@ -295,8 +360,9 @@ func TestRunHTTPOutcomes(t *testing.T) {
 			[]string{"429 Too Many Requests", "wait 30 s", "slow down"}, ""},
 		{"other 4xx", catalog.TestRequest{Path: "/status/418"}, good, verify.Unreachable, verify.CodeHTTPError, 418, []string{"418"}, ""},
 		{"HTML 200 when JSON is expected", catalog.TestRequest{Path: "/html", Identity: "{{login}}"}, good, verify.Unreachable, verify.CodeHTMLResponse, 200,
-			[]string{"HTML page, not the API", "login page or proxy"}, ""},
-		{"HTML 200 is fine when nothing needs JSON", catalog.TestRequest{Path: "/html"}, good, verify.Connected, verify.CodeOK, 200, nil, ""},
+			[]string{"with an HTML page instead of an API answer", "proxy or login page is in the way"}, ""},
+		{"HTML 200 is not Connected even when nothing needs JSON", catalog.TestRequest{Path: "/html"}, good, verify.Unreachable, verify.CodeHTMLResponse, 200,
+			[]string{"200 OK with an HTML page instead of an API answer"}, ""},
 		{"non-JSON 200 when rules need JSON", catalog.TestRequest{Path: "/robots.txt", Rules: []catalog.Rule{{Kind: "jsonExists", Path: "id", Message: "no id"}}}, good,
 			verify.Unreachable, verify.CodeNotJSON, 200, []string{"not with JSON"}, ""},
 		{"slack style ok:false", catalog.TestRequest{Path: "/api/auth.test", Rules: slackRules, Identity: "{{user}} @ {{team}}"}, map[string]string{"token": badToken},
