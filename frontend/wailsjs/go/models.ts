@@ -297,6 +297,7 @@ export namespace catalog {
 	export class Rule {
 	    kind: string;
 	    status?: number[];
+	    contentTypes?: string[];
 	    path?: string;
 	    equals?: any;
 	    message: string;
@@ -310,6 +311,7 @@ export namespace catalog {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.kind = source["kind"];
 	        this.status = source["status"];
+	        this.contentTypes = source["contentTypes"];
 	        this.path = source["path"];
 	        this.equals = source["equals"];
 	        this.message = source["message"];
