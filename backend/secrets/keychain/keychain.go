@@ -289,13 +289,7 @@ func (v *Keychain) restore(ctx context.Context, account string, old entries, chu
 }
 
 func (v *Keychain) get(ctx context.Context, user string) (string, error) {
-	var out string
-	err := v.do(ctx, func() error {
-		var err error
-		out, err = v.kr.Get(v.service, user)
-		return err
-	})
-	return out, err
+	return within(ctx, v.timeout, func() (string, error) { return v.kr.Get(v.service, user) })
 }
 
 func (v *Keychain) set(ctx context.Context, user, value string) error {
@@ -306,25 +300,41 @@ func (v *Keychain) del(ctx context.Context, user string) error {
 	return v.do(ctx, func() error { return v.kr.Delete(v.service, user) })
 }
 
-// do runs one keychain call, giving up after v.timeout or when ctx ends. A
-// call that is given up on keeps running in its goroutine (go-keyring cannot
-// be interrupted); the buffered channel lets it finish and exit.
+// do runs one keychain call that returns no value; see within.
 func (v *Keychain) do(ctx context.Context, call func() error) error {
+	_, err := within(ctx, v.timeout, func() (struct{}, error) { return struct{}{}, call() })
+	return err
+}
+
+// within runs one keychain call, giving up after timeout or when ctx ends.
+// A call that is given up on keeps running in its goroutine (go-keyring
+// cannot be interrupted); the buffered channel lets it finish and exit. Its
+// value comes back through the channel, never through a variable the caller
+// shares: an abandoned call would write it while the caller reads.
+func within[T any](ctx context.Context, timeout time.Duration, call func() (T, error)) (T, error) {
+	var zero T
 	if err := ctx.Err(); err != nil {
-		return err
+		return zero, err
 	}
-	callCtx, cancel := context.WithTimeout(ctx, v.timeout)
+	callCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- call() }()
+	type answer struct {
+		value T
+		err   error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		value, err := call()
+		done <- answer{value, err}
+	}()
 	select {
-	case err := <-done:
-		return err
+	case a := <-done:
+		return a.value, a.err
 	case <-callCtx.Done():
 		if err := ctx.Err(); err != nil {
-			return err // the caller's own cancel or deadline
+			return zero, err // the caller's own cancel or deadline
 		}
-		return &timeoutError{after: v.timeout}
+		return zero, &timeoutError{after: timeout}
 	}
 }
 
