@@ -43,6 +43,9 @@ const (
 	KeyClientKey         = "clientKey"
 	KeyFollowRedirects   = "followRedirects"
 	KeyStreamResponse    = "streamResponse"
+	// KeyAllowInsecureHTTP lets credentials go over plain http:// to a host
+	// that is not this computer: off unless the person turns it on.
+	KeyAllowInsecureHTTP = "allowInsecureHttp"
 	KeyRequestHeaders    = "requestHeaders"
 	// KeyTimeoutSeconds is the connection's own timeout input (a field of
 	// the connection, not a setting), which a timeout diagnosis points at.
@@ -463,7 +466,7 @@ var standardKeys = []string{
 	KeyBearerHeader, KeyBearerPrefix, KeyToken,
 	KeyAuthorizationURL, KeyTokenURL, KeyClientID, KeyClientSecret, KeyScopes, KeyAuthParams,
 	KeyClientAuth, KeyAudience, KeyAudienceParam, KeyRedirectHost, KeyRedirectPort, KeyRedirectPath, KeyTokenCA, KeyIssuer,
-	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse, KeyRequestHeaders, KeyAccount,
+	KeyTrustedCA, KeyClientCertificate, KeyClientKey, KeyFollowRedirects, KeyStreamResponse, KeyAllowInsecureHTTP, KeyRequestHeaders, KeyAccount,
 	KeyTokenMethod, KeyTokenBaseURL, KeyTokenPath, KeyTokenParams, KeyTokenHeaders, KeyTokenBodyType, KeyTokenBody,
 	KeyTokenExpression, KeyExpiryExpression,
 	KeyConsumerKey, KeyConsumerSecret, KeyOAuthToken, KeyOAuthTokenSecret, KeySignatureMethod, KeyRealm, KeyOAuthPrivateKey,
@@ -513,6 +516,11 @@ func AdvancedFields() []Field {
 		{
 			Key: KeyFollowRedirects, Label: "Follow redirects", Type: FieldBoolean, Default: "true",
 			Help: "Follow 3xx redirects (up to 10). Credentials are never sent on to another host, scheme or port.",
+		},
+		{
+			Key: KeyAllowInsecureHTTP, Label: "Allow insecure HTTP", Type: FieldBoolean, Default: "false",
+			Help: "Send the credentials over plain http:// to a server that is not this computer. Anyone on the network between can read them: " +
+				"only for an API that speaks nothing else, on a network you trust. Connections on this computer (localhost) never need it.",
 		},
 		{
 			Key: KeyStreamResponse, Label: "Stream the response", Type: FieldBoolean, Default: "false",

@@ -2,6 +2,7 @@ package httpcheck
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"patchbay/backend/apperr"
 	"patchbay/backend/catalog"
 	"patchbay/backend/tmpl"
+	"patchbay/backend/transport/origin"
 )
 
 // Expand replaces each {{key}} with settings[key] (trimmed), using package
@@ -89,6 +91,35 @@ func templateError(c catalog.Connector, m *catalog.AuthMethod, field, what strin
 		return apperr.Invalid(f.Key, "Fill in %s: the %s needs it.", labelOf(f), what)
 	}
 	return apperr.Invalid(field, "The %s refers to {{%s}}, which is not a setting of this connection.", what, ae.Field)
+}
+
+// checkPlainHTTP refuses to send credentials over plain http:// to a host
+// that is not this computer, unless the connection allows it (a person who
+// knows the API speaks nothing else). insecure says they will go unencrypted.
+func checkPlainHTTP(u *url.URL, m catalog.AuthMethod, settings map[string]string) (insecure bool, err error) {
+	switch m.Type {
+	case catalog.AuthNone, "":
+		return false, nil // nothing secret is sent
+	case catalog.AuthOAuth1, catalog.AuthDigest:
+		// They send a signature or a digest, never the secret itself
+		// (OAuth 1.0a PLAINTEXT has its own, stricter rule in package auth).
+		return false, nil
+	}
+	if !strings.EqualFold(u.Scheme, "http") || origin.IsLoopback(u.Hostname()) {
+		return false, nil
+	}
+	if settings[catalog.KeyAllowInsecureHTTP] == "true" {
+		return true, nil
+	}
+	return false, apperr.Invalid("baseUrl", "%s uses plain http://, so the credentials would cross the network unencrypted. "+
+		"Use https://, or, if this API speaks nothing else on a network you trust, turn on “Allow insecure HTTP” under Advanced.",
+		u.Scheme+"://"+u.Host)
+}
+
+// insecureWarning is the line a result carries when checkPlainHTTP allowed
+// credentials over plain http://.
+func insecureWarning(host string) string {
+	return fmt.Sprintf("Warning: the credentials went to %s over plain http://, readable by anyone on the network between (“Allow insecure HTTP” is on).", host)
 }
 
 func checkBaseURL(s string) error {

@@ -140,7 +140,7 @@ func (v *Verifier) Run(ctx context.Context, in Input) verify.Result {
 	return scrub(r, in.Settings, secrets)
 }
 
-func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) verify.Result {
+func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) (r verify.Result) {
 	c := in.Connector
 	name := strings.TrimSpace(c.Name)
 	if name == "" {
@@ -218,6 +218,10 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) verify.R
 	if err != nil {
 		return verify.InvalidConfig(err)
 	}
+	if insecure, _ := checkPlainHTTP(req.URL, m, settings); insecure {
+		// Whatever the verdict, the credentials did cross unencrypted: say so last.
+		defer func() { r = withWarning(r, insecureWarning(req.URL.Hostname())) }()
+	}
 	hdrs, params := auth.Redactions(m, settings, secrets)
 	authTr, err := auth.Transport(m, settings, secrets, req.URL, tr)
 	if err != nil {
@@ -263,7 +267,7 @@ func (v *Verifier) run(ctx context.Context, in Input, tokens *[]string) verify.R
 	if in.OnAnswer != nil {
 		in.OnAnswer(resp.StatusCode, resp.Header, body)
 	}
-	r := judge(name, c, m, settings, resp, body)
+	r = judge(name, c, m, settings, resp, body)
 	r.HTTPStatus = resp.StatusCode
 	return r
 }
@@ -374,6 +378,9 @@ func buildRequest(ctx context.Context, in Input, c catalog.Connector, m catalog.
 	}
 	u, err := joinURL(base, path)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := checkPlainHTTP(u, m, settings); err != nil {
 		return nil, err
 	}
 	method := strings.ToUpper(strings.TrimSpace(c.Test.Method))
@@ -888,6 +895,16 @@ func scrub(r verify.Result, settings, secrets map[string]string) verify.Result {
 		r.Summary = strings.ReplaceAll(r.Summary, n, "[redacted]")
 		r.Advice = strings.ReplaceAll(r.Advice, n, "[redacted]")
 		r.Identity = strings.ReplaceAll(r.Identity, n, "[redacted]")
+	}
+	return r
+}
+
+// withWarning adds a warning line to the result's advice.
+func withWarning(r verify.Result, line string) verify.Result {
+	if r.Advice == "" {
+		r.Advice = line
+	} else {
+		r.Advice += " " + line
 	}
 	return r
 }

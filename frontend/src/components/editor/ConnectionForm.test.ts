@@ -328,3 +328,23 @@ describe('ConnectionForm: validation before any Go call', () => {
     expect(form.values.region).toBe('us');
   });
 });
+
+describe('ConnectionForm: plain http:// credentials', () => {
+  const allow = { key: 'allowInsecureHttp', label: 'Allow insecure HTTP', type: 'boolean' as const, secret: false, required: false, default: 'false' };
+
+  it('warns while Allow insecure HTTP is on for a server off this computer, and only then', async () => {
+    const form = new ConnectionFormState(
+      acme({ baseUrl: '', advanced: [allow] }),
+      saved({ baseUrl: 'http://10.0.0.5:8080', settings: { allowInsecureHttp: 'true' } }),
+    );
+    setup(form);
+    expect(screen.getByTestId('insecure-http-warning').textContent).toContain('http://10.0.0.5:8080 over plain http://');
+    form.baseUrl = 'http://localhost:8080';
+    flushSync();
+    expect(screen.queryByTestId('insecure-http-warning')).toBeNull();
+    form.baseUrl = 'http://10.0.0.5:8080';
+    form.values.allowInsecureHttp = 'false';
+    flushSync();
+    expect(screen.queryByTestId('insecure-http-warning')).toBeNull();
+  });
+});
