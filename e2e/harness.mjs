@@ -248,6 +248,7 @@ export async function launchBrowser() {
       page.on('pageerror', (e) => {
         if (!String(e.message).includes("reading 'nodes'")) errors.push(e.message);
       });
+      await watchPolicy(page, errors);
       await page.goto(url);
       await page.waitForFunction(() => window.go?.services?.ConnectionService !== undefined, null, { timeout: 15_000 });
       return page;
@@ -259,11 +260,37 @@ export async function launchBrowser() {
     async openTab(url, { colorScheme = 'light', width = 1000, height = 700 } = {}) {
       const page = await browser.newPage({ viewport: { width, height }, colorScheme });
       page.on('pageerror', (e) => errors.push(`${url}: ${e.message}`));
+      await watchPolicy(page, errors);
       await page.goto(url);
       return page;
     },
     close: () => browser.close(),
   };
+}
+
+/**
+ * Puts every Content Security Policy violation of the page into errors, so
+ * each test that expects no page errors also fails on a blocked script,
+ * style, image or connection: the securitypolicyviolation event (from an
+ * init script, before the page's own scripts run) and Chromium's console
+ * lines about the policy (also a directive it ignores, which no event
+ * reports).
+ */
+async function watchPolicy(page, errors) {
+  await page.exposeFunction('__patchbayPolicyViolation', (v) => {
+    errors.push(`CSP violation: ${v.directive} blocked ${v.blocked || 'inline'} (${v.source}:${v.line})`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__patchbayPolicyViolation({
+        directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
+      });
+    });
+  });
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content[- ]Security[- ]Policy/i.test(text)) errors.push(`CSP console: ${text}`);
+  });
 }
 
 export async function shot(page, name) {
