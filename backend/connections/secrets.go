@@ -50,17 +50,23 @@ func (m *Manager) WithSecrets(ctx context.Context, ex connlog.Exchange) (connlog
 		}
 		return ex, err
 	}
+	var filled []string // where secrets went: header names, "query"
 	if req.URL.RawQuery != query {
 		ex.URL = req.URL.String()
+		filled = append(filled, "query")
 	}
 	ex.RequestHeaders = append([]connlog.Header(nil), ex.RequestHeaders...)
 	for name, values := range req.Header {
 		if !slices.Equal(values, before[name]) {
 			ex.RequestHeaders = replaceHeader(ex.RequestHeaders, name, values)
+			filled = append(filled, name)
 		}
 	}
-	// Which exchange, never the value: the app log stays secret-free.
-	m.Logger.Info("copied an exchange as cURL with its secrets", "exchange", ex.ID, "connection", ex.ConnectionID)
+	slices.Sort(filled)
+	// Secrets left the keychain: the app log says which exchange, connection
+	// and fields, never a value, so a person can see afterwards when it happened.
+	m.Logger.Info("copied an exchange as cURL with its secrets", "exchange", ex.ID, "connection", ex.ConnectionID,
+		"fields", filled)
 	return ex, nil
 }
 
@@ -104,6 +110,8 @@ func (m *Manager) Reveal(ctx context.Context, id, field string) (string, error) 
 	if !ok {
 		return "", apperr.New(apperr.NotFound, "This connection has no saved value for %q.", field)
 	}
+	// Which connection and field, never the value (see WithSecrets).
+	m.Logger.Info("revealed a saved secret", "connection", id, "field", field)
 	return v, nil
 }
 
