@@ -212,10 +212,24 @@ func (m *Manager) writeSecrets(ctx context.Context, id string, secrets map[strin
 		return "", err
 	}
 	if err := m.Secrets.Put(ctx, ref, secrets); err != nil {
+		if mayStillLand(err) {
+			// Put gave up on a keychain call that is still running: it may
+			// write the entry after Put cleaned up. The journal entry stays,
+			// so the sweep deletes whatever landed once SaveGrace is over.
+			m.Logger.Warn("keychain write did not answer; its entry is left to the start-up sweep", "ref", ref)
+			return "", err
+		}
 		m.forgetRef(ctx, ref)
 		return "", err
 	}
 	return ref, nil
+}
+
+// mayStillLand tells a keychain call that was given up on (its timeout, or
+// the caller's cancel or deadline) from one that answered with a failure: the
+// first may still complete in its goroutine.
+func mayStillLand(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
 // dropSecrets deletes a keychain account and its journal entry. A failure
