@@ -38,7 +38,8 @@ func main() {
 		MinWidth:  900,
 		MinHeight: 600,
 		AssetServer: &assetserver.Options{
-			Assets: assets,
+			Assets:     assets,
+			Middleware: withContentSecurityPolicy,
 		},
 		OnStartup:  app.startup,
 		OnShutdown: app.shutdown,

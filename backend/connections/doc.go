@@ -26,7 +26,9 @@
 // Secrets are written under a fresh keychain reference, journalled in SQLite first; then the row is
 // switched to it; then the old reference is dropped. A failure removes what was written, and a crash
 // leaves only a journalled orphan that SweepOrphans deletes at the next start (saves of the running
-// process are never touched, so the sweep may run while the person works). SQLite is the source of
+// process are never touched, so the sweep may run while the person works). A keychain write given up
+// on (timed out or canceled) may still land after the cleanup: its journal entry is kept, and a sweep
+// deletes the entry once SaveGrace has passed. SQLite is the source of
 // truth: once a row is gone, a keychain entry left behind is an orphan. A keychain entry missing for a
 // saved connection (a reset, another machine) keeps the connection; verification reports the
 // credentials as missing.

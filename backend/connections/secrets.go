@@ -69,17 +69,23 @@ func (m *Manager) WithSecrets(ctx context.Context, ex connlog.Exchange) (connlog
 		}
 		return ex, "", err
 	}
+	var filled []string // where secrets went: header names, "query"
 	if req.URL.RawQuery != query {
 		ex.URL = req.URL.String()
+		filled = append(filled, "query")
 	}
 	ex.RequestHeaders = append([]connlog.Header(nil), ex.RequestHeaders...)
 	for name, values := range req.Header {
 		if !slices.Equal(values, before[name]) {
 			ex.RequestHeaders = replaceHeader(ex.RequestHeaders, name, values)
+			filled = append(filled, name)
 		}
 	}
-	// Which exchange, never the value: the app log stays secret-free.
-	m.Logger.Info("copied an exchange as cURL with its secrets", "exchange", ex.ID, "connection", ex.ConnectionID)
+	slices.Sort(filled)
+	// Secrets left the keychain: the app log says which exchange, connection
+	// and fields, never a value, so a person can see afterwards when it happened.
+	m.Logger.Info("copied an exchange as cURL with its secrets", "exchange", ex.ID, "connection", ex.ConnectionID,
+		"fields", filled)
 	return ex, "", nil
 }
 
@@ -173,6 +179,8 @@ func (m *Manager) Reveal(ctx context.Context, id, field string) (string, error) 
 	if !ok {
 		return "", apperr.New(apperr.NotFound, "This connection has no saved value for %q.", field)
 	}
+	// Which connection and field, never the value (see WithSecrets).
+	m.Logger.Info("revealed a saved secret", "connection", id, "field", field)
 	return v, nil
 }
 
@@ -281,10 +289,24 @@ func (m *Manager) writeSecrets(ctx context.Context, id string, secrets map[strin
 		return "", err
 	}
 	if err := m.Secrets.Put(ctx, ref, secrets); err != nil {
+		if mayStillLand(err) {
+			// Put gave up on a keychain call that is still running: it may
+			// write the entry after Put cleaned up. The journal entry stays,
+			// so the sweep deletes whatever landed once SaveGrace is over.
+			m.Logger.Warn("keychain write did not answer; its entry is left to the start-up sweep", "ref", ref)
+			return "", err
+		}
 		m.forgetRef(ctx, ref)
 		return "", err
 	}
 	return ref, nil
+}
+
+// mayStillLand tells a keychain call that was given up on (its timeout, or
+// the caller's cancel or deadline) from one that answered with a failure: the
+// first may still complete in its goroutine.
+func mayStillLand(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
 // dropSecrets deletes a keychain account and its journal entry. A failure
