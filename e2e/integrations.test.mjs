@@ -260,7 +260,7 @@ test('Re-authorize from an integration’s card keeps the same connection, and t
   await editor.getByTestId('connect-button').click();
   const signIn = async () => {
     const tab = await browser.openTab(await hook.nextUrl());
-    await tab.waitForURL(/\/callback\?/);
+    await tab.waitForURL(/\/done$/);
     await tab.close();
   };
   await signIn();

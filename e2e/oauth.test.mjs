@@ -81,8 +81,9 @@ async function approveInBrowser(expect = /You.re connected/) {
   assert.ok(q.get('state'), 'a state');
   assert.match(q.get('redirect_uri'), /^http:\/\/127\.0\.0\.1:\d+\/callback$/, 'a loopback redirect URI');
   const tab = await browser.openTab(url);
-  // The provider approved and redirected to the app's listener, which says how it went.
-  await tab.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/);
+  // The provider approved and redirected to the app's listener, which sends
+  // the browser on to a clean page (the code leaves the address bar) that says how it went.
+  await tab.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/done$/);
   assert.match(await tab.locator('body').innerText(), expect);
   return tab;
 }
@@ -116,7 +117,7 @@ test('Connect signs in in the browser, tests and saves: the card turns Connected
 
   // The "system browser" opens the link; the provider approves.
   const tab = await browser.openTab(url);
-  await tab.waitForURL(/\/callback\?/);
+  await tab.waitForURL(/\/done$/);
   assert.match(await tab.locator('body').innerText(), /You.re connected/);
   await tab.close();
 
