@@ -193,18 +193,21 @@ func Authorize(ctx context.Context, cfg Config, opt FlowOptions) (Grant, error) 
 		go func() { opened <- opt.OpenBrowser(g.AuthorizeURL) }()
 	}
 	waiting := StageListening // the stage an ignored answer is reported in
+	reportOpened := func(err error) {
+		opened = nil
+		if err != nil {
+			progress(Progress{Stage: StageListening, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI,
+				Message: fmt.Sprintf("Patchbay could not open the browser (%v). Copy the link into your browser to go on.", err)})
+			return
+		}
+		waiting = StageBrowserOpened
+		progress(Progress{Stage: StageBrowserOpened, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI,
+			Message: "Sign in and approve access in your browser."})
+	}
 	for {
 		select {
 		case err := <-opened:
-			opened = nil
-			if err != nil {
-				progress(Progress{Stage: StageListening, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI,
-					Message: fmt.Sprintf("Patchbay could not open the browser (%v). Copy the link into your browser to go on.", err)})
-			} else {
-				waiting = StageBrowserOpened
-				progress(Progress{Stage: StageBrowserOpened, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI,
-					Message: "Sign in and approve access in your browser."})
-			}
+			reportOpened(err)
 		case <-cb.strayed:
 			g.IgnoredCallbacks = cb.ignoredCount()
 			progress(Progress{Stage: waiting, AuthorizeURL: g.AuthorizeURL, RedirectURI: g.RedirectURI, IgnoredCallbacks: g.IgnoredCallbacks,
@@ -220,7 +223,21 @@ func Authorize(ctx context.Context, cfg Config, opt FlowOptions) (Grant, error) 
 			case <-wait.C:
 			case <-ctx.Done():
 			}
+			// A browser that came back this fast may not have told its opener
+			// yet (an opener that returns once the page is loaded): hear it
+			// first, so the progress reads opened, then called back.
 			wait.Stop()
+			if opened != nil {
+				// An opener that blocks (xdg-open on some desktops) is not waited for long.
+				heard := time.NewTimer(donePageWait)
+				select {
+				case err := <-opened:
+					reportOpened(err)
+				case <-heard.C:
+				case <-ctx.Done():
+				}
+				heard.Stop()
+			}
 			stop(true)
 			if r.err != nil {
 				return g, r.err
