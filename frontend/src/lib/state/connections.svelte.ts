@@ -2,6 +2,7 @@
 // app itself, loaded from Go and refreshed when Go says connections changed.
 
 import * as api from '../api';
+import { coalesced } from '../coalesce';
 import type { AppInfoDTO, ConnectionDTO, Connector, VerificationDTO } from '../types';
 import { parameters } from './parameters.svelte';
 import { runResults } from './runs.svelte';
@@ -89,33 +90,10 @@ class AppData {
     }
   }
 
-  #refreshing: Promise<void> | null = null;
-  #refreshAgain = false;
-
-  /**
-   * Reloads the list. Change events can arrive in bursts (a bulk import saves
-   * hundreds of connections): at most one reload runs at a time, and events
-   * during it are coalesced into one more reload afterwards.
-   */
-  refreshConnections(): Promise<void> {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = (async () => {
-      do {
-        this.#refreshAgain = false;
-        try {
-          this.connections = await api.listConnections();
-        } catch {
-          // Keep what is shown; the next change event or action tries again.
-        }
-      } while (this.#refreshAgain);
-    })().finally(() => {
-      this.#refreshing = null;
-    });
-    return this.#refreshing;
-  }
+  /** Reloads the list; bursts of change events become at most one more reload (see coalesced). */
+  refreshConnections = coalesced(async () => {
+    this.connections = await api.listConnections();
+  });
 
   async refreshConnectors(): Promise<void> {
     this.connectors = await api.listConnectors();

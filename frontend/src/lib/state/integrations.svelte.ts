@@ -4,6 +4,7 @@
 // each side's result.
 
 import * as api from '../api';
+import { coalesced } from '../coalesce';
 import type { IntegrationDraft, IntegrationDTO, Role, VerificationDTO } from '../types';
 import { appData } from './connections.svelte';
 import { runResults } from './runs.svelte';
@@ -51,8 +52,6 @@ class Integrations {
   /** Each fetch of the list is numbered; an older answer never replaces a newer one. */
   #asked = 0;
   #applied = 0;
-  #refreshing: Promise<void> | null = null;
-  #refreshAgain = false;
 
   async #fetch(): Promise<void> {
     const n = ++this.#asked;
@@ -80,28 +79,9 @@ class Integrations {
 
   /**
    * Reloads the list. Changes come in bursts (Test both says both
-   * integrations:changed and connections:changed): one reload at a time, and
-   * what arrives meanwhile becomes one more reload afterwards.
+   * integrations:changed and connections:changed): see coalesced.
    */
-  refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#refreshAgain = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = (async () => {
-      do {
-        this.#refreshAgain = false;
-        try {
-          await this.#fetch();
-        } catch {
-          // Keep what is shown; the next change tries again.
-        }
-      } while (this.#refreshAgain);
-    })().finally(() => {
-      this.#refreshing = null;
-    });
-    return this.#refreshing;
-  }
+  refresh = coalesced(() => this.#fetch());
 
   upsert(v: IntegrationDTO): void {
     const i = this.list.findIndex((x) => x.id === v.id);
