@@ -173,6 +173,15 @@ export function newHome() {
 }
 
 /**
+ * Waits for panels and dialogs to finish moving, so a screenshot shows them
+ * settled. Spinners run forever: only animations that end count.
+ */
+export async function settled(page) {
+  await page.waitForFunction(() => document.getAnimations()
+    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity));
+}
+
+/**
  * Adds many connections and integrations to the current workspace in one
  * go, through the app's own Import (a patchbay export file, applied by the
  * bound WorkspaceService): one change event instead of one per save, so a

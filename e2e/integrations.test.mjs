@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  chooseAuth, freePort, importMany, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, startPeer,
+  chooseAuth, freePort, importMany, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, startPeer, settled,
 } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-integrations-key-5d1e';
@@ -38,12 +38,6 @@ after(async () => {
   await hook?.close();
   home?.remove();
 });
-
-/** Waits for panels and dialogs to finish sliding in (spinners run forever and do not count). */
-async function settled(p) {
-  await p.waitForFunction(() => document.getAnimations()
-    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity));
-}
 
 /** Saves a connection through the real bound API; verify=false saves it as Unverified. */
 async function saveConnection(page, draft, verify) {

@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer } from './harness.mjs';
+import { freePort, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, settled } from './harness.mjs';
 
 const CLIENT_ID = 'patchbay-e2e';
 const CLIENT_SECRET = 'e2e-client-secret';
@@ -42,12 +42,11 @@ after(async () => {
 });
 
 /** Waits for panels to finish sliding in (and clears toasts), so a screenshot shows the screen settled. */
-async function settled(p) {
+async function settledWithoutToasts(p) {
   for (const close of await p.getByTestId('toast').getByRole('button', { name: 'Dismiss' }).all()) {
     await close.click().catch(() => {}); // it may have gone by itself
   }
-  await p.waitForFunction(() => document.getAnimations()
-    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity));
+  await settled(p);
 }
 
 const badge = (scope) => scope.getByTestId('status-badge').first();
@@ -98,7 +97,7 @@ test('Connect signs in in the browser, tests and saves: the card turns Connected
   // Advanced holds the redirect and client authentication settings.
   await editor.getByTestId('field-redirectPort').waitFor();
   await editor.getByTestId('connect-button').scrollIntoViewIfNeeded();
-  await settled(page);
+  await settledWithoutToasts(page);
   await shot(page, 'oauth-01-editor-before-connect');
 
   await editor.getByTestId('connect-button').click();
@@ -137,7 +136,7 @@ test('Connect signs in in the browser, tests and saves: the card turns Connected
   const urls = (await editor.getByTestId('exchange').allInnerTexts()).join('\n');
   for (const path of ['/authorize', '/token', '/userinfo']) assert.ok(urls.includes(path), `${path} is in the run`);
   await editor.getByTestId('toggle-last-request').click();
-  await settled(page);
+  await settledWithoutToasts(page);
   await shot(page, 'oauth-03-connected-in-editor');
 
   // Done closes without "Discard changes?": everything is saved.
@@ -150,7 +149,7 @@ test('Connect signs in in the browser, tests and saves: the card turns Connected
   assert.match(await facts.getAttribute('title'), /Granted scopes: openid profile email/);
   connectionId = await card.getByTestId('connection-select-oauth2-http').inputValue();
   assert.match(connectionId, /^[0-9a-f]{32}$/);
-  await settled(page);
+  await settledWithoutToasts(page);
   await shot(page, 'oauth-04-card-connected');
 });
 
@@ -167,7 +166,7 @@ test('a revoked authorization asks to Re-authorize on the card; signing in again
   assert.match(await card.innerText(), /Re-authorize/);
   const action = card.getByTestId(`oauth-action-${connectionId}`);
   assert.equal(await action.getAttribute('data-action'), 'reauthorize');
-  await settled(page);
+  await settledWithoutToasts(page);
   await shot(page, 'oauth-05-card-reauthorize');
 
   // Manage Connections offers it on the row too.
@@ -175,7 +174,7 @@ test('a revoked authorization asks to Re-authorize on the card; signing in again
   const manage = page.getByTestId('manage-connections');
   await manage.waitFor();
   await manage.getByTestId(`oauth-action-${connectionId}`).waitFor();
-  await settled(page);
+  await settledWithoutToasts(page);
   await shot(page, 'oauth-06-manage-reauthorize');
   await page.keyboard.press('Escape');
   await manage.waitFor({ state: 'detached' });
@@ -206,7 +205,7 @@ test('a denied sign-in says so in place and saves nothing', async () => {
     assert.match(await editor.getByTestId('oauth-error-message').innerText(), /Access was denied in the browser.*nothing was saved/s);
     // Connect is offered again right away.
     assert.equal(await editor.getByTestId('connect-button').isEnabled(), true);
-    await settled(page);
+    await settledWithoutToasts(page);
     await shot(page, 'oauth-08-denied');
 
     // Leaving asks first (the typed settings are not saved), then nothing is there.
@@ -240,7 +239,7 @@ test('a fixed redirect port in use and a token endpoint answering HTML are expla
     await editor.getByTestId('oauth-error-field').click();
     assert.equal(await editor.getByTestId('field-redirectPort').evaluate((el) => el === document.activeElement), true);
     await editor.getByTestId('field-redirectPort').scrollIntoViewIfNeeded();
-    await settled(page);
+    await settledWithoutToasts(page);
     await shot(page, 'oauth-13-port-in-use');
 
     // Any free port again; the provider's token endpoint now answers a login page.
@@ -255,7 +254,7 @@ test('a fixed redirect port in use and a token endpoint answering HTML are expla
     assert.match(await editor.getByTestId('test-summary').innerText(), /HTML|web page/i);
     await editor.getByTestId('oauth-not-saved').waitFor();
     await result.scrollIntoViewIfNeeded();
-    await settled(page);
+    await settledWithoutToasts(page);
     await shot(page, 'oauth-14-token-endpoint-html');
 
     await editor.getByTestId('oauth-cancel-editor').click();
@@ -274,7 +273,7 @@ test('Cancel while waiting for the browser stops the sign-in and changes nothing
   try {
     const card = dark.getByTestId('connector-card-oauth2-http');
     await badge(card).getByText('Connected').waitFor();
-    await settled(dark);
+    await settledWithoutToasts(dark);
     await shot(dark, 'oauth-09-card-connected-dark');
 
     // The editor of an authorized connection: what the token grants, Re-authorize, Test and Save.
@@ -289,7 +288,7 @@ test('Cancel while waiting for the browser stops the sign-in and changes nothing
     assert.ok(url.startsWith(`${peer.url}/authorize?`));
     await editor.locator('[data-testid="oauth-stage"][data-stage="browser_opened"]').waitFor();
     await editor.getByTestId('oauth-waiting').scrollIntoViewIfNeeded();
-    await settled(dark);
+    await settledWithoutToasts(dark);
     await shot(dark, 'oauth-10-waiting-dark');
 
     await editor.getByTestId('cancel-oauth').click();
@@ -317,7 +316,7 @@ test('Save without connecting, then Connect from the card', async () => {
   await select.selectOption(id);
   const connect = card.getByTestId(`oauth-action-${id}`);
   assert.equal(await connect.getAttribute('data-action'), 'connect');
-  await settled(page);
+  await settledWithoutToasts(page);
   await shot(page, 'oauth-11-card-connect');
 
   await connect.click();
@@ -333,7 +332,7 @@ test('Save without connecting, then Connect from the card', async () => {
   await manage.waitFor();
   const row = manage.getByTestId(`connection-row-${id}`);
   assert.match(await row.getByTestId('oauth-facts').innerText(), /3 scopes/);
-  await settled(page);
+  await settledWithoutToasts(page);
   await shot(page, 'oauth-15-manage-connected');
   await page.keyboard.press('Escape');
   await manage.waitFor({ state: 'detached' });
@@ -377,7 +376,7 @@ test('a connector with an identity template says who is connected', async () => 
   await editor.getByTestId('oauth-result').waitFor({ timeout: 15_000 });
   assert.equal(await editor.getByTestId('test-identity').innerText(), 'Connected as Ada Lovelace <ada@example.com>');
   assert.deepEqual(await editor.getByTestId('oauth-scope').allInnerTexts(), ['openid', 'email']);
-  await settled(page);
+  await settledWithoutToasts(page);
   await shot(page, 'oauth-12-connected-as');
   await editor.getByTestId('oauth-done').click();
   const card = page.getByTestId('connector-card-peer-accounts');

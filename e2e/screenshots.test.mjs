@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, importMany, launchBrowser, newHome, root, shot, startApp, startPeer } from './harness.mjs';
+import { freePort, importMany, launchBrowser, newHome, root, shot, startApp, startPeer, settled } from './harness.mjs';
 
 // One accepted credential per connector, each in that platform's own format.
 const GOOD = {
@@ -38,13 +38,6 @@ after(async () => {
   peer?.stop();
   home?.remove();
 });
-
-/** Waits for panels to finish sliding in, so a screenshot shows them settled. */
-async function settled(p) {
-  // Spinners run forever: only animations that end count.
-  await p.waitForFunction(() => document.getAnimations()
-    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity));
-}
 
 /** Fails unless the element is wholly inside the side panel's visible body. */
 async function assertInView(p, locator, what) {

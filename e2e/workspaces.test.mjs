@@ -9,7 +9,7 @@
 // status and its failures. Screenshots in light and dark, 1280×800 and 1024×700.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { freePort, importMany, launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
+import { freePort, importMany, launchBrowser, newHome, shot, startApp, startPeer, settled } from './harness.mjs';
 
 const KEY = 'pb-e2e-workspace-key-7731';
 let peer, home, app, browser, page;
@@ -28,12 +28,6 @@ after(async () => {
   peer?.stop();
   home?.remove();
 });
-
-/** Waits for panels and dialogs to finish moving, so a screenshot shows them settled. */
-async function settled(p) {
-  await p.waitForFunction(() => document.getAnimations()
-    .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity));
-}
 
 /** Saves through the real bound API (verify: test first, save only if Connected). */
 async function save(p, draft, verify) {
