@@ -295,6 +295,8 @@ type Rule struct {
 	Equals       any      `json:"equals,omitempty"`
 	Message      string   `json:"message"` // shown when the rule fails
 	// Outcome is the status a failure of this rule yields: "disconnected"
-	// (default: the credentials are at fault) or "unreachable".
+	// (default: the credentials are at fault), "limited" (they work but
+	// lack a permission, e.g. a scope the answer does not list) or
+	// "unreachable".
 	Outcome string `json:"outcome,omitempty"`
 }

@@ -56,7 +56,11 @@ func (a *app) logCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				data, err := har.Build(list, core.Version)
+				verdicts, err := a.core.Log.Verdicts(ctx, list)
+				if err != nil {
+					return err
+				}
+				data, err := har.Build(list, verdicts, core.Version)
 				if err != nil {
 					return err
 				}

@@ -96,7 +96,7 @@ func TestDatabaseConnectionPermissionCheck(t *testing.T) {
 	d := connectionstest.PGDraft(srv, "Payroll", srv.Password)
 	d.Settings["checkObject"] = "payroll"
 	v := e.test(t, d)
-	require.Equal(t, verify.Disconnected, v.Status, v.Summary)
+	require.Equal(t, verify.Limited, v.Status, v.Summary)
 	require.Equal(t, "permission_denied", v.Code)
 	require.Equal(t, "checkObject", v.Field)
 	require.Equal(t, srv.User, v.Identity)

@@ -133,7 +133,9 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 
 	run := m.newRun(ctx, workspaceID, connectionID, runID, onExchange)
 	if r.connector.IsDatabase() {
-		return m.verifyDatabase(ctx, run, *r, runID), tokenOutcome{}, nil
+		v := m.verifyDatabase(ctx, run, *r, runID)
+		m.recordVerdict(ctx, connectionID, v)
+		return v, tokenOutcome{}, nil
 	}
 	base, err := m.apiTransport(*r)
 	if err != nil {
@@ -184,7 +186,21 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 		out = steps.outcome()
 		adoptTokens(saved.secrets, saved.settings, *r)
 	}
-	return Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges()}, out, nil
+	v := Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges()}
+	m.recordVerdict(ctx, connectionID, v)
+	return v, out, nil
+}
+
+// recordVerdict keeps the run's verdict with its exchanges in the log (HAR
+// exports carry it). A canceled run's verdict is recorded too, so the
+// context's cancellation is not inherited; a failure only costs the log
+// that line, never the verification.
+func (m *Manager) recordVerdict(ctx context.Context, connectionID string, v Verification) {
+	err := m.Log.SetVerdict(context.WithoutCancel(ctx), connectionID, v.RunID,
+		connlog.Verdict{Status: string(v.Status), Code: v.Code, Summary: v.Summary})
+	if err != nil {
+		m.Logger.Warn("record run verdict", "connection", connectionID, "run", v.RunID, "error", err)
+	}
 }
 
 // newRun starts the connection log's record of one run.

@@ -236,6 +236,8 @@ func problem(c store.Connection) string {
 		return fmt.Sprintf("%q is disconnected. %s", c.Name, why)
 	case string(verify.Unreachable):
 		return fmt.Sprintf("%q is unreachable. %s", c.Name, why)
+	case string(verify.Limited):
+		return fmt.Sprintf("%q is limited: its credentials work but lack a permission. %s", c.Name, why)
 	}
 	return fmt.Sprintf("%q is unverified. %s", c.Name, why)
 }

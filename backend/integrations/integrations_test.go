@@ -1,6 +1,9 @@
 package integrations_test
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -99,6 +102,51 @@ func TestAnIntegrationIsReadyWhenBothSidesAreConnected(t *testing.T) {
 
 	require.NoError(t, c.Integrations.Delete(ctx, v.ID))
 	require.NoError(t, c.Connections.Delete(ctx, source.ID), "once the integration is gone the connection can go")
+}
+
+// Credentials that work but lack a permission (403) make the connection
+// Limited, not Disconnected: the integration needs attention, and says the
+// credentials work and what was refused.
+func TestALimitedSideNeedsAttentionWithoutBlamingTheCredentials(t *testing.T) {
+	c := open(t)
+	ctx, ws := c.Context(), c.Workspace.ID
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Header.Get("X-API-Key") != "read-only-key":
+			w.WriteHeader(http.StatusUnauthorized)
+		case r.URL.Path == "/v1/reports":
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"message":"This key may not read reports"}`)
+			return
+		}
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	t.Cleanup(api.Close)
+	source := save(t, c, connectionstest.APIKeyDraft(api.URL, "Orders", "read-only-key"), true)
+	reports := connectionstest.APIKeyDraft(api.URL, "Reports", "read-only-key")
+	reports.Settings["testPath"] = "/v1/reports"
+	destination := save(t, c, reports, false)
+
+	v, err := c.Integrations.Save(ctx, ws, integrations.Draft{Name: "Reports sync", Active: true,
+		Source:      store.Side{ConnectorID: "http", ConnectionID: source.ID},
+		Destination: store.Side{ConnectorID: "http", ConnectionID: destination.ID}})
+	require.NoError(t, err)
+	results, v, err := c.Integrations.TestBoth(ctx, v.ID, "run-limited", nil)
+	require.NoError(t, err)
+	require.Equal(t, verify.Connected, results[0].Verification.Status)
+	require.Equal(t, verify.Limited, results[1].Verification.Status, results[1].Verification.Summary)
+	require.Equal(t, verify.CodeForbidden, results[1].Verification.Code)
+
+	stored, err := c.Store.GetConnection(ctx, destination.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.StatusLimited, stored.Status, "the store keeps the new status")
+	require.Equal(t, integrations.Attention, v.Readiness)
+	problem := v.Sides[1].Problem
+	require.Contains(t, problem, `"Reports" is limited: its credentials work but lack a permission.`)
+	require.Contains(t, problem, "GET /v1/reports", "the diagnosis names what was refused")
+	require.Contains(t, problem, "403 Forbidden")
+	require.NotContains(t, problem, "enter it again.", "no request to re-enter working credentials")
 }
 
 // Re-authorizing a connection keeps it on every side that uses it: only its

@@ -202,7 +202,11 @@ func (s *LogService) har(d HARScope) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	data, err := har.Build(list, core.Version)
+	verdicts, err := s.log.Verdicts(s.ctx, list)
+	if err != nil {
+		return nil, "", err
+	}
+	data, err := har.Build(list, verdicts, core.Version)
 	if err != nil {
 		return nil, "", err
 	}

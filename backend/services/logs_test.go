@@ -389,6 +389,58 @@ func TestExportHAR(t *testing.T) {
 	require.Len(t, files, 1, "a cancelled export writes nothing")
 }
 
+// A run's verdict travels with its exchanges: a 403 reads as Limited in the
+// HAR, with the code and summary the app showed, and a run of another
+// verdict keeps its own.
+func TestExportHARCarriesEachRunsVerdict(t *testing.T) {
+	e := newEnv(t)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.Header.Get("X-API-Key") {
+		case "read-only-key":
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `{"message":"This key may not read /v1/me"}`)
+		case "good-key":
+			fmt.Fprint(w, `{"ok":true}`)
+		default:
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	t.Cleanup(api.Close)
+	svc, logs := e.b.Connections, e.b.Logs
+	limited, err := svc.TestConnection(connectionstest.APIKeyDraft(api.URL, "Reader", "read-only-key"), "run-limited")
+	require.NoError(t, err)
+	require.Equal(t, "limited", string(limited.Status))
+	_, err = svc.TestConnection(connectionstest.APIKeyDraft(api.URL, "Writer", "good-key"), "run-good")
+	require.NoError(t, err)
+
+	text, err := logs.ExportHARData(HARScope{Filter: &LogFilterDTO{}})
+	require.NoError(t, err)
+	var doc struct {
+		Log struct {
+			Pages []struct {
+				ID       string `json:"id"`
+				Title    string `json:"title"`
+				Patchbay struct {
+					Verdict connlog.Verdict `json:"verdict"`
+				} `json:"_patchbay"`
+			} `json:"pages"`
+		} `json:"log"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(text), &doc))
+	byRun := map[string]connlog.Verdict{}
+	titles := map[string]string{}
+	for _, p := range doc.Log.Pages {
+		byRun[p.ID], titles[p.ID] = p.Patchbay.Verdict, p.Title
+	}
+	require.Equal(t, "limited", byRun["run-limited"].Status)
+	require.Equal(t, "forbidden", byRun["run-limited"].Code)
+	require.Contains(t, byRun["run-limited"].Summary, "lack permission for GET /v1/me (403 Forbidden)")
+	require.True(t, strings.HasSuffix(titles["run-limited"], ": Limited"), titles["run-limited"])
+	require.Equal(t, "connected", byRun["run-good"].Status)
+	require.True(t, strings.HasSuffix(titles["run-good"], ": Connected"), titles["run-good"])
+}
+
 func TestLogSettingsAndRetentionAfterEachRun(t *testing.T) {
 	e := newEnv(t)
 	api := newCredPeer(t, "k-ok-12345678")

@@ -20,13 +20,14 @@ import (
 const (
 	StatusConnected    = "connected"
 	StatusDisconnected = "disconnected"
+	StatusLimited      = "limited"
 	StatusUnreachable  = "unreachable"
 	StatusUnverified   = "unverified"
 )
 
 func validStatus(s string) bool {
 	switch s {
-	case StatusConnected, StatusDisconnected, StatusUnreachable, StatusUnverified:
+	case StatusConnected, StatusDisconnected, StatusLimited, StatusUnreachable, StatusUnverified:
 		return true
 	}
 	return false

@@ -93,6 +93,11 @@ INSERT INTO workspaces (id, name, created_at) VALUES ('ws-client', 'Client Ã‡ â€
 	6: `
 DELETE FROM exchanges WHERE id = 'seed-ex-4b';
 `,
+	// 7: runs keep their verdict; a later exchange of the run keeps it.
+	7: `
+UPDATE exchange_runs SET verdict = 'limited', verdict_code = 'forbidden', verdict_summary = 'Acme accepted the credentials, but they lack permission for GET /v1/reports (403 Forbidden).'
+ WHERE run_id = (SELECT min(run_id) FROM exchange_runs);
+`,
 }
 
 func embedded(t *testing.T) []migration {

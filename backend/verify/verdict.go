@@ -5,7 +5,10 @@
 // httpcheck for HTTP APIs, dbcheck for databases.
 //
 // Status choices: Disconnected is used only when the credentials are at fault
-// (missing, rejected, or a rule that says so). Everything else that stops a
+// (missing, rejected, or a rule that says so). Limited is for credentials
+// that were accepted but lack a permission the check needed (HTTP 403, a
+// database GRANT): they work, so re-entering them would not help; a scope,
+// role or grant is missing. Everything else that stops a
 // good answer (network, TLS, timeouts, wrong base URL or path, rate limits,
 // server errors, invalid settings) is Unreachable, because re-entering the
 // credentials would not fix it. In particular 404 is Unreachable/not_found:
@@ -25,6 +28,7 @@ type Status string
 const (
 	Connected    Status = "connected"
 	Disconnected Status = "disconnected"
+	Limited      Status = "limited"
 	Unreachable  Status = "unreachable"
 	Unverified   Status = "unverified"
 )

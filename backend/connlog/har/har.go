@@ -47,6 +47,12 @@ type page struct {
 	ID              string      `json:"id"`
 	Title           string      `json:"title"`
 	PageTimings     pageTimings `json:"pageTimings"`
+	// Patchbay holds the run's verdict when it was recorded.
+	Patchbay *pagePatchbay `json:"_patchbay,omitempty"`
+}
+
+type pagePatchbay struct {
+	Verdict connlog.Verdict `json:"verdict"`
 }
 
 type pageTimings struct {
@@ -157,11 +163,13 @@ type timings struct {
 
 // Build writes the exchanges as a HAR 1.2 document: one page per verification
 // run, entries in the order they started (what Chrome's importer expects).
+// A run's page carries its verdict from verdicts (by run id) when there is
+// one: its title says the status, _patchbay.verdict the code and summary.
 // A request that got no response is still an entry, with status 0 and the
 // error in _error and _patchbay. HAR holds HTTP exchanges only: database
 // logins are left out, and a list of nothing else is refused rather than
 // exported empty.
-func Build(exchanges []connlog.Exchange, creatorVersion string) ([]byte, error) {
+func Build(exchanges []connlog.Exchange, verdicts map[string]connlog.Verdict, creatorVersion string) ([]byte, error) {
 	sorted := slices.DeleteFunc(slices.Clone(exchanges), func(e connlog.Exchange) bool { return e.Kind == connlog.KindDatabase })
 	if len(sorted) == 0 && len(exchanges) > 0 {
 		return nil, apperr.New(apperr.Validation, "HAR holds HTTP exchanges only, and this holds database logins only: there is nothing to export. "+
@@ -183,12 +191,17 @@ func Build(exchanges []connlog.Exchange, creatorVersion string) ([]byte, error) 
 	for _, e := range sorted {
 		if e.RunID != "" && !seen[e.RunID] {
 			seen[e.RunID] = true
-			doc.Log.Pages = append(doc.Log.Pages, page{
+			p := page{
 				StartedDateTime: stamp(e.StartedAt),
 				ID:              e.RunID,
 				Title:           runTitle(e),
 				PageTimings:     pageTimings{OnContentLoad: -1, OnLoad: -1},
-			})
+			}
+			if v, ok := verdicts[e.RunID]; ok {
+				p.Title += ": " + statusWord(v.Status)
+				p.Patchbay = &pagePatchbay{Verdict: v}
+			}
+			doc.Log.Pages = append(doc.Log.Pages, p)
 		}
 		doc.Log.Entries = append(doc.Log.Entries, entryOf(e))
 	}
@@ -214,6 +227,14 @@ func runTitle(e connlog.Exchange) string {
 		kind = "verification"
 	}
 	return fmt.Sprintf("Patchbay %s run %s (connection %s)", kind, e.RunID, e.ConnectionID)
+}
+
+// statusWord is a status as the app shows it ("limited" → "Limited").
+func statusWord(status string) string {
+	if status == "" {
+		return status
+	}
+	return strings.ToUpper(status[:1]) + status[1:]
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(timeLayout) }

@@ -244,7 +244,7 @@ func TestHARFromRecordedExchanges(t *testing.T) {
 	for i, j := 0, len(shuffled)-1; i < j; i, j = i+1, j-1 {
 		shuffled[i], shuffled[j] = shuffled[j], shuffled[i]
 	}
-	data, err := har.Build(shuffled, "1.2.3")
+	data, err := har.Build(shuffled, nil, "1.2.3")
 	require.NoError(t, err)
 	doc := validate(t, data)
 	require.Equal(t, "Patchbay", doc.Log.Creator.Name)
@@ -314,7 +314,7 @@ func TestHARFromRecordedExchanges(t *testing.T) {
 }
 
 func TestHAREmptyAndSecretFree(t *testing.T) {
-	data, err := har.Build(nil, "dev")
+	data, err := har.Build(nil, nil, "dev")
 	require.NoError(t, err)
 	doc := validate(t, data)
 	require.NotNil(t, doc.Log.Entries)
@@ -348,7 +348,7 @@ func TestTimingsAddUp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ex := connlog.Exchange{ID: "x", RunID: "r", Method: "GET", URL: "http://h.example/", StartedAt: time.Now(), Timings: tt.in}
-			data, err := har.Build([]connlog.Exchange{ex}, "dev")
+			data, err := har.Build([]connlog.Exchange{ex}, nil, "dev")
 			require.NoError(t, err)
 			doc := validate(t, data) // also checks time == sum
 			got := doc.Log.Entries[0].Timings

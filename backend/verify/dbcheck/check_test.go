@@ -178,7 +178,7 @@ func TestReadPermissionOnANamedTable(t *testing.T) {
 			require.Contains(t, stepNames(ok), "permission:ok")
 
 			denied := reader("secrets")
-			require.Equal(t, verify.Disconnected, denied.Status, denied.Summary)
+			require.Equal(t, verify.Limited, denied.Status, denied.Summary)
 			require.Equal(t, verify.CodePermissionDenied, denied.Code)
 			require.Equal(t, catalog.KeyCheckObject, denied.Field)
 			require.Equal(t, e.codes["permission"], denied.Exchange.Database.ErrorCode)
@@ -221,9 +221,10 @@ func TestPostgresSchemaAndDatabasePermissions(t *testing.T) {
 	require.Equal(t, verify.CodePermissionDenied, out.Code, out.Summary)
 	require.Equal(t, "42501", out.Exchange.Database.ErrorCode)
 
-	// CONNECT revoked on the database: refused at login.
+	// CONNECT revoked on the database: refused at login, but the password
+	// was right: Limited, a GRANT is missing.
 	out = reader(catalog.KeyDatabase, "closed")
-	require.Equal(t, verify.Disconnected, out.Status, out.Summary)
+	require.Equal(t, verify.Limited, out.Status, out.Summary)
 	require.Equal(t, verify.CodePermissionDenied, out.Code)
 	require.Equal(t, catalog.KeyDatabase, out.Field)
 	require.Equal(t, "42501", out.Exchange.Database.ErrorCode)
@@ -232,7 +233,7 @@ func TestPostgresSchemaAndDatabasePermissions(t *testing.T) {
 func TestMariaDBDatabaseWithoutPrivileges(t *testing.T) {
 	srv := servers.MariaDB(t)
 	out := check(t, catalog.EngineMariaDB, settings(srv, catalog.KeyUsername, "reader", catalog.KeyDatabase, "other"), "reader-Pw-4711")
-	require.Equal(t, verify.Disconnected, out.Status, out.Summary)
+	require.Equal(t, verify.Limited, out.Status, out.Summary)
 	require.Equal(t, verify.CodePermissionDenied, out.Code)
 	require.Equal(t, catalog.KeyDatabase, out.Field)
 	require.Equal(t, "1044", out.Exchange.Database.ErrorCode)

@@ -76,7 +76,7 @@ func diagnose(parent context.Context, c Config, tr *trace, stage string, err err
 		if se.code == "1142" || se.code == "1044" {
 			orMissing = ", or it does not exist (MySQL does not tell this user which)"
 		}
-		return verify.Result{Status: verify.Disconnected, Code: verify.CodePermissionDenied, Field: catalog.KeyCheckObject,
+		return verify.Result{Status: verify.Limited, Code: verify.CodePermissionDenied, Field: catalog.KeyCheckObject,
 			Summary: fmt.Sprintf("Logged in to %s as %s, but the user may not read the %s %s%s.%s", target, c.User, ce.what, ce.object, orMissing, quote),
 			Advice: fmt.Sprintf("Ask the database's owner to grant %s read access (for example GRANT SELECT, and USAGE on its schema), "+
 				"or use a user that has it.", c.User)}, f
@@ -176,7 +176,7 @@ func diagnoseServer(c Config, stage string, se serverError, quote string) (verif
 	unknownDB := verify.Result{Status: verify.Unreachable, Code: verify.CodeUnknownDatabase, Field: catalog.KeyDatabase,
 		Summary: fmt.Sprintf("%s has no database named %s.%s", capital(target), c.Database, quote),
 		Advice:  "Check the database name (it may be case-sensitive), or leave it empty to use the user's default database."}
-	dbDenied := verify.Result{Status: verify.Disconnected, Code: verify.CodePermissionDenied, Field: catalog.KeyDatabase,
+	dbDenied := verify.Result{Status: verify.Limited, Code: verify.CodePermissionDenied, Field: catalog.KeyDatabase,
 		Summary: fmt.Sprintf("%s accepted the login of %s, but the user may not use the database %s.%s", capital(target), user, c.Database, quote),
 		Advice:  fmt.Sprintf("Ask the database's owner to let %s connect to %s (PostgreSQL: GRANT CONNECT; MySQL: GRANT … ON %s.*), or choose a database it may use.", user, c.Database, c.Database)}
 	hostDenied := verify.Result{Status: verify.Disconnected, Code: verify.CodeHostNotAllowed, Field: catalog.KeyUsername,

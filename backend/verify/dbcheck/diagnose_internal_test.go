@@ -59,7 +59,7 @@ func TestDiagnosisOfErrorsNoTestServerProduces(t *testing.T) {
 			verify.Unreachable, verify.CodeTLSRefused, catalog.KeySSLMode, connlog.ErrorTLS},
 		{"SQL Server table permission", cfg(catalog.EngineSQLServer, "verify"),
 			&checkError{object: "dbo.orders", what: "table", cause: mssql.Error{Number: 229, Message: "The SELECT permission was denied on the object 'orders'."}},
-			verify.Disconnected, verify.CodePermissionDenied, catalog.KeyCheckObject, connlog.ErrorPermission},
+			verify.Limited, verify.CodePermissionDenied, catalog.KeyCheckObject, connlog.ErrorPermission},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, f := diagnose(context.Background(), tc.c, connected(), stageConnect, tc.err, false)

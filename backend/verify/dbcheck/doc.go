@@ -40,14 +40,15 @@
 //
 // # Diagnoses
 //
-// Disconnected only when the credentials are at fault or lack a permission; anything else that stops
+// Disconnected only when the credentials are at fault; Limited when the login worked but lacks a
+// permission the check needed (a GRANT would fix it, not a new password); anything else that stops
 // a login is Unreachable. Summaries quote the server's own words and code, never the password.
 //
 //	| code              | status       | field                      | when                                                          |
 //	| ok                | connected    |                            | logged in, SELECT 1, version and user read, object readable    |
 //	| unauthorized      | disconnected | password (username)        | 28P01/28000, 1045, 18456                                       |
 //	| host_not_allowed  | disconnected | username                   | MySQL 1130, no pg_hba.conf entry                               |
-//	| permission_denied | disconnected | checkObject or database    | 42501, 1142, 229; 1044, 916, CONNECT revoked                   |
+//	| permission_denied | limited      | checkObject or database    | 42501, 1142, 229; 1044, 916, CONNECT revoked                   |
 //	| object_not_found  | unreachable  | checkObject                | no such table or schema                                        |
 //	| unknown_database  | unreachable  | database                   | 3D000, 1049, 4060                                              |
 //	| tls_required      | unreachable  | sslMode                    | the server takes this user over TLS only (28000, 3159)         |

@@ -584,9 +584,13 @@ func htmlAnswer(name string, c catalog.Connector, line string, body []byte) veri
 func ruleFailed(name string, rule catalog.Rule, line string, doc any) verify.Result {
 	status := verify.Disconnected
 	advice := "The answer says the credentials are not accepted: check them and enter them again."
-	if rule.Outcome == string(verify.Unreachable) {
+	switch verify.Status(rule.Outcome) {
+	case verify.Unreachable:
 		status = verify.Unreachable
 		advice = "Check the connection's base URL and settings."
+	case verify.Limited:
+		status = verify.Limited
+		advice = "The credentials work, but the answer says they lack a permission: give them the scope or role it needs, or use an account that has it."
 	}
 	summary := strings.TrimSpace(rule.Message)
 	if summary == "" {
@@ -643,10 +647,16 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the credentials (%s).", name, line),
 			Advice:  fmt.Sprintf("Check the %s: it may be mistyped, revoked or expired. Enter it again, then test.", cred)}
+	case code == http.StatusForbidden && rateLimitSpent(resp.Header):
+		// GitHub and others answer 403, not 429, when the rate limit is spent.
+		r = verify.Result{Status: verify.Unreachable, Code: verify.CodeRateLimited,
+			Summary: fmt.Sprintf("%s is limiting requests (%s, and its rate limit is spent).", name, line),
+			Advice:  "Nothing is wrong with the credentials: wait a little, then test again."}
+		if wait := retryAfter(resp.Header.Get("Retry-After")); wait != "" {
+			r.Advice = fmt.Sprintf("Nothing is wrong with the credentials: %s asks to wait %s; test again after that.", name, wait)
+		}
 	case code == http.StatusForbidden:
-		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeForbidden,
-			Summary: fmt.Sprintf("%s accepted the credentials, but they lack permission for %s (%s).", name, path, line),
-			Advice:  fmt.Sprintf("Give the %s the scope or role that allows %s %s, or use an account that has it.", cred, resp.Request.Method, path)}
+		r = forbidden(name, m, resp, path, line, cred)
 	case code == http.StatusNotFound:
 		r = verify.Result{Status: verify.Unreachable, Code: verify.CodeNotFound,
 			Summary: fmt.Sprintf("%s has nothing at %s (%s).", name, u.Scheme+"://"+u.Host+path, line),
@@ -675,11 +685,120 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 	}
 	if override := failureMessage(c.Test.Failures, code); override != "" {
 		r.Summary = override
+		if r.Status == verify.Limited {
+			// The definition's words explain the refusal; the diagnosis
+			// must still name what was refused.
+			r.Summary += fmt.Sprintf(" Refused: %s %s.", resp.Request.Method, path)
+		}
 	}
 	if said := serverMessage(doc); said != "" {
 		r.Advice = fmt.Sprintf("%s said: “%s”. %s", name, said, r.Advice)
 	}
 	return r
+}
+
+// forbidden explains a 403: the credentials were accepted (a 401 would say
+// otherwise) but may not do what the test asked. That is Limited, never
+// Disconnected: entering them again would not help, a scope or role would.
+// A Bearer challenge with error="insufficient_scope" (RFC 6750 §3.1) names
+// the scope that is missing.
+func forbidden(name string, m catalog.AuthMethod, resp *http.Response, path, line, cred string) verify.Result {
+	what := resp.Request.Method + " " + path
+	r := verify.Result{Status: verify.Limited, Code: verify.CodeForbidden,
+		Summary: fmt.Sprintf("%s accepted the credentials, but they lack permission for %s (%s).", name, what, line),
+		Advice: fmt.Sprintf("The %s works: there is no need to enter it again. Give it the scope or role that allows %s, or use an account that has it.",
+			cred, what)}
+	scope, ok := insufficientScope(resp.Header.Values("WWW-Authenticate"))
+	if !ok {
+		return r
+	}
+	if scope == "" {
+		r.Summary = fmt.Sprintf("%s accepted the credentials, but they lack a scope %s needs (%s).", name, what, line)
+		scope = "the scope it needs"
+	} else {
+		r.Summary = fmt.Sprintf("%s accepted the credentials, but they lack the scope %s, which %s needs (%s).", name, scope, what, line)
+	}
+	switch {
+	case m.Type == catalog.AuthOAuth2Code:
+		r.Advice = fmt.Sprintf("Add %s to the connection's scopes, then click Re-authorize so the new token carries it. The connection itself works.", scope)
+	case m.Type.IsOAuth2():
+		r.Advice = fmt.Sprintf("Add %s to the connection's scopes (and allow it for the client at the provider), then test again.", scope)
+	default:
+		r.Advice = fmt.Sprintf("Give the %s %s at the provider, or use one that has it. It works otherwise: there is no need to enter it again.", cred, scope)
+	}
+	return r
+}
+
+// rateLimitSpent: a 403 that comes with a spent rate limit (GitHub's
+// X-RateLimit-Remaining: 0, or a Retry-After) is a rate limit, not a
+// missing permission.
+func rateLimitSpent(h http.Header) bool {
+	return strings.TrimSpace(h.Get("X-RateLimit-Remaining")) == "0" || h.Get("Retry-After") != ""
+}
+
+// insufficientScope reads a Bearer challenge's error="insufficient_scope"
+// and its scope parameter (RFC 6750 §3). ok is false without such an error;
+// scope is "" when the challenge does not name one. The scope is bounded:
+// it ends up in a sentence.
+func insufficientScope(challenges []string) (scope string, ok bool) {
+	for _, c := range challenges {
+		params := challengeParams(c)
+		if !strings.EqualFold(params["error"], "insufficient_scope") {
+			continue
+		}
+		scope = strings.Join(strings.Fields(params["scope"]), " ")
+		if len(scope) > 200 {
+			scope = scope[:200] + "…"
+		}
+		return scope, true
+	}
+	return "", false
+}
+
+// challengeParams reads the auth-params of a WWW-Authenticate value
+// (name=token or name="quoted string", comma separated) after its scheme;
+// names are lower-cased. Malformed parts are skipped, never fatal: this
+// only adds words to a diagnosis.
+func challengeParams(challenge string) map[string]string {
+	out := map[string]string{}
+	s := strings.TrimSpace(challenge)
+	if i := strings.IndexAny(s, " \t"); i >= 0 && !strings.Contains(s[:i], "=") {
+		s = s[i+1:] // the scheme
+	}
+	for s != "" {
+		s = strings.TrimLeft(s, " \t,")
+		eq := strings.IndexByte(s, '=')
+		if eq <= 0 {
+			break
+		}
+		name := strings.ToLower(strings.TrimSpace(s[:eq]))
+		if f := strings.Fields(name); len(f) > 1 {
+			name = f[len(f)-1] // "bearer error" after another challenge's params
+		}
+		s = strings.TrimLeft(s[eq+1:], " \t")
+		var value string
+		if strings.HasPrefix(s, `"`) {
+			var b strings.Builder
+			i := 1
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) {
+					i++
+				}
+				b.WriteByte(s[i])
+			}
+			value, s = b.String(), s[min(i+1, len(s)):]
+		} else {
+			end := strings.IndexByte(s, ',')
+			if end < 0 {
+				end = len(s)
+			}
+			value, s = strings.TrimSpace(s[:end]), s[end:]
+		}
+		if _, seen := out[name]; !seen {
+			out[name] = value
+		}
+	}
+	return out
 }
 
 // redirectTarget shows where a redirect points, without its query (which

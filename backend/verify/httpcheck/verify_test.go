@@ -113,6 +113,17 @@ func newPeer(t *testing.T) *peer {
 	mux.HandleFunc("/echo-401", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 401, map[string]any{"message": "token " + strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ") + " is invalid"})
 	})
+	// A GitHub-style 403 for a token without the scope the call needs,
+	// with another challenge before the Bearer one (RFC 6750 §3.1).
+	mux.HandleFunc("/scoped", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("WWW-Authenticate", `Basic realm="acme", Bearer realm="acme", error="insufficient_scope", scope="repo  read:org", error_description="The \"repo\" scope is required"`)
+		writeJSON(w, 403, map[string]any{"message": "Resource not accessible by integration"})
+	})
+	// GitHub answers 403, not 429, once the rate limit is spent.
+	mux.HandleFunc("/spent", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-RateLimit-Remaining", "0")
+		writeJSON(w, 403, map[string]any{"message": "API rate limit exceeded"})
+	})
 	// Answers 400 to an authenticated probe (success by a status rule).
 	mux.HandleFunc("/probe", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "Bearer "+goodToken {
@@ -346,8 +357,16 @@ func TestRunHTTPOutcomes(t *testing.T) {
 		wantText   []string // each must appear in Summary or Advice
 		identity   string
 	}{
-		{"403", catalog.TestRequest{Path: "/status/403"}, good, verify.Disconnected, verify.CodeForbidden, 403,
-			[]string{"lack permission for /status/403", "403 Forbidden", "Personal access token"}, ""},
+		{"403 is Limited: the credentials work", catalog.TestRequest{Path: "/status/403"}, good, verify.Limited, verify.CodeForbidden, 403,
+			[]string{"accepted the credentials, but they lack permission for GET /status/403", "403 Forbidden", "Personal access token works: there is no need to enter it again"}, ""},
+		{"403 insufficient_scope names the scope", catalog.TestRequest{Path: "/scoped"}, good, verify.Limited, verify.CodeForbidden, 403,
+			[]string{"lack the scope repo read:org, which GET /scoped needs", "Resource not accessible by integration", "Give the Personal access token repo read:org"}, ""},
+		{"403 with a spent rate limit is a rate limit", catalog.TestRequest{Path: "/spent"}, good, verify.Unreachable, verify.CodeRateLimited, 403,
+			[]string{"rate limit is spent", "Nothing is wrong with the credentials"}, ""},
+		{"403 with the definition's words still names what was refused", catalog.TestRequest{Path: "/status/403", Failures: map[string]string{"403": "Acme says the key may not read this."}}, good,
+			verify.Limited, verify.CodeForbidden, 403, []string{"Acme says the key may not read this. Refused: GET /status/403."}, ""},
+		{"rule outcome limited", catalog.TestRequest{Path: "/bearer", Rules: []catalog.Rule{{Kind: "jsonExists", Path: "data.admin", Message: "The token cannot see admin data.", Outcome: "limited"}}}, good,
+			verify.Limited, verify.CodeRuleFailed, 200, []string{"The token cannot see admin data.", "The credentials work"}, ""},
 		{"404", catalog.TestRequest{Path: "/nope/v9"}, good, verify.Unreachable, verify.CodeNotFound, 404,
 			[]string{"404 Not Found", "/nope/v9", "Check the base URL and test path"}, ""},
 		{"500", catalog.TestRequest{Path: "/status/500"}, good, verify.Unreachable, verify.CodeServerError, 500,
