@@ -94,6 +94,12 @@ test('Connectors page with a connection in every status, and the editor with a d
   const jira = await save(draft('jira', 'Engineering tracker', 'Production', 'basic',
     { site: 'acme', username: 'ada@example.test' }, { password: GOOD.jira }, refused), false);
   assert.equal((await retest(jira.connection.id)).status, 'unreachable');
+  // Limited: the key works, but may not read what the test asks for.
+  const reports = await save(draft('http', 'Reports (read-only key)', 'Production', 'apiKey',
+    { testPath: '/forbidden/v1/reports', apiKeyIn: 'header', apiKeyName: 'X-API-Key' }, { apiKey: GOOD.http }), false);
+  const limited = await retest(reports.connection.id);
+  assert.equal(limited.status, 'limited', limited.summary);
+  assert.match(limited.summary, /lack the scope reports:read, which GET \/forbidden\/v1\/reports needs/);
   // Unverified: saved offline.
   await save(draft('shopify', 'Storefront', 'Sandbox', 'apiKey', { shop: 'acme-dev', apiVersion: '2025-10' },
     { apiKey: GOOD.shopify }), false);
@@ -111,7 +117,7 @@ test('Connectors page with a connection in every status, and the editor with a d
   await stripeSelect.selectOption({ label: options.find((o) => o.includes('Production')) });
   await page.getByTestId('connector-card-stripe').getByTestId('status-badge').getByText('Disconnected').waitFor();
   const statuses = await page.getByTestId('status-badge').evaluateAll((els) => els.map((e) => e.dataset.status));
-  for (const s of ['connected', 'disconnected', 'unreachable', 'unverified']) {
+  for (const s of ['connected', 'disconnected', 'limited', 'unreachable', 'unverified']) {
     assert.ok(statuses.includes(s), `a card shows ${s}: ${statuses}`);
   }
   const path = await shot(page, 'shot-connectors-light');
@@ -193,9 +199,10 @@ test('1,000 connections stay usable', async () => {
   assert.ok(list.length >= 1000);
   await page.reload();
   await page.getByTestId('connector-card-http').waitFor();
-  // The card shows the connection checked last, not the first of 1,001 by name.
+  // The card shows the one that needs attention (the Limited one), not the
+  // first of 1,002 by name.
   assert.match(await page.getByTestId('connection-select-http').evaluate((el) => el.selectedOptions[0].text),
-    /Internal billing gateway/);
+    /Reports \(read-only key\)/);
   await shot(page, 'shot-1000-connectors');
   await page.getByTestId('manage-connections-http').click();
   const manage = page.getByTestId('manage-connections');
@@ -203,7 +210,7 @@ test('1,000 connections stay usable', async () => {
   const rows = manage.locator('[data-testid^="connection-row-"]');
   const bounded = async (where) => {
     const n = await rows.count();
-    assert.ok(n > 5 && n < 60, `${where}: ${n} rows in the DOM for 1,001 connections`);
+    assert.ok(n > 5 && n < 60, `${where}: ${n} rows in the DOM for 1,002 connections`);
   };
   await bounded('at the top');
   await manage.getByTestId('connection-group').first().getByText('Production').waitFor();
@@ -221,10 +228,10 @@ test('1,000 connections stay usable', async () => {
   await manage.getByText('Tenant 0999 API').waitFor();
   await bounded('at the end');
 
-  // The filter finds one tenant among 1,001, and says how many it shows.
+  // The filter finds one tenant among 1,002, and says how many it shows.
   const filter = manage.getByTestId('filter-connections');
   await filter.fill('Tenant 0999');
-  await manage.getByTestId('connections-count').getByText('1 of 1,001').waitFor();
+  await manage.getByTestId('connections-count').getByText('1 of 1,002').waitFor();
   assert.equal(await rows.count(), 1);
   assert.match(await rows.first().innerText(), /Tenant 0999 API/);
   // Its actions are a keyboard step away.
@@ -234,7 +241,7 @@ test('1,000 connections stay usable', async () => {
   assert.match(await page.evaluate(() => document.activeElement?.dataset.testid ?? ''), /^edit-/);
   await shot(page, 'shot-1000-manage-filtered');
   await filter.fill('unverified sandbox');
-  await manage.getByTestId('connections-count').getByText('500 of 1,001').waitFor();
+  await manage.getByTestId('connections-count').getByText('500 of 1,002').waitFor();
 
   const dark = await browser.newPage(app.url, { colorScheme: 'dark' });
   await dark.getByTestId('manage-connections-http').click();

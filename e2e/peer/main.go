@@ -1,7 +1,8 @@
 // Command peer is the real local HTTP API the end-to-end tests point
 // connections at. It checks credentials for real: one good value is accepted
 // in any of the ways Patchbay sends it (API key header or query, Bearer,
-// Basic password), anything else gets 401. Several good values may be given,
+// Basic password), anything else gets 401; good credentials get 403 under
+// /forbidden/. Several good values may be given,
 // comma-separated, so connectors whose credential formats differ can share it. go-httpbin is mounted under
 // /httpbin/ for everything else (status codes, delays, redirects).
 //
@@ -33,6 +34,14 @@ func main() {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if !slices.ContainsFunc(good, func(k string) bool { return hasCredential(r, k) }) {
 			writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Bad credentials"})
+			return
+		}
+		// Good credentials that lack a permission: anything under /forbidden/
+		// is refused with a Bearer insufficient_scope challenge (RFC 6750),
+		// which Patchbay calls Limited.
+		if strings.HasPrefix(r.URL.Path, "/forbidden/") {
+			w.Header().Set("WWW-Authenticate", `Bearer error="insufficient_scope", scope="reports:read"`)
+			writeJSON(w, http.StatusForbidden, map[string]any{"message": "This key may not read reports"})
 			return
 		}
 		// One body that satisfies the identity templates of the built-in connectors.

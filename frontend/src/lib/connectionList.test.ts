@@ -94,6 +94,16 @@ describe('defaultShown', () => {
       'y',
     ],
     [
+      'unreachable before limited: nothing answers is worse than some things refused',
+      [conn('x', 'X', 'Production', 'limited'), conn('y', 'Y', 'Sandbox', 'unreachable')],
+      'y',
+    ],
+    [
+      'limited before a connected one checked later',
+      [conn('x', 'X', 'Production', 'connected', at('2025-03-10T12:00:00Z')), conn('y', 'Y', 'Sandbox', 'limited', at('2025-03-01T12:00:00Z'))],
+      'y',
+    ],
+    [
       'the most recently checked among equals, nanoseconds included',
       [
         conn('x', 'X', 'Production', 'connected', at('2025-03-10T12:00:00.5Z')),
@@ -111,7 +121,8 @@ describe('defaultShown', () => {
     expect(defaultShown(xs)?.id ?? null).toBe(want);
   });
 
-  it('counts Disconnected and Unreachable as needing attention', () => {
+  it('counts Disconnected, Limited and Unreachable as needing attention', () => {
     expect(list.filter(needsAttention).map((c) => c.id)).toEqual(['c', 'd']);
+    expect(needsAttention(conn('l', 'Reports', 'Production', 'limited'))).toBe(true);
   });
 });

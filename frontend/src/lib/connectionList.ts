@@ -2,7 +2,7 @@
 // status word, and the environment groups the rows are shown in; and how a
 // connection is named where its connector is not in view.
 
-import { normalizeStatus, STATUS_WORDS } from './status';
+import { normalizeStatus, STATUS_WORDS, statusNeedsAttention } from './status';
 import { timeSortKey } from './time';
 import type { ConnectionDTO } from './types';
 
@@ -61,17 +61,17 @@ export function groupByEnvironment(list: ConnectionDTO[]): ConnectionGroup[] {
   return groups;
 }
 
-/** Disconnected and Unreachable connections need someone to look at them. */
+/** Disconnected, Limited and Unreachable connections need someone to look at them. */
 export function needsAttention(c: ConnectionDTO): boolean {
-  const s = normalizeStatus(c.status);
-  return s === 'disconnected' || s === 'unreachable';
+  return statusNeedsAttention(c.status);
 }
+
+/** Lower is more urgent: nothing works, then nothing answers, then some things are refused. */
+const URGENCY: Record<string, number> = { disconnected: 0, unreachable: 1, limited: 2 };
 
 function urgency(c: ConnectionDTO): number {
-  const s = normalizeStatus(c.status);
-  return s === 'disconnected' ? 0 : s === 'unreachable' ? 1 : 2;
+  return URGENCY[normalizeStatus(c.status)] ?? 3;
 }
-
 
 /**
  * The connection a card shows until the user picks one. Showing the first of

@@ -2,7 +2,7 @@
 // (backend/services/dto.go, backend/catalog/types.go, backend/connlog) as plain
 // data; src/lib/api.ts checks at compile time that the generated bindings fit.
 
-export type ConnectionStatus = 'connected' | 'disconnected' | 'unreachable' | 'unverified';
+export type ConnectionStatus = 'connected' | 'disconnected' | 'limited' | 'unreachable' | 'unverified';
 /** A badge can also show a check in progress. */
 export type BadgeStatus = ConnectionStatus | 'checking';
 

@@ -71,20 +71,28 @@ describe('Test all', () => {
     await user.click(screen.getByTestId('test-all'));
     const bad = connection('b', { name: 'Billing', environment: 'Sandbox', status: 'disconnected', diagnosis: 'The API rejected the credentials (401).' });
     const far = connection('c', { connectorId: 'stripe', name: 'Payments', status: 'unreachable', diagnosis: 'Nothing answered at api.stripe.test.' });
+    const scoped = connection('d', { name: 'Reports', status: 'limited', diagnosis: 'The API accepted the credentials, but they lack permission for GET /v1/reports (403 Forbidden).' });
     go.pendingCall('TestAllConnections').resolve({
-      total: 3,
-      byStatus: { connected: 1, disconnected: 1, unreachable: 1 },
+      total: 4,
+      byStatus: { connected: 1, disconnected: 1, unreachable: 1, limited: 1 },
       failed: [
-        { batchId: testAll.batchId, done: 2, total: 3, connection: bad, error: '' },
-        { batchId: testAll.batchId, done: 3, total: 3, connection: far, error: '' },
+        { batchId: testAll.batchId, done: 2, total: 4, connection: bad, error: '' },
+        { batchId: testAll.batchId, done: 3, total: 4, connection: far, error: '' },
+        { batchId: testAll.batchId, done: 4, total: 4, connection: scoped, error: '' },
       ],
       canceled: 0,
     });
     const summary = await screen.findByTestId('test-all-summary');
-    expect(summary.textContent).toContain('Tested 3 connections');
+    expect(summary.textContent).toContain('Tested 4 connections');
     expect(screen.getByTestId('test-all-count-connected').textContent).toBe('1 Connected');
     expect(screen.getByTestId('test-all-count-disconnected').textContent).toBe('1 Disconnected');
     expect(screen.getByTestId('test-all-count-unreachable').textContent).toBe('1 Unreachable');
+    const limited = screen.getByTestId('test-all-count-limited');
+    expect(limited.textContent).toBe('1 Limited');
+    expect(
+      [...summary.querySelectorAll('[data-testid^="test-all-count-"]')].map((el) => el.getAttribute('data-testid')),
+      'what needs attention first; Limited after Unreachable',
+    ).toEqual(['test-all-count-disconnected', 'test-all-count-unreachable', 'test-all-count-limited', 'test-all-count-connected']);
 
     // A status opens the failures with that status.
     await user.click(screen.getByTestId('test-all-count-unreachable'));
@@ -101,7 +109,8 @@ describe('Test all', () => {
     // Review opens all of them; Edit goes to the connection.
     await user.click(screen.getByTestId('test-all-review'));
     panel = screen.getByTestId('test-all-failures');
-    expect(within(panel).getAllByRole('listitem')).toHaveLength(2);
+    expect(within(panel).getAllByRole('listitem')).toHaveLength(3);
+    expect(within(panel).getByTestId('test-all-failure-d').textContent).toContain('lack permission for GET /v1/reports');
     expect(within(panel).getByTestId('test-all-failure-b').textContent).toContain('Sandbox · Billing');
     await user.click(within(panel).getByTestId('test-all-edit-b'));
     expect(ui.editor).toEqual({ connectorId: 'http', connectionId: 'b' });

@@ -6,6 +6,7 @@ describe('StatusBadge', () => {
   const cases = [
     { status: 'connected', word: 'Connected', icon: 'circle-check', kind: 'connected' },
     { status: 'disconnected', word: 'Disconnected', icon: 'circle-x', kind: 'disconnected' },
+    { status: 'limited', word: 'Limited', icon: 'shield-alert', kind: 'limited' },
     { status: 'unreachable', word: 'Unreachable', icon: 'wifi-off', kind: 'unreachable' },
     { status: 'unverified', word: 'Unverified', icon: 'circle-dashed', kind: 'unverified' },
     { status: 'checking', word: 'Checking…', icon: 'loader-circle', kind: 'checking' },

@@ -26,7 +26,7 @@ export interface TestAllSummary {
 }
 
 /** The order statuses are listed in: what needs attention first. */
-export const STATUS_ORDER = ['disconnected', 'unreachable', 'error', 'unverified', 'connected'];
+export const STATUS_ORDER = ['disconnected', 'unreachable', 'limited', 'error', 'unverified', 'connected'];
 
 /** "3 Disconnected", "1 could not be tested". */
 export function statusCount(status: string, n: number): string {
