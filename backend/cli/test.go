@@ -58,9 +58,12 @@ not Connected, with each one's diagnosis.`,
 					fmt.Fprintf(cmd.ErrOrStderr(), "✗ %s: %s\n", label(c), r.Error)
 				} else {
 					r.Status, r.Code, r.Summary, r.Advice = string(v.Status), v.Code, v.Summary, v.Advice
-					mark := "✓"
-					if v.Status != verify.Connected {
-						mark = "✗"
+					mark := "✗"
+					switch v.Status {
+					case verify.Connected:
+						mark = "✓"
+					case verify.Limited:
+						mark = "!" // the credentials work; a permission is missing
 					}
 					fmt.Fprintf(cmd.ErrOrStderr(), "%s %s: %s\n", mark, label(c), firstNonBlank(v.Summary, string(v.Status)))
 				}
