@@ -327,3 +327,71 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
   console.log(`# 1000 retests through the bound API took ${retestMs} ms; the log holds ${total} exchanges, ${inDom} rows in the DOM`);
   assert.deepEqual(browser.errors, [], 'no page errors');
 });
+
+test('a streamed answer shows its events one by one while the test runs, in the editor and in the log', async () => {
+  const page = await browser.newPage(app.url, { height: 900 });
+  // Server-sent events spread over 3 s (go-httpbin's /sse).
+  const saved = await page.evaluate(async (peerUrl) => window.go.services.ConnectionService.SaveConnection({
+    id: '', connectorId: 'http', name: 'Ticker stream', environment: 'Sandbox', authType: 'none', baseUrl: peerUrl,
+    settings: { testPath: '/httpbin/sse?count=6&duration=3s', streamResponse: 'true' }, secrets: {}, clearSecrets: [],
+    timeoutSeconds: 30,
+  }, false, ''), peer.url);
+  const id = saved.connection.id;
+
+  // The log, open while the test runs: the answer arrives above the list,
+  // event by event, before its exchange is stored.
+  await page.getByTestId('nav-log').click();
+  await page.getByTestId('log-page').waitFor();
+  const retest = page.evaluate((i) => window.go.services.ConnectionService.RetestConnection(i, ''), id);
+  const arriving = page.getByTestId('log-arriving-stream');
+  await arriving.waitFor();
+  assert.match(await arriving.innerText(), /Arriving now · Sandbox · Ticker stream/);
+  // At one and the same moment: still live, and some but not all events shown.
+  await page.waitForFunction(() => {
+    const live = document.querySelector('[data-testid="log-arriving"] [data-testid="stream-events"][data-live="true"]');
+    const n = live?.querySelectorAll('[data-testid="stream-event"]').length ?? 0;
+    return n >= 2 && n < 4;
+  });
+  await shot(page, 'log-12-stream-arriving');
+  const v = await retest;
+  assert.equal(v.status, 'connected', v.summary);
+  await arriving.waitFor({ state: 'detached' });
+  // Stored: the exchange shows every event with its time.
+  const row = page.getByTestId('log-list').getByText('Sandbox · Ticker stream').first();
+  await row.click();
+  await page.getByTestId('log-tab-response').click();
+  const events = page.getByTestId('log-detail').getByTestId('stream-events');
+  await events.waitFor();
+  // A row is one read: two events that arrive together share one.
+  // How many events the server sent (it decides: go-httpbin spreads its
+  // writes over the duration) is in the recorded body.
+  const pings = (text) => (text.match(/event: ping/g) ?? []).length;
+  const sent = async () => {
+    const page1 = await page.evaluate(() => window.go.services.LogService.ListExchanges({ limit: 1 }));
+    const ex = await page.evaluate((i) => window.go.services.LogService.GetExchange(i), page1.items[0].id);
+    return pings(ex.responseBody);
+  };
+  const n = await sent();
+  assert.ok(n >= 4, `the server sent ${n} events`);
+  assert.equal(pings(await events.innerText()), n, 'every event is shown');
+  assert.match(await events.getByTestId('stream-event').first().innerText(), /^\+\d+ ms|^\+\d\.\d{3} s/);
+
+  // The editor: Test shows the events while it runs, then in the last request.
+  await page.getByTestId('nav-connectors').click();
+  await page.getByTestId('connection-select-http').selectOption({ label: 'Sandbox · Ticker stream' });
+  await page.getByTestId('connector-card-http').getByTestId('manage-http').click();
+  const editor = page.getByTestId('connection-editor');
+  await editor.getByTestId('test-button').click();
+  await page.waitForFunction(() => {
+    const live = document.querySelector('[data-testid="test-result"] [data-testid="stream-events"][data-live="true"]');
+    const n = live?.querySelectorAll('[data-testid="stream-event"]').length ?? 0;
+    return n >= 2 && n < 4;
+  });
+  await shot(page, 'log-13-stream-in-editor');
+  await editor.getByTestId('test-summary').waitFor({ timeout: 30_000 });
+  await editor.getByTestId('toggle-last-request').click(); // closed after a pass
+  const last = editor.getByTestId('test-result').getByTestId('stream-events');
+  await last.waitFor();
+  assert.equal(pings(await last.innerText()), await sent(), 'every event is shown');
+  assert.deepEqual(browser.errors, []);
+});

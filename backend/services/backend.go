@@ -74,7 +74,7 @@ func (c *current) set(w store.Workspace) {
 // events and dialogs.
 func (b *Backend) Start(ctx context.Context, o Options) error {
 	o.OnChunk = func(meta connlog.Meta, exchangeID string, c connlog.Chunk) {
-		o.Emit(ctx, EventChunk, ChunkEvent{RunID: meta.RunID, ExchangeID: exchangeID, Chunk: c})
+		o.Emit(ctx, EventChunk, ChunkEvent{RunID: meta.RunID, ExchangeID: exchangeID, ConnectionID: meta.ConnectionID, Chunk: c})
 	}
 	c, err := core.Open(ctx, o.Options)
 	if err != nil {

@@ -502,9 +502,12 @@ type CertInfoDTO struct {
 // (connections with "Stream the response" on). The exchange it belongs to
 // follows as a verify:exchange event when the body ends.
 type ChunkEvent struct {
-	RunID      string        `json:"runId"`
-	ExchangeID string        `json:"exchangeId"`
-	Chunk      connlog.Chunk `json:"chunk"`
+	RunID      string `json:"runId"`
+	ExchangeID string `json:"exchangeId"`
+	// ConnectionID lets the log name the connection whose answer is
+	// arriving before its exchange is stored.
+	ConnectionID string        `json:"connectionId"`
+	Chunk        connlog.Chunk `json:"chunk"`
 }
 
 // AccountDTO is one account of an account-based platform, as ListAccounts

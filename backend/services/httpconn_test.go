@@ -45,7 +45,7 @@ func TestStreamResponseEmitsChunks(t *testing.T) {
 	all := e.events.all()
 	chunkAt := strings.Index(all, EventChunk)
 	require.GreaterOrEqual(t, chunkAt, 0, "chunks were emitted")
-	require.Contains(t, all, `"runId":"run-sse","exchangeId":"`+v.Exchanges[0].ID)
+	require.Contains(t, all, `"runId":"run-sse","exchangeId":"`+v.Exchanges[0].ID+`","connectionId":"`+v.Exchanges[0].ConnectionID+`"`)
 	require.Contains(t, all, `data: tick 1\n\n`)
 	require.Less(t, chunkAt, strings.Index(all, EventExchange), "the first chunk comes before the exchange")
 }

@@ -346,6 +346,7 @@ export interface ExchangeEvent {
 export interface ChunkEvent {
   runId: string;
   exchangeId: string;
+  connectionId: string;
   chunk: Chunk;
 }
 

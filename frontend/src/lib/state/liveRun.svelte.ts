@@ -1,9 +1,31 @@
 // One test run as the UI follows it: a run id to cancel by, the exchanges Go
 // reports while it runs (verify:exchange), then the final verification.
 
-import { ApiError, cancelRun, newRunId, onExchange, parseError } from '../api';
+import { ApiError, cancelRun, newRunId, onChunk, onExchange, parseError } from '../api';
 import { runResults } from './runs.svelte';
-import type { Exchange, VerificationDTO } from '../types';
+import type { Chunk, Exchange, VerificationDTO } from '../types';
+
+/**
+ * How many streamed events a running test keeps on screen: the newest, so an
+ * endless stream cannot grow the page; the log keeps what was recorded.
+ */
+export const LIVE_CHUNK_LIMIT = 500;
+
+/** The events of a streamed answer as they arrive, before its exchange is recorded. */
+export interface LiveStream {
+  exchangeId: string;
+  /** The newest LIVE_CHUNK_LIMIT events, oldest first. */
+  chunks: Chunk[];
+  /** Events that arrived in all, counting those no longer kept. */
+  total: number;
+}
+
+/** Adds an event to a live stream, keeping only the newest LIVE_CHUNK_LIMIT. */
+export function appendChunk(stream: LiveStream, chunk: Chunk): void {
+  stream.chunks.push(chunk);
+  if (stream.chunks.length > LIVE_CHUNK_LIMIT) stream.chunks.splice(0, stream.chunks.length - LIVE_CHUNK_LIMIT);
+  stream.total++;
+}
 
 export class LiveRun {
   runId = $state('');
@@ -12,6 +34,8 @@ export class LiveRun {
   result: VerificationDTO | null = $state(null);
   canceled = $state(false);
   error: ApiError | null = $state(null);
+  /** The streamed answer arriving now (verify:chunk), until its exchange is recorded. */
+  stream: LiveStream | null = $state(null);
   private off: (() => void) | null = null;
 
   /**
@@ -28,12 +52,24 @@ export class LiveRun {
     this.error = null;
     this.result = null;
     this.exchanges = [];
-    this.off = onExchange((ev) => {
+    this.stream = null;
+    const offExchange = onExchange((ev) => {
       if (ev.runId !== runId || !this.running) return;
       const i = this.exchanges.findIndex((x) => x.id === ev.exchange.id);
       if (i >= 0) this.exchanges[i] = ev.exchange;
       else this.exchanges.push(ev.exchange);
+      // Recorded: its exchange now shows every kept event itself.
+      if (this.stream?.exchangeId === ev.exchange.id) this.stream = null;
     });
+    const offChunk = onChunk((ev) => {
+      if (ev.runId !== runId || !this.running) return;
+      if (this.stream?.exchangeId !== ev.exchangeId) this.stream = { exchangeId: ev.exchangeId, chunks: [], total: 0 };
+      appendChunk(this.stream, ev.chunk);
+    });
+    this.off = () => {
+      offExchange();
+      offChunk();
+    };
     try {
       const value = await fn(runId);
       if (this.runId !== runId) return null; // superseded by a newer run
@@ -55,6 +91,7 @@ export class LiveRun {
     } finally {
       if (this.runId === runId) {
         this.running = false;
+        this.stream = null;
         this.off?.();
         this.off = null;
       }
@@ -84,6 +121,7 @@ export class LiveRun {
     this.error = null;
     this.canceled = false;
     this.exchanges = [];
+    this.stream = null;
   }
 
   private stop(): void {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LiveRun } from './liveRun.svelte';
+import { LIVE_CHUNK_LIMIT, LiveRun } from './liveRun.svelte';
+import { LiveStreams, MAX_ARRIVING } from './liveStreams.svelte';
 import type { Exchange, VerificationDTO } from '../types';
 
 type Handler = (...data: unknown[]) => void;
@@ -122,5 +123,55 @@ describe('LiveRun', () => {
     }
     expect(ids[0]).not.toBe(ids[1]);
     expect(ids[0]).toMatch(/^[0-9a-f-]{32,36}$/);
+  });
+
+  it('shows a streamed answer’s events as they arrive, newest kept, until its exchange is recorded', async () => {
+    const run = new LiveRun();
+    let finish: (v: VerificationDTO) => void = () => {};
+    let runId = '';
+    const done = run.run(
+      (id) => {
+        runId = id;
+        return new Promise<VerificationDTO>((r) => (finish = r));
+      },
+      (v) => v,
+    );
+    const chunk = (i: number) => ({ offsetMs: i * 10, size: 12, data: `data: tick ${i}\n\n` });
+    emit('verify:chunk', { runId, exchangeId: 'sse', connectionId: 'c1', chunk: chunk(1) });
+    emit('verify:chunk', { runId: 'another-run', exchangeId: 'x', connectionId: 'c2', chunk: chunk(99) });
+    expect(run.stream?.exchangeId).toBe('sse');
+    expect(run.stream?.chunks.map((c) => c.data)).toEqual(['data: tick 1\n\n']);
+    for (let i = 2; i <= LIVE_CHUNK_LIMIT + 10; i++) emit('verify:chunk', { runId, exchangeId: 'sse', connectionId: 'c1', chunk: chunk(i) });
+    expect(run.stream?.total).toBe(LIVE_CHUNK_LIMIT + 10);
+    expect(run.stream?.chunks).toHaveLength(LIVE_CHUNK_LIMIT);
+    expect(run.stream?.chunks[0]?.data).toBe('data: tick 11\n\n');
+
+    emit('verify:exchange', { runId, exchange: exchange('sse', runId) });
+    expect(run.stream, 'the recorded exchange shows its events itself').toBeNull();
+    finish(verification(runId, []));
+    await done;
+    expect(handlers.get('verify:chunk')).toHaveLength(0);
+  });
+});
+
+describe('LiveStreams (the log page)', () => {
+  it('follows each arriving answer by its exchange until the log stores it, a few at a time', () => {
+    const streams = new LiveStreams();
+    const stop = streams.start();
+    const chunk = { offsetMs: 5, size: 3, data: 'hi\n' };
+    emit('verify:chunk', { runId: 'r1', exchangeId: 'e1', connectionId: 'c1', chunk });
+    emit('verify:chunk', { runId: 'r1', exchangeId: 'e1', connectionId: 'c1', chunk });
+    emit('verify:chunk', { runId: 'r2', exchangeId: 'e2', connectionId: 'c2', chunk });
+    expect(streams.list.map((s) => [s.exchangeId, s.connectionId, s.total])).toEqual([
+      ['e1', 'c1', 2],
+      ['e2', 'c2', 1],
+    ]);
+    emit('log:exchange', { id: 'e1', runId: 'r1', connectionId: 'c1', workspaceId: 'w', kind: 'test', startedAt: '', method: 'GET', url: 'https://a.test/', status: 200, errorClass: '', totalMs: 1 });
+    expect(streams.list.map((s) => s.exchangeId)).toEqual(['e2']);
+    for (let i = 0; i < MAX_ARRIVING + 2; i++) emit('verify:chunk', { runId: 'r', exchangeId: `n${i}`, connectionId: 'c', chunk });
+    expect(streams.list).toHaveLength(MAX_ARRIVING);
+    stop();
+    expect(streams.list).toEqual([]);
+    expect(handlers.get('verify:chunk')).toHaveLength(0);
   });
 });
