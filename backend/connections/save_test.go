@@ -341,3 +341,14 @@ func TestHTTPConnectionFields(t *testing.T) {
 	require.Equal(t, "https://developer.example.com/docs", settings["apiDocsUrl"])
 	require.Equal(t, "Billing sync; owned by the finance team.", settings["description"])
 }
+
+// A test of one request says it took as long as that request: the result's
+// duration and the exchange's total are one number, not two measures.
+func TestOneExchangeRunTakesTheExchangesTime(t *testing.T) {
+	e := newEnv(t)
+	api := connectionstest.KeyAPI(t, "good-key")
+	v := e.test(t, connectionstest.APIKeyDraft(api.URL, "Timed", "good-key"))
+	require.Equal(t, verify.Connected, v.Status, v.Summary)
+	require.Len(t, v.Exchanges, 1)
+	require.Equal(t, time.Duration(v.Exchanges[0].Timings.TotalMs*float64(time.Millisecond)), v.Duration)
+}

@@ -30,6 +30,8 @@ export function appendChunk(stream: LiveStream, chunk: Chunk): void {
 export class LiveRun {
   runId = $state('');
   running = $state(false);
+  /** When the run started (Date.now()), for the seconds counted beside Cancel. */
+  startedAt = $state(0);
   exchanges: Exchange[] = $state([]);
   result: VerificationDTO | null = $state(null);
   canceled = $state(false);
@@ -47,6 +49,7 @@ export class LiveRun {
     this.stop();
     const runId = newRunId();
     this.runId = runId;
+    this.startedAt = Date.now();
     this.running = true;
     this.canceled = false;
     this.error = null;
