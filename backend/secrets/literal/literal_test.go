@@ -192,6 +192,7 @@ func TestScanLeavesNonSecretsAlone(t *testing.T) {
 		"OAuth vocabulary": {catalog.KeyTokenParams: "grant_type=password\ntoken_type_hint=access_token\nresponse_type=token\ntoken_access_type=offline\nscope=read write\nredirect_uri=https://app.example.com/callback",
 			catalog.KeyAuthParams: "prompt=consent\naccess_type=offline\nlogin_hint=ann@example.com\ninclude_granted_scopes=true\nnonce=" + randomKey},
 		"ids, urls and settings about secrets":                       {catalog.KeyTokenParams: "tenant=" + uuid + "\nclient_id=" + hexKey + "\nkey_id=" + randomKey + "\ntoken_url=https://auth.example.com/token\nmax_tokens=100\npassword_min_length=12\nuse_token=true"},
+		"identifiers of where a request goes":                        {catalog.KeyRequestHeaders: "OpenAI-Organization: org-AbC123dEf456GhI789jKl012\nOpenAI-Project: proj_9xK2mQ7vL4pR8sT1wZ6yB3nD\nX-Tenant: " + randomKey},
 		"placeholders and small numbers":                             {catalog.KeyRequestHeaders: "X-API-Key: <your key>\nX-Token-Count: 3\nX-Secret: 0"},
 		"identifiers and hosts are not random":                       {catalog.KeyTokenParams: "app=patchbay_integration_v2_test\nhost=api.eu-west-1.amazonaws.com\nwhen=2024-01-01T00:00:00.000Z\nfile=/var/lib/patchbay/keys/service.json\nurn=urn:ietf:params:oauth:grant-type:jwt-bearer"},
 		"a public key is not a secret":                               {catalog.KeyRequestHeaders: "X-Public-Key: pk_live_abc\nPublishable-Key: pk_test_123"},

@@ -129,7 +129,8 @@ var strongWhole = []string{"authorization", "proxyauthorization", "cookie", "pwd
 
 // weakLast: a name ending in one of these words is about a secret, not one
 // (token_type_hint, token_url, key_id, access_token_expires_in,
-// password_min_length).
+// password_min_length), or names where a request goes
+// (OpenAI-Organization, X-Tenant).
 var weakLast = []string{
 	"type", "types", "hint", "url", "uri", "urls", "id", "ids", "name", "names", "endpoint", "path", "method", "methods",
 	"format", "mode", "version", "expiry", "expires", "expiration", "exp", "at", "ttl", "lifetime", "duration", "length",
@@ -137,6 +138,9 @@ var weakLast = []string{
 	"host", "domain", "enabled", "required", "style", "encoding", "policy", "placement", "label", "audience", "issuer",
 	"realm", "user", "username", "email", "login", "nonce", "state", "challenge", "hash", "sha256", "md5", "checksum",
 	"digest", "etag", "limit", "timeout", "usage", "status", "provider", "source",
+	// identifiers of where a request goes, long and random at times
+	"organization", "org", "project", "account", "tenant", "workspace", "team", "customer", "region", "zone",
+	"environment", "env", "instance", "cluster", "locale", "language", "lang", "timezone", "cursor", "page", "sha", "commit", "ref",
 }
 
 // weakFirst: a name starting with one of these words is a setting about
