@@ -92,7 +92,8 @@ function requireNotShown(...values: string[]): void {
 describe('Keep it as a secret', () => {
   it('is offered while typing and keeps the value as a user secret with {{name}} in its place', async () => {
     const user = await openWith(`Accept: application/json\nX-Api-Key: ${PLANTED}`);
-    const panel = await screen.findByTestId('literal-secrets', {}, { timeout: 3000 });
+    // The scan waits for typing to pause.
+    const panel = await screen.findByTestId('literal-secrets', {}, { timeout: 10_000 });
     expect(panel.textContent).toContain('“X-Api-Key” in Extra request headers (line 2) looks like a secret');
     expect(panel.textContent).toContain('{{xApiKey}}');
     requireNotShown(PLANTED);
@@ -111,7 +112,7 @@ describe('Keep it as a secret', () => {
     const sent = fake.calls('SaveConnection')[0]?.[0] as ConnectionDraft;
     expect(sent.settings.requestHeaders).toBe('Accept: application/json\nX-Api-Key: {{xApiKey}}');
     expect(sent.userSecrets).toEqual({ xApiKey: PLANTED });
-  });
+  }, 20_000);
 
   it('keeps all at once, and follows a refused save with the offer', async () => {
     fake.answer('FindLiteralSecrets', () => []); // the scan while typing misses them…
@@ -140,5 +141,5 @@ describe('Keep it as a secret', () => {
     expect(screen.queryByTestId('error-requestHeaders')?.textContent ?? '').toBe('');
     expect(screen.getByTestId('literal-kept').textContent).toContain('{{xApiKey}}, {{xShopKey}}');
     requireNotShown(PLANTED, OTHER);
-  });
+  }, 20_000);
 });
