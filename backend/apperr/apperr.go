@@ -25,7 +25,11 @@ const (
 	// values are not known; Names lists them. The UI asks for them and sends
 	// them again in the draft's parameters.
 	MissingParameters Code = "missing_parameters"
-	Internal          Code = "internal"
+	// LiteralSecret: a plain setting holds what looks like a secret typed
+	// in as it is; Details lists where, and the UI offers to keep each as a
+	// user secret ({{name}}), which the keychain holds.
+	LiteralSecret Code = "literal_secret"
+	Internal      Code = "internal"
 )
 
 // Error is a coded error. Field names the offending input when there is one,
@@ -37,7 +41,11 @@ type Error struct {
 	// Names lists the names an error is about when there are several, such
 	// as the parameters a missing_parameters error asks for.
 	Names []string `json:"names,omitempty"`
-	cause error
+	// Details are machine-readable facts a code carries for the UI to act
+	// on (the code's own documentation says their shape). Like Message,
+	// they never hold a secret's value.
+	Details any `json:"details,omitempty"`
+	cause   error
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -266,3 +266,58 @@ func requireUserOnly(t *testing.T, path string) {
 	require.NoError(t, err)
 	require.Equal(t, os.FileMode(0o600), info.Mode().Perm(), path)
 }
+
+// An import whose file holds a secret typed into a plain setting keeps it
+// as a user secret ({{name}} in its place) and says so, instead of storing
+// it in the database; the connection works, and importing again changes
+// nothing.
+func TestImportKeepsALiteralSecretAsAUserSecret(t *testing.T) {
+	home := t.TempDir()
+	c := seed(t, home, nil)
+	const planted = "pb-IMPORTED-w2w2w2w2w2w2w2w2w2w2"
+	api := connectionstest.KeyAPI(t, planted)
+	file := filepath.Join(t.TempDir(), "literal.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`kind: patchbay-export
+version: 1
+workspace: Personal
+connections:
+  - name: Literal
+    connector: http
+    auth: none
+    baseUrl: `+api.URL+`
+    settings:
+      testPath: /v1/me
+      requestHeaders: "Accept: application/json\nX-API-Key: `+planted+`"
+integrations: []
+`), 0o600))
+
+	dry := run(t, home, "import", file, "--dry-run")
+	require.Equal(t, cli.ExitOK, dry.code, dry.stderr)
+	require.Contains(t, dry.stdout, "would keep X-API-Key (Extra request headers) as the secret {{xApiKey}}")
+	imp := run(t, home, "import", file)
+	require.Equal(t, cli.ExitOK, imp.code, imp.stderr)
+	require.Contains(t, imp.stdout, "kept X-API-Key (Extra request headers) as the secret {{xApiKey}}")
+	for _, r := range []result{dry, imp} {
+		connectionstest.Encodings(planted).RequireAbsent(t, "the import's output", r.stdout+r.stderr)
+	}
+
+	tested := run(t, home, "test", "--json", "Literal")
+	require.Equal(t, cli.ExitOK, tested.code, tested.stdout+tested.stderr)
+	require.Contains(t, tested.stdout, `"status": "connected"`, "the reference sends the header")
+	exp := run(t, home, "export")
+	require.Contains(t, exp.stdout, "X-API-Key: {{xApiKey}}")
+
+	// The export with the literal typed back in: its value is the secret
+	// the connection already has, so nothing changes.
+	require.Contains(t, exp.stdout, "    userSecrets:\n      - xApiKey\n")
+	again := strings.Replace(strings.Replace(exp.stdout, "{{xApiKey}}", planted, 1), "    userSecrets:\n      - xApiKey\n", "", 1)
+	require.NoError(t, os.WriteFile(file, []byte(again), 0o600))
+	twice := run(t, home, "import", file, "--json")
+	var steps []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(twice.stdout), &steps), twice.stdout)
+	require.Equal(t, "unchanged", steps[0]["action"], "the same value is the secret it already has: %v", steps[0])
+	require.Equal(t, "kept X-API-Key (Extra request headers) as the secret {{xApiKey}}", steps[0]["note"])
+
+	require.NoError(t, c.Close())
+	connectionstest.Encodings(planted).RequireAbsentFromDataHome(t, home, "Literal")
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"maps"
 	"net/http"
-	"slices"
 	"time"
 
 	"patchbay/backend/apperr"
@@ -89,6 +88,13 @@ func (m *Manager) authorize(ctx context.Context, workspaceID string, d Draft, re
 	saved, existing, err := m.resolve(ctx, d)
 	if err != nil {
 		return fail(err)
+	}
+	// A draft is saved at the end, so a literal secret is refused before the
+	// browser opens; a re-authorization saves only tokens.
+	if !reauthorize {
+		if err := refuseLiterals(scopeOf(saved)); err != nil {
+			return fail(err)
+		}
 	}
 	// The flow sends the expanded values; what is saved keeps its
 	// {{references}} and adopts the tokens at the end.
@@ -318,6 +324,6 @@ func (m *Manager) recordAuthorization(run *connlog.Run, cfg oauth2.Config, g oau
 	}
 	run.Record(ex, connlog.Redaction{
 		QueryParams: []string{"code", "code_verifier"},
-		Values:      append(slices.Collect(maps.Values(r.secrets)), g.Code, g.Verifier),
+		Values:      append(r.redactionValues(), g.Code, g.Verifier),
 	})
 }

@@ -2,8 +2,6 @@ package connections
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"time"
 
 	"patchbay/backend/apperr"
@@ -46,7 +44,7 @@ func (m *Manager) verifyDatabase(ctx context.Context, run *connlog.Run, r resolv
 		return Verification{Result: verify.InvalidConfig(err), RunID: runID, CheckedAt: m.Now().UTC()}
 	}
 	out := dbcheck.Check(ctx, cfg, m.Now)
-	run.Record(out.Exchange, connlog.Redaction{Values: slices.Collect(maps.Values(r.secrets))})
+	run.Record(out.Exchange, connlog.Redaction{Values: r.redactionValues()})
 	m.trimLog(ctx)
 	return Verification{Result: out.Result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges(), ServerVersion: out.ServerVersion}
 }

@@ -5,6 +5,7 @@
 //   - manager.go: the Manager and what it is built from
 //   - draft.go: a draft checked against its connector (normalize)
 //   - parameters.go: {{references}}: user secrets, remembered parameters, expansion
+//   - literals.go: secrets typed into plain settings: refused on save, found for the editor, moved on import, hidden from the log
 //   - save.go: the two-store save, edits and deletes
 //   - secrets.go: keychain entries (write, drop, sweep), reveal, and secrets put back into a recorded request for cURL
 //   - verify.go: test runs (Test, Retest) and their log
@@ -44,6 +45,17 @@
 // user secrets. The token request's parameters, headers and body, and the extra request headers, are
 // split into lines first and each part filled alone, so a value can never add a line, a header or a
 // form field; in a JSON body values are inserted JSON-escaped.
+//
+// # Secrets typed into plain settings
+//
+// The extra request headers, the token request's parameters, headers and body, and the extra
+// authorization and driver parameters are plain settings: stored in SQLite, shown in the editor. A
+// value there that looks like a secret (package secrets/literal says which) makes Save and a draft's
+// browser sign-in refuse with literal_secret before anything is sent or written; its Details list
+// each one with a free user-secret name, and FindLiteralSecrets gives the editor the setting's text
+// with {{name}} in the value's place. An import, with no one to ask, moves each into a user secret
+// itself (KeepLiteralsAsSecrets). Tests of a draft still send such a value, and the log hides it like
+// a secret; a connection saved with one before keeps working until its next save.
 //
 // # Tokens
 //

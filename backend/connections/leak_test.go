@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"patchbay/backend/apperr"
 	"patchbay/backend/auth/oauth2/oauth2test"
 	"patchbay/backend/connections"
 	"patchbay/backend/connections/connectionstest"
@@ -52,8 +53,15 @@ func TestSecretsNeverLeak(t *testing.T) {
 	failed, err := e.m.Test(ctx, ws, wrong, "", streamed.add)
 	require.NoError(t, err)
 	require.Equal(t, verify.CodeUnauthorized, failed.Code)
+	// The planted secret typed into a plain setting: tested (and logged),
+	// then refused on save, with the offer to keep it as a secret.
+	lit, err := e.m.Test(ctx, ws, leak.Literal, "", streamed.add)
+	require.NoError(t, err)
+	require.Equal(t, verify.Connected, lit.Status, lit.Summary)
+	_, refused := e.m.Save(ctx, ws, leak.Literal, true, "", streamed.add)
+	require.Equal(t, apperr.LiteralSecret, apperr.CodeOf(refused))
 	list := e.list(t)
-	returned = append(returned, failed, list)
+	returned = append(returned, failed, list, lit, refused)
 
 	// The secret really is stored: the reveal the user asks for returns it.
 	var headerKeyID string

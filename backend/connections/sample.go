@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 
 	"patchbay/backend/apperr"
@@ -117,7 +115,7 @@ func (m *Manager) sampleDatabase(ctx context.Context, workspaceID, id string, r 
 	run := m.newRun(ctx, workspaceID, id, runID, onExchange)
 	outcome := dbcheck.Check(ctx, cfg, m.Now)
 	outcome.Exchange.Kind = connlog.KindSample
-	run.Record(outcome.Exchange, connlog.Redaction{Values: slices.Collect(maps.Values(x.secrets))})
+	run.Record(outcome.Exchange, connlog.Redaction{Values: x.redactionValues()})
 	m.trimLog(ctx)
 	out := Sample{Verification: Verification{Result: outcome.Result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges(),
 		ServerVersion: outcome.ServerVersion}, Label: "row"}
@@ -135,5 +133,5 @@ func (m *Manager) sampleDatabase(ctx context.Context, workspaceID, id string, r 
 
 // redactText hides the connection's secret values in text that leaves Go.
 func (m *Manager) redactText(r resolved, text string) string {
-	return connlog.NewRedactor(connlog.Redaction{Values: slices.Collect(maps.Values(r.secrets))}).Text(text)
+	return connlog.NewRedactor(connlog.Redaction{Values: r.redactionValues()}).Text(text)
 }

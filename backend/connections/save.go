@@ -22,6 +22,12 @@ func (m *Manager) Save(ctx context.Context, workspaceID string, d Draft, verifyF
 	if err != nil {
 		return SaveResult{}, err
 	}
+	// A secret typed into a plain setting would be stored in SQLite: refused
+	// before anything is sent or written, with the offer to keep it as a
+	// secret (a connection that already holds one keeps working until then).
+	if err := refuseLiterals(scopeOf(r)); err != nil {
+		return SaveResult{}, err
+	}
 	id := d.ID
 	if existing == nil {
 		id = m.connectionIDFor(ctx, d)

@@ -2,9 +2,7 @@ package connections
 
 import (
 	"context"
-	"maps"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -84,7 +82,7 @@ func (m *Manager) fetchToken(ctx context.Context, run *connlog.Run, r resolved, 
 	if t, ok := tr.(*http.Transport); ok && tr != m.Transport {
 		defer t.CloseIdleConnections()
 	}
-	rec, release := run.HeldRecorder(connlog.KindToken, tr, connlog.Redaction{Values: slices.Collect(maps.Values(r.secrets))})
+	rec, release := run.HeldRecorder(connlog.KindToken, tr, connlog.Redaction{Values: r.redactionValues()})
 	client := &http.Client{Transport: rec, Timeout: time.Duration(r.draft.TimeoutSeconds) * time.Second}
 	tok, err := tokenreq.Fetch(ctx, client, cfg, m.Now())
 	release([]string{tok.Value})

@@ -241,7 +241,7 @@ func tokenClient(m *Manager, run *connlog.Run, r resolved, kind string, sent []s
 	if err != nil {
 		return nil, err
 	}
-	values := append(slices.Collect(maps.Values(r.secrets)), sent...)
+	values := append(r.redactionValues(), sent...)
 	rec := run.Recorder(kind, tr, connlog.Redaction{
 		QueryParams: []string{"code", "code_verifier"},
 		Values:      values,

@@ -2,9 +2,7 @@ package connections
 
 import (
 	"context"
-	"maps"
 	"net/http"
-	"slices"
 	"time"
 
 	"patchbay/backend/auth"
@@ -155,7 +153,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 		kind = connlog.KindTest
 	}
 	rec := run.Recorder(kind, base, connlog.Redaction{
-		HeaderNames: headers, QueryParams: params, Values: slices.Collect(maps.Values(r.secrets)),
+		HeaderNames: headers, QueryParams: params, Values: r.redactionValues(),
 	})
 	if streamResponse(*r) {
 		rec = rec.Streaming(m.OnChunk)

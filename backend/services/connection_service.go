@@ -172,6 +172,40 @@ func (s *ConnectionService) ListAccounts(draft ConnectionDraft) ([]AccountDTO, e
 	return out, nil
 }
 
+// LiteralFindingDTO is a secret-looking value typed into a plain setting
+// (see connections.LiteralSecret): keeping it as a secret adds the user
+// secret secretName, whose value is what replacement's {{secretName}}
+// stands for in the setting's text (JSON-decoded when inJsonString), and
+// sets the setting to replacement. The value itself is never sent back.
+type LiteralFindingDTO struct {
+	Field        string `json:"field"`
+	FieldLabel   string `json:"fieldLabel"`
+	Line         int    `json:"line"`
+	Name         string `json:"name"`
+	Reason       string `json:"reason"`
+	SecretName   string `json:"secretName"`
+	Reused       bool   `json:"reused"`
+	InJSONString bool   `json:"inJsonString"`
+	Replacement  string `json:"replacement"`
+}
+
+// FindLiteralSecrets lists the secret-looking values typed into the draft's
+// plain settings (extra headers, the token request's parameters, headers
+// and body, extra authorization and driver parameters), which a save
+// refuses (literal_secret). The editor calls it while the person types.
+func (s *ConnectionService) FindLiteralSecrets(draft ConnectionDraft) ([]LiteralFindingDTO, error) {
+	list, err := s.manager.FindLiteralSecrets(s.ctx, draft)
+	if err != nil {
+		return nil, toUI(err)
+	}
+	out := make([]LiteralFindingDTO, len(list))
+	for i, f := range list {
+		out[i] = LiteralFindingDTO{Field: f.Field, FieldLabel: f.FieldLabel, Line: f.Line, Name: f.Name, Reason: f.Reason,
+			SecretName: f.SecretName, Reused: f.Reused, InJSONString: f.InJSONString, Replacement: f.Replacement}
+	}
+	return out, nil
+}
+
 // EventTestAllProgress reports each connection of Test all as it finishes.
 // Payload: TestAllProgressEvent.
 const EventTestAllProgress = "testall:progress"

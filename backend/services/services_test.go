@@ -339,6 +339,21 @@ func TestSecretsNeverLeak(t *testing.T) {
 	require.NoError(t, err)
 	returned = append(returned, failed, dbLog, dbEntry)
 
+	// The planted secret typed into a plain setting: tested, found while
+	// typing, and refused on save; none of it sends the value back.
+	lit, err := svc.TestConnection(leak.Literal, "")
+	require.NoError(t, err)
+	require.Equal(t, "connected", lit.Status, lit.Summary)
+	findings, err := svc.FindLiteralSecrets(leak.Literal)
+	require.NoError(t, err)
+	require.Len(t, findings, 1)
+	require.Equal(t, "X-API-Key: {{xApiKey}}", findings[0].Replacement)
+	_, refused := svc.SaveConnection(leak.Literal, true, "")
+	require.Error(t, refused)
+	require.Contains(t, refused.Error(), `"code":"literal_secret"`)
+	require.Contains(t, refused.Error(), `"details":[{"field":"requestHeaders"`, "the findings cross with the error")
+	returned = append(returned, lit, findings, refused.Error())
+
 	list, err := svc.ListConnections()
 	require.NoError(t, err)
 	connectors, err := e.b.Connectors.ListConnectors()

@@ -65,13 +65,8 @@ func (s Store) Import(ctx context.Context, workspaceID string, f File, integ *in
 			BaseURL: fc.BaseURL, Settings: maps.Clone(fc.Settings), TimeoutSeconds: fc.TimeoutSeconds,
 			Parameters: fc.Parameters, RememberParameters: len(fc.Parameters) > 0, Secrets: map[string]string{}}
 		var stored []string
-		step.Action = "create"
 		if old != nil {
 			d.ID, stored = old.ID, old.SecretFields
-			step.Action = "update"
-			if sameConnection(*old, fc) {
-				step.Action = "unchanged"
-			}
 		}
 		for _, name := range fc.Secrets {
 			if slices.Contains(stored, name) && !o.OverwriteSecrets {
@@ -101,8 +96,26 @@ func (s Store) Import(ctx context.Context, workspaceID string, f File, integ *in
 		if len(fc.UserSecrets) > 0 {
 			d.UserSecrets = userSecrets
 		}
-		if step.Action == "unchanged" && (len(d.Secrets) > 0 || hasNewValue(userSecrets)) {
+		// A secret typed into a plain setting (an extra header, a token
+		// request body…) is not stored in the database: with no one to ask,
+		// it is kept as a user secret and {{name}} takes its place, as the
+		// editor's "Keep it as a secret" does.
+		d, moved, err := s.Connections.KeepLiteralsAsSecrets(ctx, d)
+		if err != nil {
+			return steps, fmt.Errorf("%s (%s): %w", fc.Name, fc.Connector, err)
+		}
+		verb := map[bool]string{true: "would keep", false: "kept"}[o.DryRun]
+		for _, m := range moved {
+			step.Note = strings.TrimPrefix(step.Note+"; "+fmt.Sprintf("%s %s (%s) as the secret {{%s}}", verb, m.Name, m.FieldLabel, m.SecretName), "; ")
+		}
+		asKept := fc
+		asKept.Settings = d.Settings
+		step.Action = "create"
+		if old != nil {
 			step.Action = "update"
+			if sameConnection(*old, asKept) && len(d.Secrets) == 0 && !hasNewValue(d.UserSecrets) {
+				step.Action = "unchanged"
+			}
 		}
 		steps = append(steps, step)
 		if o.DryRun || step.Action == "unchanged" {

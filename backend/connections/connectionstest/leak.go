@@ -70,6 +70,9 @@ type Leak struct {
 	PlantedToken string
 	Peer         *httptest.Server
 	Drafts       []connections.Draft
+	// Literal has the planted secret typed straight into a plain setting
+	// (an extra request header): testing it works, saving it is refused.
+	Literal connections.Draft
 	// Secrets are the planted values in every form, the client key's
 	// lines included.
 	Secrets Secrets
@@ -151,7 +154,9 @@ func NewLeak(t testing.TB) *Leak {
 		forms = append(forms, Encodings(s)...)
 	}
 	forms = append(forms, keyLines...) // every line of the client key's body
-	return &Leak{Planted: planted, PlantedToken: plantedToken, Peer: peer, Drafts: drafts, Secrets: forms}
+	literal := connections.Draft{ConnectorID: "http", Name: "Literal", AuthType: "none", BaseURL: peer.URL,
+		Settings: map[string]string{"testPath": "/", "requestHeaders": "X-API-Key: " + planted}}
+	return &Leak{Planted: planted, PlantedToken: plantedToken, Peer: peer, Drafts: drafts, Literal: literal, Secrets: forms}
 }
 
 // Encodings are the forms a secret value can take in a record, a log or

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, listConnections, onExchange, parseError, revealSecret, saveConnection } from './api';
+import { ApiError, listConnections, literalDetails, onExchange, parseError, revealSecret, saveConnection } from './api';
 import type { ConnectionDraft } from './types';
 
 describe('parseError', () => {
@@ -79,6 +79,23 @@ describe('parseError', () => {
       expect(err.field).toBe(c.field);
     });
   }
+
+  it('keeps a literal_secret error’s details, read through literalDetails', () => {
+    const err = parseError(
+      JSON.stringify({
+        code: 'literal_secret',
+        message: '"X-API-Key" in Extra request headers looks like a secret.',
+        field: 'requestHeaders',
+        details: [
+          { field: 'requestHeaders', fieldLabel: 'Extra request headers', line: 2, name: 'X-API-Key', reason: 'its name says it is a secret', secretName: 'xApiKey', reused: false, inJsonString: false },
+          { nonsense: true },
+        ],
+      }),
+    );
+    expect(err.code).toBe('literal_secret');
+    expect(literalDetails(err).map((d) => [d.field, d.name, d.secretName])).toEqual([['requestHeaders', 'X-API-Key', 'xApiKey']]);
+    expect(literalDetails(parseError('{"code":"validation","message":"x","details":[{"field":"a","secretName":"b"}]}'))).toEqual([]);
+  });
 
   it('returns the same ApiError it is given', () => {
     const e = new ApiError('canceled', 'Stopped.');

@@ -33,6 +33,8 @@ import type {
   ExchangePage,
   ExchangeSummary,
   HARScope,
+  LiteralFinding,
+  LiteralPlace,
   LogFilter,
   LogSettings,
   OAuthProgressEvent,
@@ -50,6 +52,7 @@ export const errorCodes = [
   'canceled',
   'internal',
   'missing_parameters',
+  'literal_secret',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
@@ -65,13 +68,20 @@ export class ApiError extends Error {
   readonly field: string;
   /** missing_parameters: the {{names}} to ask for, in order of first use. */
   readonly names: string[];
+  /**
+   * Machine-readable facts a code carries, as Go sent them (literal_secret:
+   * where each secret-looking value is, never the value); read them through
+   * a guard such as literalDetails.
+   */
+  readonly details: unknown;
 
-  constructor(code: ErrorCode, message: string, field = '', names: string[] = []) {
+  constructor(code: ErrorCode, message: string, field = '', names: string[] = [], details: unknown = undefined) {
     super(message);
     this.name = 'ApiError';
     this.code = code;
     this.field = field;
     this.names = names;
+    this.details = details;
   }
 }
 
@@ -79,7 +89,7 @@ function fromObject(o: Record<string, unknown>, fallbackText: string): ApiError 
   const message = typeof o.message === 'string' && o.message !== '' ? o.message : fallbackText;
   const field = typeof o.field === 'string' ? o.field : '';
   const names = Array.isArray(o.names) ? o.names.filter((n): n is string => typeof n === 'string') : [];
-  return new ApiError(isErrorCode(o.code) ? o.code : 'internal', message, field, names);
+  return new ApiError(isErrorCode(o.code) ? o.code : 'internal', message, field, names, o.details);
 }
 
 /**
@@ -232,6 +242,33 @@ export function listAccounts(draft: ConnectionDraft): Promise<AccountDTO[]> {
     const list: AccountDTO[] | null = await connectionService.ListAccounts(goDraft(draft));
     return list ?? [];
   });
+}
+
+/**
+ * The secret-looking values typed into a draft's plain settings (extra
+ * headers, the token request's parameters, headers and body, extra
+ * authorization and driver parameters), which a save refuses with
+ * literal_secret. Each comes with the setting's text with {{secretName}} in
+ * the value's place; the value itself is never sent back (see
+ * lib/literalSecrets.ts).
+ */
+export function findLiteralSecrets(draft: ConnectionDraft): Promise<LiteralFinding[]> {
+  return call(async () => {
+    const list: LiteralFinding[] | null = await connectionService.FindLiteralSecrets(goDraft(draft));
+    return list ?? [];
+  });
+}
+
+/** The places a literal_secret error lists (its details), or [] for any other error. */
+export function literalDetails(e: ApiError): LiteralPlace[] {
+  if (e.code !== 'literal_secret' || !Array.isArray(e.details)) return [];
+  return e.details.filter(
+    (d): d is LiteralPlace =>
+      d !== null &&
+      typeof d === 'object' &&
+      typeof (d as Record<string, unknown>).field === 'string' &&
+      typeof (d as Record<string, unknown>).secretName === 'string',
+  );
 }
 
 /** What a database connection URL fills in; the password goes to the keychain only if saved. */

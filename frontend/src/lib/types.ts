@@ -72,6 +72,35 @@ export interface AccountsRequest {
   field: Field;
 }
 
+/**
+ * Where a secret-looking value typed into a plain setting is: what a
+ * literal_secret error's details list (never the value).
+ */
+export interface LiteralPlace {
+  /** The setting's key, e.g. requestHeaders. */
+  field: string;
+  /** The setting in words, e.g. "Extra request headers". */
+  fieldLabel: string;
+  /** 1-based line of the setting's text. */
+  line: number;
+  /** The header, parameter or JSON key that holds the value. */
+  name: string;
+  /** Why it looks like a secret, e.g. "its name says it is a secret". */
+  reason: string;
+  /** The user secret that can keep it ({{secretName}}). */
+  secretName: string;
+  /** secretName is a secret the connection already has, holding this very value. */
+  reused: boolean;
+  /** The value is a JSON string's content in the text, written with JSON escapes. */
+  inJsonString: boolean;
+}
+
+/** A LiteralPlace from FindLiteralSecrets, with the setting's text as it becomes. */
+export interface LiteralFinding extends LiteralPlace {
+  /** The whole setting with {{secretName}} in the value's place. */
+  replacement: string;
+}
+
 /** One account ListAccounts found. */
 export interface AccountDTO {
   id: string;

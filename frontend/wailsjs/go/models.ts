@@ -1565,6 +1565,34 @@ export namespace services {
 		}
 	}
 	
+	export class LiteralFindingDTO {
+	    field: string;
+	    fieldLabel: string;
+	    line: number;
+	    name: string;
+	    reason: string;
+	    secretName: string;
+	    reused: boolean;
+	    inJsonString: boolean;
+	    replacement: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LiteralFindingDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.field = source["field"];
+	        this.fieldLabel = source["fieldLabel"];
+	        this.line = source["line"];
+	        this.name = source["name"];
+	        this.reason = source["reason"];
+	        this.secretName = source["secretName"];
+	        this.reused = source["reused"];
+	        this.inJsonString = source["inJsonString"];
+	        this.replacement = source["replacement"];
+	    }
+	}
 	
 	export class LogPageDTO {
 	    items: connlog.Summary[];

@@ -3,7 +3,8 @@
 // that goes to Go. Kept out of the component so the rules are testable and the
 // editor's Test and Save buttons read the same state the form shows.
 
-import type { AuthMethod, ConnectionDraft, ConnectionDTO, Connector, Field } from '../types';
+import { literalIn } from '../literalSecrets';
+import type { AuthMethod, ConnectionDraft, ConnectionDTO, Connector, Field, LiteralFinding } from '../types';
 import { isHttpUrl, resolveTemplate, validateValue } from '../validation';
 
 export type FieldGroup = 'connection' | 'authentication' | 'advanced';
@@ -325,6 +326,29 @@ export class ConnectionFormState {
     const row = this.userSecrets.find((r) => r.id === id);
     if (row) this.clearServerError(secretKey(row.name));
     this.userSecrets = this.userSecrets.filter((r) => r.id !== id);
+  }
+
+  /**
+   * "Keep it as a secret": the value a finding points at becomes the user
+   * secret finding.secretName (unless it is one the connection already has)
+   * and the setting gets the finding's text, {{secretName}} in the value's
+   * place. False, and nothing changed, when the setting's text or the
+   * secrets are no longer what Go scanned: scan again.
+   */
+  keepAsSecret(f: LiteralFinding): boolean {
+    const text = this.values[f.field];
+    if (text === undefined || !this.activeFields.some((x) => x.key === f.field)) return false;
+    const value = literalIn(text, f);
+    if (value === null) return false;
+    const existing = this.userSecrets.find((r) => r.name.trim() === f.secretName);
+    if (existing && !f.reused) return false;
+    if (!existing) {
+      const row = this.addUserSecret();
+      this.setUserSecretName(row.id, f.secretName);
+      this.setUserSecretValue(row.id, value);
+    }
+    this.setValue(f.field, f.replacement);
+    return true;
   }
 
   /** Problems with the secrets' names and values, by row id. */

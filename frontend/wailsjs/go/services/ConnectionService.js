@@ -22,6 +22,10 @@ export function FetchSample(arg1, arg2) {
   return window['go']['services']['ConnectionService']['FetchSample'](arg1, arg2);
 }
 
+export function FindLiteralSecrets(arg1) {
+  return window['go']['services']['ConnectionService']['FindLiteralSecrets'](arg1);
+}
+
 export function GetConnection(arg1) {
   return window['go']['services']['ConnectionService']['GetConnection'](arg1);
 }
