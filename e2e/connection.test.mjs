@@ -3,6 +3,8 @@
 // restart the app (still there), delete it. Screenshots of each step land in
 // e2e/artifacts/.
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chooseAuth, launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
 
@@ -105,4 +107,57 @@ test('a connection goes from Disconnected to Connected, survives a restart and i
   await shot(page, '07-deleted');
 
   assert.deepEqual(browser.errors, [], 'no page errors');
+});
+
+/** Every file under dir whose bytes hold needle (the data home: SQLite, WAL, logs). */
+function filesHolding(dir, needle) {
+  const out = [];
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const path = join(e.parentPath ?? e.path, e.name);
+    if (readFileSync(path).includes(needle)) out.push(path);
+  }
+  return out;
+}
+
+test('a key typed into a plain field is refused on save and kept as a secret in one click', async () => {
+  const page = await browser.newPage(app.url, { height: 900 });
+  await page.getByTestId('add-connector').click();
+  await page.getByTestId('picker-search').fill('http api');
+  await page.getByTestId('connector-option-http').click();
+  const editor = page.getByTestId('connection-editor');
+  await editor.waitFor();
+  const before = (await page.evaluate(() => window.go.services.ConnectionService.ListConnections())).length;
+  await editor.getByTestId('field-name').fill('Tenant API');
+  await chooseAuth(editor, 'none');
+  await editor.getByTestId('field-baseUrl').fill(peer.url);
+  await editor.getByTestId('field-testPath').fill('/v1/me');
+  const headers = editor.getByTestId('field-requestHeaders');
+  if (!(await headers.isVisible())) await editor.getByText('Advanced', { exact: false }).first().click();
+  await headers.fill(`Accept: application/json\nX-Tenant-Key: ${GOOD_KEY}`);
+
+  // Saving with the key in the text box is refused, with the offer; nothing is sent or stored.
+  await editor.getByTestId('save-button').click();
+  const panel = editor.getByTestId('literal-secrets');
+  await panel.waitFor();
+  assert.match(await panel.innerText(), /X-Tenant-Key/);
+  assert.ok(!(await panel.innerText()).includes(GOOD_KEY), 'the offer never repeats the value');
+  assert.equal((await page.evaluate(() => window.go.services.ConnectionService.ListConnections())).length, before, 'nothing new was saved');
+  await panel.scrollIntoViewIfNeeded();
+  await shot(page, '07-literal-secret-offer');
+
+  await panel.getByTestId('keep-as-secret').click();
+  assert.equal(await headers.inputValue(), 'Accept: application/json\nX-Tenant-Key: {{xTenantKey}}');
+  await editor.getByTestId('literal-kept').waitFor();
+  await shot(page, '08-literal-secret-kept');
+
+  // Now it saves, verified: the reference carries the key to the API.
+  await editor.getByTestId('save-button').click();
+  await editor.waitFor({ state: 'detached' });
+  const saved = (await page.evaluate(() => window.go.services.ConnectionService.ListConnections())).find((c) => c.name === 'Tenant API');
+  assert.equal(saved.status, 'connected', saved.diagnosis);
+  assert.equal(saved.settings.requestHeaders, 'Accept: application/json\nX-Tenant-Key: {{xTenantKey}}');
+  assert.deepEqual(saved.userSecrets, ['xTenantKey']);
+  assert.deepEqual(filesHolding(home.dir, GOOD_KEY), [], 'the key is in no file of the data home');
+  assert.deepEqual(browser.errors, []);
 });
