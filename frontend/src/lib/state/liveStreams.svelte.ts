@@ -1,7 +1,8 @@
 // Streamed answers arriving while the connection log is open: a test with
 // "Stream the response" sends its events (verify:chunk) long before its
 // exchange is stored and listed, so the log shows them live above the list
-// until the exchange itself arrives (log:exchange).
+// until the exchange itself arrives (log:exchange, which the log view hears
+// and passes on through stored()).
 
 import * as api from '../api';
 import { appendChunk, type LiveStream } from './liveRun.svelte';
@@ -21,14 +22,7 @@ export class LiveStreams {
 
   /** Starts following (the log page opened); the returned function stops. */
   start(): () => void {
-    if (!this.off) {
-      const offChunk = api.onChunk((ev) => this.receive(ev.runId, ev.connectionId, ev.exchangeId, ev.chunk));
-      const offStored = api.onLogExchange((x) => this.stored(x.id));
-      this.off = () => {
-        offChunk();
-        offStored();
-      };
-    }
+    if (!this.off) this.off = api.onChunk((ev) => this.receive(ev.runId, ev.connectionId, ev.exchangeId, ev.chunk));
     return () => {
       this.off?.();
       this.off = null;

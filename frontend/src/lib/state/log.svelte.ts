@@ -4,6 +4,7 @@
 // log keeps the filters and the selection.
 
 import * as api from '../api';
+import { liveStreams } from './liveStreams.svelte';
 import {
   defaultFilter,
   matchesFilter,
@@ -233,6 +234,7 @@ export class LogView {
 
   /** An exchange Go just recorded (log:exchange). */
   receive(x: ExchangeSummary): void {
+    liveStreams.stored(x.id); // a streamed answer that was arriving is in the log now
     this.inbox.push(x);
     if (!this.inboxTimer) this.inboxTimer = setTimeout(() => this.flushInbox(), STREAM_BATCH_MS);
   }
