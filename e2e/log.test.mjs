@@ -398,3 +398,24 @@ test('a streamed answer shows its events one by one while the test runs, in the 
   assert.equal(pings(await last.innerText()), await sent(), 'every event is shown');
   assert.deepEqual(browser.errors, []);
 });
+
+test('the cURL and HAR menus open inside the window at any width', async () => {
+  for (const [width, height] of [[1280, 800], [1024, 700], [820, 600]]) {
+    const page = await browser.newPage(app.url, { width, height });
+    await page.getByTestId('nav-log').click();
+    await page.getByTestId('log-list').locator('[data-id]').first().click();
+    for (const menu of ['copy-curl-menu', 'export-har']) {
+      await page.getByTestId(menu).click();
+      const list = page.locator('[role="menu"]');
+      await list.waitFor();
+      const box = await list.boundingBox();
+      assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height,
+        `${menu} at ${width}×${height} is inside the window: ${JSON.stringify(box)}`);
+      if (width === 820) await shot(page, `log-14-${menu}-narrow`);
+      await page.keyboard.press('Escape');
+      await list.waitFor({ state: 'detached' });
+    }
+    await page.close();
+  }
+  assert.deepEqual(browser.errors, []);
+});

@@ -14,11 +14,6 @@ export interface ConnectionGroup {
   connections: ConnectionDTO[];
 }
 
-/** "Billing (Sandbox)": the name, with the environment when it has one. */
-export function connectionLabel(c: ConnectionDTO): string {
-  return c.environment ? `${c.name} (${c.environment})` : c.name;
-}
-
 /** Lowercased words of a filter; every word must match. */
 export function filterWords(query: string): string[] {
   return query.toLowerCase().split(/\s+/).filter(Boolean);

@@ -111,7 +111,7 @@ describe('OAuth on a card', () => {
     // The saved connection replaces the listed one (the card re-renders from appData in the app).
     await waitFor(() => expect(appData.connections[0]?.status).toBe('connected'));
     await waitFor(() => expect(c.queryByTestId('oauth-waiting-g1')).toBeNull());
-    expect(ui.toasts.map((t) => t.text)).toContain('“Work account” is connected as Ada <ada@example.com>.');
+    expect(ui.toasts.map((t) => t.text)).toContain('“Production · Work account” is connected as Ada <ada@example.com>.');
   });
 
   it('a Disconnected one offers Re-authorize; Cancel stops it and nothing changes', async () => {
@@ -128,7 +128,7 @@ describe('OAuth on a card', () => {
     expect(fake.calls('CancelAuthorization')).toEqual([[call.args[1]]]);
     await c.findByTestId('oauth-action-g1');
     expect(c.getByTestId('status-badge').dataset.status).toBe('disconnected');
-    expect(ui.toasts.map((t) => t.text)).toContain('Sign-in for “Work account” canceled; nothing changed.');
+    expect(ui.toasts.map((t) => t.text)).toContain('Sign-in for “Production · Work account” canceled; nothing changed.');
   });
 
   it('a denied sign-in is told, with Go’s words', async () => {

@@ -8,6 +8,7 @@ import { OAuthFlow } from './oauthFlow.svelte';
 import type { ConnectionDTO } from '../types';
 import { appData } from './connections.svelte';
 import { ui } from './ui.svelte';
+import { environmentAndName } from '../environment';
 
 class Authorizations {
   byConnection: Record<string, OAuthFlow> = $state({});
@@ -39,15 +40,15 @@ class Authorizations {
         const v = r.verification;
         if (r.connection.status === 'connected') {
           const as = r.connection.identity ? ` as ${r.connection.identity}` : '';
-          ui.toast('success', `“${c.name}” is connected${as}.`);
+          ui.toast('success', `“${environmentAndName(c)}” is connected${as}.`);
         } else {
-          ui.toast('info', `“${c.name}” is authorized, but its test did not pass: ${v?.summary ?? r.connection.diagnosis}`, 8000);
+          ui.toast('info', `“${environmentAndName(c)}” is authorized, but its test did not pass: ${v?.summary ?? r.connection.diagnosis}`, 8000);
         }
       } else if (r) {
         // The token endpoint refused or failed: nothing changed.
-        ui.toast('error', `“${c.name}” was not re-authorized: ${r.verification?.summary ?? 'the token request failed.'}`, 10_000);
+        ui.toast('error', `“${environmentAndName(c)}” was not re-authorized: ${r.verification?.summary ?? 'the token request failed.'}`, 10_000);
       } else if (flow.canceled) {
-        ui.toast('info', `Sign-in for “${c.name}” canceled; nothing changed.`);
+        ui.toast('info', `Sign-in for “${environmentAndName(c)}” canceled; nothing changed.`);
       } else if (flow.error) {
         ui.toast('error', flow.error.message, 10_000);
       }

@@ -6,6 +6,7 @@ import { coalesced } from '../coalesce';
 import type { AppInfoDTO, ConnectionDTO, Connector, VerificationDTO } from '../types';
 import { parameters } from './parameters.svelte';
 import { runResults } from './runs.svelte';
+import { environmentAndName } from '../environment';
 
 function byText(a: string, b: string): number {
   return a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true });
@@ -152,7 +153,7 @@ class AppData {
       const c = this.connections.find((x) => x.id === id);
       const answer = await parameters.ask({
         names: err.names,
-        subject: c ? `“${c.name}”` : 'This connection',
+        subject: c ? `“${environmentAndName(c)}”` : 'This connection',
         known: { ...(c?.parameters ?? {}), ...known },
         offerRemember: false,
         remember: false,
