@@ -358,3 +358,31 @@ describe('LogPage connections', () => {
     expect(beside()).toBeNull();
   });
 });
+
+describe('LogPage detail', () => {
+  it('says when the shown exchange left the list, and names a deleted connection', async () => {
+    serve(3);
+    getExchange.mockImplementation(async (id) => full(item(Number(id.slice(1)))));
+    appData.connections = [];
+    render(LogPage);
+    await waitFor(() => expect(rows().length).toBe(3));
+    logView.select(item(1).id);
+    await settle();
+    expect(screen.queryByTestId('log-detail-left-list')).toBeNull();
+
+    // A narrower filter: the list comes back without it.
+    listExchanges.mockImplementation(async () => ({ items: [item(0)], next: '' }));
+    await logView.reload();
+    await settle();
+    const note = await screen.findByTestId('log-detail-left-list');
+    expect(note.textContent).toContain('No longer in this list');
+    await fireEvent.click(screen.getByTestId('log-detail-left-list-close'));
+    expect(logView.selectedId).toBe('');
+
+    // Its connection deleted while the log is open: said so, not "Unsaved".
+    expect(rows()[0]?.textContent).toContain('Unsaved connection');
+    appData.remove('c1');
+    await settle();
+    expect(rows()[0]?.textContent).toContain('Deleted connection');
+  });
+});

@@ -1,6 +1,7 @@
 // What the app knows about the catalog, the workspace's connections and the
 // app itself, loaded from Go and refreshed when Go says connections changed.
 
+import { SvelteSet } from 'svelte/reactivity';
 import * as api from '../api';
 import { coalesced } from '../coalesce';
 import type { AppInfoDTO, ConnectionDTO, Connector, VerificationDTO } from '../types';
@@ -109,6 +110,14 @@ class AppData {
 
   remove(id: string): void {
     this.connections = this.connections.filter((c) => c.id !== id);
+    this.deleted.add(id);
+  }
+
+  /** Connections deleted in this session: their exchanges may still be on screen. */
+  private deleted = new SvelteSet<string>();
+
+  wasDeleted(id: string): boolean {
+    return this.deleted.has(id);
   }
 
   /**

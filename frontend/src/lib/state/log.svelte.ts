@@ -204,6 +204,16 @@ export class LogView {
     if (i >= 0) this.activeIndex = i;
   }
 
+  /**
+   * The shown exchange is not in the list any more (a filter or search left
+   * it out). Known only once every page of the filter is loaded: until then
+   * it may simply not be loaded yet.
+   */
+  get selectedLeftTheList(): boolean {
+    if (!this.selectedId || !this.loaded || this.loading || this.next) return false;
+    return this.items.findIndex((x) => x.id === this.selectedId) < 0;
+  }
+
   clearSelection(): void {
     this.selectedId = '';
   }
