@@ -30,14 +30,17 @@ func Reduce(data []byte, w, h int) Thumb {
 	cnt := make([]uint32, tw*th)
 	for y := range h {
 		row := data[y*w*4 : (y+1)*w*4]
-		ty := (y / block) * tw
-		for x := range w {
-			p := row[x*4 : x*4+4]
-			// Rec. 601 luma in integers: (77 R + 150 G + 29 B) / 256.
-			l := (77*uint32(p[2]) + 150*uint32(p[1]) + 29*uint32(p[0])) >> 8
-			i := ty + x/block
-			sum[i] += l
-			cnt[i]++
+		out := sum[(y/block)*tw : (y/block+1)*tw]
+		n := cnt[(y/block)*tw : (y/block+1)*tw]
+		for bx := range tw {
+			x0, x1 := bx*block*4, min((bx+1)*block, w)*4
+			var acc uint32
+			for i := x0; i < x1; i += 4 {
+				// Rec. 601 luma in integers: (77 R + 150 G + 29 B) / 256.
+				acc += (77*uint32(row[i+2]) + 150*uint32(row[i+1]) + 29*uint32(row[i])) >> 8
+			}
+			out[bx] += acc
+			n[bx] += uint32(x1-x0) / 4
 		}
 	}
 	t := Thumb{W: tw, H: th, Luma: make([]uint8, tw*th)}
