@@ -19,6 +19,7 @@ cd "$(dirname "$0")/.."
 export GOFLAGS="-tags=sqlite_fts5"
 export PATH="$(go env GOPATH)/bin:$PATH"
 cache="${BENCH_CACHE:-$HOME/.cache/patchbay-bench}"
+mkdir -p "$cache" && cache="$(cd "$cache" && pwd)"
 say() { printf '\033[1mbench-startup:\033[0m %s\n' "$*" >&2; }
 
 missing=()
@@ -33,7 +34,7 @@ fi
 start=$SECONDS
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
 	say "building Patchbay (make build)"
-	make --no-print-directory build >/dev/null
+	make --no-print-directory build >"$cache/build.log" 2>&1 || { cat "$cache/build.log" >&2; exit 1; }
 fi
 [ -x build/bin/patchbay ] || { say "no build/bin/patchbay: run make build"; exit 1; }
 
@@ -41,7 +42,7 @@ fi
 # build of it needs (PLATFORM-NOTES: its pinned vite plugin does not install
 # with Vite 8, and Svelte 5 mounts with mount(), not new App()), and
 # Patchbay's window size (1280×820), so both paint the same area.
-wails_version="$(wails version | head -1 | tr -d '[:space:]')"
+wails_version="$(wails version | sed -n '1s/[[:space:]]//gp')" # sed reads it all: no SIGPIPE under pipefail
 bare_dir="$cache/bare-$wails_version"
 bare="$bare_dir/build/bin/bare"
 if [ ! -x "$bare" ]; then
@@ -65,7 +66,7 @@ if [ ! -x "$bare" ]; then
 		grep -q 'Width:  1280,' main.go && grep -q 'Height: 820,' main.go
 		(cd frontend && npm install --no-audit --no-fund --loglevel=error \
 			-D svelte@5 @sveltejs/vite-plugin-svelte@latest vite@latest >/dev/null)
-		wails build >/dev/null
+		wails build >"$cache/bare-build.log" 2>&1 || { cat "$cache/bare-build.log" >&2; exit 1; }
 	)
 	mv "$bare_dir.partial/bare" "$bare_dir"
 	rm -rf "$bare_dir.partial"

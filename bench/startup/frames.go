@@ -86,9 +86,10 @@ func Plain(t Thumb) bool {
 }
 
 // sameScreen is the share of blocks that may differ between two screenshots
-// of the same screen: a caret, a spinner, a clock's digit (0.5% of a
-// 1280×820 window is about 5,000 pixels; a card is over 50,000).
-const sameScreen = 0.005
+// of the same screen: a caret, a small spinner, a word of a relative time
+// (0.2% of a 1280×820 window is about 2,100 pixels; a card is over 50,000,
+// the nine connector logos in view together about 5,000).
+const sameScreen = 0.002
 
 // Frame is one screenshot and when it was taken (since the app was started).
 type Frame struct {

@@ -75,7 +75,7 @@ func frame(at time.Duration, data []byte, w, h int) Frame {
 }
 
 func TestFirstContentAndComplete(t *testing.T) {
-	const w, h = 200, 100 // 50×25 = 1,250 blocks; sameScreen allows 6
+	const w, h = 200, 100 // 50×25 = 1,250 blocks; sameScreen allows 2
 	ms := time.Millisecond
 	blank := screen(w, h, 255, 255, 255)
 	shell := screen(w, h, 255, 255, 255)

@@ -47,6 +47,7 @@ func main() {
 	flag.DurationVar(&set.Quiet, "quiet", 2*time.Second, "settled: the screen unchanged for this long …")
 	flag.Float64Var(&set.IdleCores, "idle", 0.15, "… and the app's processes using less than this many cores")
 	flag.DurationVar(&set.Cap, "cap", 60*time.Second, "longest a start is watched")
+	flag.StringVar(&set.Filmstrip, "filmstrip", "", "write every changed screenshot to this folder (slows the starts: for looking, not for figures)")
 	flag.StringVar(&set.CardSelector, "card-selector", `[data-testid^="connector-card-"]`, "a card in Patchbay's page")
 	flag.Parse()
 	if *seedOnly {
@@ -173,6 +174,7 @@ func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes 
 	// One start of each app first, unmeasured: the binaries and WebKit's
 	// libraries come into the page cache.
 	for _, s := range starts[:min(2, len(starts))] {
+		s.Name = "warm-up-" + strings.ReplaceAll(key(s.App, s.Home), "/", "-")
 		if _, err := runOnce(ctx, d, cache, set, s); err != nil {
 			return fmt.Errorf("warm-up %s: %w", key(s.App, s.Home), err)
 		}
@@ -186,6 +188,7 @@ func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes 
 		for i := range starts {
 			s := starts[(i+r)%len(starts)]
 			k := key(s.App, s.Home)
+			s.Name = fmt.Sprintf("%s-r%d", strings.ReplaceAll(k, "/", "-"), r+1)
 			if !s.Probe && r == runs-1 {
 				s.Shot = filepath.Join(resultsDir, strings.ReplaceAll(k, "/", "-")+".png")
 			}

@@ -26,6 +26,10 @@ type Settings struct {
 	IdleCores    float64       // … and the processes using less CPU than this: settled
 	Cap          time.Duration // a start that has not settled by then is stopped
 	CardSelector string        // what a card is in Patchbay's page
+	// Filmstrip, when set, is a folder that gets a PNG of every screenshot
+	// that differs from the one before (for finding what changes late;
+	// encoding them slows the starts down, so not for figures).
+	Filmstrip string
 }
 
 // Start is one start to make.
@@ -36,6 +40,7 @@ type Start struct {
 	HomeDir string // the data home's working copy
 	Probe   bool   // ask the page for the first card (inspector on, no screenshots)
 	Shot    string // where to write the final screenshot as PNG ("": nowhere)
+	Name    string // names the filmstrip's files
 }
 
 // Result of one start; durations are since the process was started, -1 when
@@ -160,6 +165,12 @@ func runOnce(ctx context.Context, d *Display, work string, set Settings, s Start
 		t := Reduce(data, w, h)
 		if len(frames) == 0 || Changed(frames[len(frames)-1].Thumb, t) > sameScreen {
 			lastChange = now
+			if set.Filmstrip != "" {
+				name := fmt.Sprintf("%s-%05dms.png", s.Name, now.Sub(start).Milliseconds())
+				if err := writePNG(filepath.Join(set.Filmstrip, name), data, w, h); err != nil {
+					return res, err
+				}
+			}
 		}
 		frames = append(frames, Frame{At: now.Sub(start), Thumb: t})
 		last = data
