@@ -100,6 +100,7 @@ func key(app string, h *Home) string {
 
 func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes []Home, cache, out string, seedOnly bool, set Settings) error {
 	began := time.Now()
+	rev := commit() // before the run writes its results into the tree
 	// Absolute: each app starts in a temporary folder of its own.
 	for _, bin := range []*string{&patchbay, &bare} {
 		abs, err := filepath.Abs(*bin)
@@ -234,7 +235,7 @@ func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes 
 	report := buildReport(reportInput{
 		runs: runs, homes: homes, cardHomes: cardHomes, shown: shown, first: first, painted: painted, pss: pss,
 		card: card, byComm: byComm, unsettled: unsettled, notes: notes, set: set,
-		took: time.Since(began), machine: machine(), commit: commit(),
+		took: time.Since(began), machine: machine(), commit: rev,
 	})
 	fmt.Print(report)
 	if err := os.MkdirAll(resultsDir, 0o755); err != nil {
