@@ -42,7 +42,8 @@ fi
 # build of it needs (PLATFORM-NOTES: its pinned vite plugin does not install
 # with Vite 8, and Svelte 5 mounts with mount(), not new App()), and
 # Patchbay's window size (1280×820), so both paint the same area.
-wails_version="$(wails version | sed -n '1s/[[:space:]]//gp')" # sed reads it all: no SIGPIPE under pipefail
+wails_version="$(wails version | sed -n '1{s/[[:space:]]//g;p;}')" # sed reads it all: no SIGPIPE under pipefail
+[ -n "$wails_version" ] || { say "cannot tell the Wails CLI's version (wails version)"; exit 1; }
 bare_dir="$cache/bare-$wails_version"
 bare="$bare_dir/build/bin/bare"
 if [ ! -x "$bare" ]; then

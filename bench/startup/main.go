@@ -181,7 +181,7 @@ func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes 
 		}
 	}
 
-	shown, first, painted, pss, card := samples{}, samples{}, samples{}, samples{}, samples{}
+	shown, first, painted, pss, uss, card := samples{}, samples{}, samples{}, samples{}, samples{}, samples{}
 	byComm := map[string]map[string][]float64{}
 	unsettled := map[string]int{}
 	resultsDir := filepath.Dir(out)
@@ -205,6 +205,7 @@ func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes 
 				first[k] = append(first[k], seconds(res.FirstPaint))
 				painted[k] = append(painted[k], seconds(res.Painted))
 				pss[k] = append(pss[k], float64(res.Mem.TotalKiB)/1024)
+				uss[k] = append(uss[k], float64(res.Mem.PrivateKiB)/1024)
 				if byComm[k] == nil {
 					byComm[k] = map[string][]float64{}
 				}
@@ -233,7 +234,7 @@ func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes 
 	}
 
 	report := buildReport(reportInput{
-		runs: runs, homes: homes, cardHomes: cardHomes, shown: shown, first: first, painted: painted, pss: pss,
+		runs: runs, homes: homes, cardHomes: cardHomes, shown: shown, first: first, painted: painted, pss: pss, uss: uss,
 		card: card, byComm: byComm, unsettled: unsettled, notes: notes, set: set,
 		took: time.Since(began), machine: machine(), commit: rev,
 	})
@@ -257,15 +258,15 @@ func uniqueHomes(lists ...[]Home) []Home {
 }
 
 type reportInput struct {
-	runs                             int
-	homes, cardHomes                 []Home
-	shown, first, painted, pss, card samples
-	byComm                           map[string]map[string][]float64
-	unsettled                        map[string]int
-	notes                            []string
-	set                              Settings
-	took                             time.Duration
-	machine, commit                  string
+	runs                                  int
+	homes, cardHomes                      []Home
+	shown, first, painted, pss, uss, card samples
+	byComm                                map[string]map[string][]float64
+	unsettled                             map[string]int
+	notes                                 []string
+	set                                   Settings
+	took                                  time.Duration
+	machine, commit                       string
 }
 
 func buildReport(in reportInput) string {
@@ -286,6 +287,7 @@ func buildReport(in reportInput) string {
 	measure("first paint", in.first, Seconds)
 	measure("content painted", in.painted, Seconds)
 	measure("memory (PSS, all processes)", in.pss, MiB)
+	measure("memory private to the app (USS, all processes)", in.uss, MiB)
 	barePaint := Summarize(in.painted[bareKey])
 	for i := range in.cardHomes {
 		h := in.cardHomes[i]
@@ -314,7 +316,8 @@ func buildReport(in reportInput) string {
 	b.WriteString("\nTimes are from the moment the process is started. Window shown: the X server maps its top-level window. " +
 		"First paint: the first screenshot of the window that is not one plain colour. Content painted: the first screenshot " +
 		"from which the window looks as it does once settled (screenshots every " + in.set.Interval.String() + "; settled = no change for " +
-		in.set.Quiet.String() + " and the processes idle). Memory: PSS summed over the app's process tree when settled. First card: " +
+		in.set.Quiet.String() + " and the processes idle). Memory: PSS summed over the app's process tree when settled; " +
+		"USS is its private part (PSS also counts a share of the shared libraries, which depends on what else runs). First card: " +
 		"the page is asked through WebKit's remote inspector (separate starts) when `" + in.set.CardSelector + "` first matches.\n")
 	for k, n := range in.unsettled {
 		fmt.Fprintf(&b, "\n%s: %d of %d starts did not settle within %s (measured at the cap).\n", k, n, in.runs, in.set.Cap)

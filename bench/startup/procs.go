@@ -83,28 +83,56 @@ func allStats() []Stat {
 	return out
 }
 
-// ParsePss returns the Pss line of /proc/PID/smaps_rollup, in KiB.
-func ParsePss(rollup []byte) (int64, error) {
-	sc := bufio.NewScanner(bytes.NewReader(rollup))
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "Pss:") {
-			continue
-		}
-		f := strings.Fields(line)
-		if len(f) != 3 || f[2] != "kB" {
-			return 0, fmt.Errorf("smaps_rollup: unexpected %q", line)
-		}
-		return strconv.ParseInt(f[1], 10, 64)
-	}
-	return 0, fmt.Errorf("smaps_rollup: no Pss line")
+// Rollup is what the bench reads of /proc/PID/smaps_rollup, in KiB.
+type Rollup struct {
+	Pss     int64 // shared pages divided among the processes that map them
+	Private int64 // Private_Clean + Private_Dirty: pages no other process maps
 }
 
-// Memory is the PSS of an app's processes, in KiB, in total and by command
-// name (its first 15 characters, as the kernel keeps them).
+// ParseRollup reads /proc/PID/smaps_rollup.
+func ParseRollup(data []byte) (Rollup, error) {
+	var r Rollup
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) != 3 {
+			continue
+		}
+		name := strings.TrimSuffix(f[0], ":")
+		var into *int64
+		switch name {
+		case "Pss":
+			into = &r.Pss
+		case "Private_Clean", "Private_Dirty":
+			into = &r.Private
+		default:
+			continue
+		}
+		if f[2] != "kB" {
+			return r, fmt.Errorf("smaps_rollup: unexpected %q", sc.Text())
+		}
+		n, err := strconv.ParseInt(f[1], 10, 64)
+		if err != nil {
+			return r, fmt.Errorf("smaps_rollup: %w", err)
+		}
+		*into += n
+		seen[name] = true
+	}
+	if !seen["Pss"] {
+		return r, fmt.Errorf("smaps_rollup: no Pss line")
+	}
+	return r, nil
+}
+
+// Memory is what an app's processes hold, in KiB: PSS in total and by
+// command name (its first 15 characters, as the kernel keeps them), and the
+// private part (USS). PSS is what the app costs the machine, but its share
+// of shared libraries depends on what else maps them (another WebKit app
+// running lowers it); USS does not.
 type Memory struct {
-	TotalKiB int64
-	ByComm   map[string]int64
+	TotalKiB, PrivateKiB int64
+	ByComm               map[string]int64
 }
 
 // pssOf reads the PSS of the processes of the tree rooted at pid.
@@ -119,12 +147,13 @@ func pssOf(pid int) (Memory, error) {
 		if err != nil {
 			continue // ended meanwhile
 		}
-		kib, err := ParsePss(data)
+		r, err := ParseRollup(data)
 		if err != nil {
 			return m, err
 		}
-		m.TotalKiB += kib
-		m.ByComm[s.Comm] += kib
+		m.TotalKiB += r.Pss
+		m.PrivateKiB += r.Private
+		m.ByComm[s.Comm] += r.Pss
 	}
 	return m, nil
 }

@@ -61,34 +61,36 @@ func TestTreeIsTheRootAndEveryDescendant(t *testing.T) {
 	}
 }
 
-func TestParsePss(t *testing.T) {
+func TestParseRollup(t *testing.T) {
 	rollup := `55a4c0a2b000-7ffd3b9f5000 ---p 00000000 00:00 0                          [rollup]
 Rss:              165004 kB
 Pss:               58843 kB
 Pss_Dirty:         30210 kB
 Pss_Anon:          28000 kB
 Shared_Clean:     110000 kB
+Private_Clean:      4000 kB
+Private_Dirty:     27000 kB
 `
-	kib, err := ParsePss([]byte(rollup))
-	if err != nil || kib != 58843 {
-		t.Errorf("got %d, %v; want 58843 (Pss, not Pss_Dirty or Pss_Anon)", kib, err)
+	r, err := ParseRollup([]byte(rollup))
+	if err != nil || r != (Rollup{Pss: 58843, Private: 31000}) {
+		t.Errorf("got %+v, %v; want Pss 58843 (not Pss_Dirty or Pss_Anon), private 4000+27000", r, err)
 	}
-	if _, err := ParsePss([]byte("Rss: 1 kB\n")); err == nil {
+	if _, err := ParseRollup([]byte("Rss: 1 kB\n")); err == nil {
 		t.Error("no Pss line is an error")
 	}
-	if _, err := ParsePss([]byte("Pss: 12 MB\n")); err == nil {
+	if _, err := ParseRollup([]byte("Pss: 12 MB\n")); err == nil {
 		t.Error("an unknown unit is an error")
 	}
 }
 
-func TestParsePssReadsThisProcess(t *testing.T) {
+func TestParseRollupReadsThisProcess(t *testing.T) {
 	data, err := os.ReadFile("/proc/self/smaps_rollup")
 	if err != nil {
 		t.Skip("no smaps_rollup here")
 	}
-	kib, err := ParsePss(data)
-	if err != nil || kib <= 0 {
-		t.Errorf("got %d, %v", kib, err)
+	r, err := ParseRollup(data)
+	if err != nil || r.Pss <= 0 || r.Private <= 0 || r.Private > r.Pss {
+		t.Errorf("got %+v, %v", r, err)
 	}
 }
 
