@@ -12,8 +12,8 @@
 #    -homes empty,1k; `go run ./bench/startup -h` lists them).
 #
 # BENCH_CACHE (default ~/.cache/patchbay-bench) holds the bare app, the seeded
-# data homes (about 3.5 GB with the 1,000,000-entry one) and their working
-# copies; delete it to start cold.
+# data homes (3.2 GB with the 1,000,000-entry one) and their working copies (as
+# much again); delete it to start cold.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOFLAGS="-tags=sqlite_fts5"
