@@ -13,7 +13,7 @@ LDFLAGS := -X patchbay/backend/core.Version=$(VERSION)
 TAGS := sqlite_fts5
 export GOFLAGS := -tags=$(TAGS)
 
-.PHONY: run build test deps bindings frontend e2e bench screenshots clean
+.PHONY: run build test deps bindings frontend e2e bench bench-startup screenshots clean
 
 ## run: install what is missing, build, and open Patchbay
 run: build
@@ -38,9 +38,15 @@ e2e:
 	scripts/deps.sh test
 	scripts/e2e.sh
 
-## bench: the connection log benchmarks, 5 runs each (the first run builds and caches a 100,000-exchange database, ~75 s)
+## bench: the connection log benchmarks, 5 runs each (the first run builds and caches a 100,000-exchange database, ~75 s), then bench-startup
 bench:
 	go test -run '^$$' -bench 'LogListFirstPage100k|LogSearch100k|LogListFiltered100k|LogEnforce|RecorderOverhead' -count=5 ./backend/connlog/
+	$(MAKE) --no-print-directory bench-startup
+
+## bench-startup: start-up against a bare Wails app (window, paint, memory, first card), 7 interleaved starts each; writes bench/results/latest.md. BENCH_FLAGS="-runs 3" to change
+bench-startup:
+	scripts/deps.sh bench
+	scripts/bench-startup.sh $(BENCH_FLAGS)
 
 ## screenshots: regenerate the README screenshot(s) from the real app
 screenshots:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# deps.sh run|test — install what `make run` or `make test` needs and is missing.
+# deps.sh run|test|bench — install what `make run`, `make test` or `make bench`
+# needs and is missing.
 #
 # Debian/Ubuntu: system packages through apt-get (with sudo when not root), the
 # pinned Wails CLI through `go install`, front-end packages through `npm ci`.
@@ -24,8 +25,13 @@ run_pkgs=(gcc pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev)
 test_pkgs=(gnome-keyring dbus-daemon dbus-x11 libsecret-tools chromium xvfb xauth imagemagick
 	fonts-dejavu-core curl postgresql mariadb-server)
 
+# The start-up benchmark (scripts/bench-startup.sh) starts the apps under Xvfb
+# with a private Secret Service; it takes its screenshots itself (no X tools).
+bench_pkgs=(xvfb gnome-keyring dbus-daemon dbus-x11 fonts-dejavu-core)
+
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$mode" = bench ] && pkgs+=("${bench_pkgs[@]}")
 
 is_debian() { [ -r /etc/os-release ] && grep -Eqi '^(ID|ID_LIKE)=.*(debian|ubuntu)' /etc/os-release && command -v apt-get >/dev/null; }
 
