@@ -400,6 +400,17 @@ test('a streamed answer shows its events one by one while the test runs, in the 
 });
 
 test('the cURL and HAR menus open inside the window at any width', async () => {
+  // One exchange of its own, so the test stands alone.
+  const first = await browser.newPage(app.url);
+  await first.evaluate(async (peerUrl) => {
+    const svc = window.go.services.ConnectionService;
+    const r = await svc.SaveConnection({
+      id: '', connectorId: 'http', name: 'Menus', environment: '', authType: 'none', baseUrl: peerUrl,
+      settings: { testPath: '/httpbin/get' }, secrets: {}, clearSecrets: [], timeoutSeconds: 5,
+    }, false, '');
+    await svc.RetestConnection(r.connection.id, '');
+  }, peer.url);
+  await first.close();
   for (const [width, height] of [[1280, 800], [1024, 700], [820, 600]]) {
     const page = await browser.newPage(app.url, { width, height });
     await page.getByTestId('nav-log').click();
