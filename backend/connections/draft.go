@@ -112,7 +112,7 @@ func normalize(c catalog.Connector, d Draft, stored, storedSettings map[string]s
 	case d.Name == "":
 		return resolved{}, apperr.Invalid("name", "Give the connection a name, e.g. \"%s Production\".", c.Name)
 	case utf8.RuneCountInString(d.Name) > maxNameLength:
-		return resolved{}, apperr.Invalid("name", "The name is too long: keep it under %d characters.", maxNameLength)
+		return resolved{}, apperr.Invalid("name", "The name is too long: it may have at most %d characters.", maxNameLength)
 	}
 	if d.TimeoutSeconds == 0 {
 		d.TimeoutSeconds = DefaultTimeoutSeconds

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Field } from './types';
-import { isHttpUrl, patternToRegExp, resolveTemplate, validateValue } from './validation';
+import { isHttpUrl, patternToRegExp, resolveTemplate, urlProblem, validateValue } from './validation';
 
 const field = (over: Partial<Field> = {}): Field => ({
   key: 'k',
@@ -46,7 +46,7 @@ describe('validateValue', () => {
     expect(validateValue(field({ pattern: '^a' }), 'abc')).toBe('');
   });
   it('url and number types', () => {
-    expect(validateValue(field({ type: 'url' }), 'example.com')).toMatch(/full URL/);
+    expect(validateValue(field({ type: 'url' }), 'example.com')).toBe('Key must start with https:// or http://.');
     expect(validateValue(field({ type: 'url' }), 'https://example.com')).toBe('');
     expect(validateValue(field({ type: 'number' }), '12a')).toBe('Key must be a number.');
   });
@@ -62,5 +62,29 @@ describe('helpers', () => {
   it('isHttpUrl', () => {
     expect(isHttpUrl('http://127.0.0.1:8080')).toBe(true);
     expect(isHttpUrl('javascript:alert(1)')).toBe(false);
+  });
+});
+
+describe('urlProblem', () => {
+  it.each([
+    ['https://api.example.com/v1', ''],
+    ['http://127.0.0.1:8080', ''],
+    ['https://user@host.test:443/x', ''],
+    ['https://[::1]:8443/', ''],
+    ['api.example.com', 'must start with https:// or http://'],
+    ['ftp://files.example.com', 'must use https:// or http://, not ftp://'],
+    ['https://api.example.com:70000/v1', 'has port 70000, which is out of range: ports go from 1 to 65535'],
+    ['https://api.example.com:0', 'has port 0, which is out of range: ports go from 1 to 65535'],
+    ['https://', 'has no host name after the scheme'],
+    ['https://:8080/x', 'has no host name after the scheme'],
+    ['https://api.example.com/my path', 'has a space in it: remove it, or write it as %20'],
+  ])('%s', (url, want) => {
+    expect(urlProblem(url)).toBe(want);
+  });
+
+  it('puts the reason in the field message', () => {
+    expect(validateValue({ key: 'baseUrl', label: 'Base URL', type: 'url' } as Field, 'https://x.test:99999')).toBe(
+      'Base URL has port 99999, which is out of range: ports go from 1 to 65535.',
+    );
   });
 });

@@ -38,6 +38,25 @@ export function isHttpUrl(value: string): boolean {
 }
 
 /**
+ * Why a value is not a usable http(s) URL, in words that say what to fix
+ * ("" when it is one): the scheme, a port out of range, no host, a space.
+ */
+export function urlProblem(value: string): string {
+  const v = value.trim();
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v)?.[1]?.toLowerCase();
+  if (!scheme) return 'must start with https:// or http://';
+  if (scheme !== 'http' && scheme !== 'https') return `must use https:// or http://, not ${scheme}://`;
+  if (/\s/.test(v)) return 'has a space in it: remove it, or write it as %20';
+  const authority = v.slice(scheme.length + 3).split(/[/?#]/)[0] ?? '';
+  const port = /:(\d*)$/.exec(authority.replace(/^.*@/, '').replace(/^\[[^\]]*\]/, ''))?.[1];
+  if (port !== undefined && port !== '' && (Number(port) < 1 || Number(port) > 65535)) {
+    return `has port ${port}, which is out of range: ports go from 1 to 65535`;
+  }
+  if (authority.replace(/^.*@/, '').replace(/:\d*$/, '') === '') return 'has no host name after the scheme';
+  return isHttpUrl(v) ? '' : 'is not a valid URL';
+}
+
+/**
  * The message for one value of one field, or "" when it is fine. `present`
  * overrides the emptiness check for secrets kept in the keychain.
  */
@@ -47,8 +66,9 @@ export function validateValue(field: Field, value: string, present = value.trim(
     return field.required ? `${label} is required.` : '';
   }
   if (value === '') return ''; // a saved secret the user left alone
-  if (field.type === 'url' && !isHttpUrl(value.trim())) {
-    return `${label} must be a full URL starting with https:// or http://.`;
+  if (field.type === 'url') {
+    const problem = urlProblem(value);
+    if (problem) return `${label} ${problem}.`;
   }
   if (field.type === 'number' && !/^-?\d+(\.\d+)?$/.test(value.trim())) {
     return `${label} must be a number.`;

@@ -5,11 +5,13 @@
 
 import { literalIn } from '../literalSecrets';
 import type { AuthMethod, ConnectionDraft, ConnectionDTO, Connector, Field, LiteralFinding } from '../types';
-import { isHttpUrl, resolveTemplate, validateValue } from '../validation';
+import { resolveTemplate, urlProblem, validateValue } from '../validation';
 
 export type FieldGroup = 'connection' | 'authentication' | 'advanced';
 
 export const DEFAULT_TIMEOUT_SECONDS = 15;
+/** The longest name, in characters: Go's maxNameLength (backend/connections/draft.go). */
+export const MAX_NAME_LENGTH = 200;
 
 /** Keys of the editor's own inputs, kept apart from definition fields. */
 export const BUILTIN = {
@@ -389,12 +391,13 @@ export class ConnectionFormState {
   get clientErrors(): Record<string, string> {
     const errors: Record<string, string> = {};
     if (this.name.trim() === '') errors[BUILTIN.name] = 'Name is required.';
-    else if (this.name.trim().length > 100) errors[BUILTIN.name] = 'Name must be 100 characters or fewer.';
+    else if ([...this.name.trim()].length > MAX_NAME_LENGTH)
+      errors[BUILTIN.name] = `Name must be ${MAX_NAME_LENGTH} characters or fewer.`;
 
     const base = this.baseUrl.trim();
+    const problem = base === '' ? '' : urlProblem(base);
     if (base === '' && this.needsBaseUrl) errors[BUILTIN.baseUrl] = 'Base URL is required.';
-    else if (base !== '' && !isHttpUrl(base))
-      errors[BUILTIN.baseUrl] = 'Base URL must be a full URL starting with https:// or http://.';
+    else if (problem) errors[BUILTIN.baseUrl] = `Base URL ${problem}.`;
 
     const t = this.timeout.trim();
     const n = Number(t);
