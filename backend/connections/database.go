@@ -47,7 +47,6 @@ func (m *Manager) verifyDatabase(ctx context.Context, run *connlog.Run, r resolv
 	}
 	out := dbcheck.Check(ctx, cfg, m.Now)
 	run.Record(out.Exchange, connlog.Redaction{Values: slices.Collect(maps.Values(r.secrets))})
-	m.trimLog(ctx)
 	return Verification{Result: out.Result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges(), ServerVersion: out.ServerVersion}
 }
 

@@ -85,6 +85,9 @@ func (l *Log) List(ctx context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
+	if err := l.flush(ctx); err != nil {
+		return Page{}, err
+	}
 	rows, err := l.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return Page{}, listError(err, f.Query)
