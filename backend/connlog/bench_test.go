@@ -59,16 +59,18 @@ var (
 	benchPaths = map[string]string{}
 )
 
-// benchCacheDir is where built logs are kept: $PATCHBAY_BENCH_CACHE, else
-// the user's cache directory (~/.cache/patchbay-bench on Linux).
+// benchCacheDir is where built logs are kept: $PATCHBAY_BENCH_CACHE/connlog,
+// else under the user's cache directory (~/.cache/patchbay-bench/connlog on
+// Linux).
 func benchCacheDir() string {
-	if d := os.Getenv("PATCHBAY_BENCH_CACHE"); d != "" {
-		return d
+	root := os.Getenv("PATCHBAY_BENCH_CACHE")
+	if root == "" {
+		root = filepath.Join(os.TempDir(), "patchbay-bench")
+		if d, err := os.UserCacheDir(); err == nil {
+			root = filepath.Join(d, "patchbay-bench")
+		}
 	}
-	if d, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(d, "patchbay-bench")
-	}
-	return filepath.Join(os.TempDir(), "patchbay-bench")
+	return filepath.Join(root, "connlog")
 }
 
 // benchKey names a cached file for the current schema and data version.

@@ -39,6 +39,9 @@ type Log struct {
 	logger    *slog.Logger
 
 	w writer
+
+	// traceFn, when set (by tests), sees every statement List runs.
+	traceFn func(q string, args []any)
 }
 
 // NewLog uses db (the store's pool) and now as the clock (time.Now when nil).

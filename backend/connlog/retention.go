@@ -242,6 +242,12 @@ func (l *Log) pruneStep(ctx context.Context, keep int, maxBytes int64) (deleted 
 	if err := deleteRuns(ctx, tx, doomed); err != nil {
 		return 0, false, err
 	}
+	if len(doomed) > 0 {
+		// Marks of blocks left without rows are no longer needed.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM exchange_marks WHERE block < (SELECT min(seq) FROM exchanges) >> 10`); err != nil {
+			return 0, false, err
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, false, err
 	}

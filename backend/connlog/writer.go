@@ -77,6 +77,10 @@ type writer struct {
 	closed   bool
 	current  job      // the job being stepped, if any
 	trim     Settings // a retention pass is wanted with these settings
+	// backfill: the search index's backfill is wanted (backfilled: it is
+	// done). It runs when there is nothing else to do, and Close does not
+	// wait for it.
+	backfill, backfilled bool
 	queued   uint64   // writes ever queued
 	applied  uint64   // writes ever applied (committed or failed)
 	progress chan struct{}
@@ -192,6 +196,9 @@ func (l *Log) TrimSoon(s Settings) {
 		return
 	}
 	q.trim = s
+	if !q.backfilled {
+		q.backfill = true // a log that is only ever verified gets its search index filled too
+	}
 	l.startLocked()
 }
 
@@ -222,6 +229,9 @@ func (l *Log) writeLoop(idle chan struct{}) {
 			case q.trim != nil:
 				q.current = &trimJob{settings: q.trim}
 				q.trim = nil
+			case q.backfill && !q.closed:
+				q.current = backfillJob{}
+				q.backfill = false
 			default:
 				q.running = false
 				q.queue = nil // let the backing array go
@@ -244,7 +254,18 @@ func (l *Log) writeLoop(idle chan struct{}) {
 			q.mu.Unlock()
 			continue
 		}
+		if _, ok := current.(backfillJob); ok && l.closing() {
+			// Close does not wait for the backfill: the next start goes on.
+			q.mu.Lock()
+			q.current = nil
+			q.mu.Unlock()
+			continue
+		}
 		done, err := current.step(ctx, l)
+		if _, ok := current.(backfillJob); ok && err != nil {
+			l.log().Warn("fill the connection log's search index", "error", err)
+			done, err = true, nil // tried again by a later List or Log
+		}
 		if done || err != nil {
 			current.finish(err)
 			q.mu.Lock()
@@ -301,6 +322,12 @@ func (l *Log) inTx(ctx context.Context, fn func(tx execer) error) error {
 		return apperr.Wrap(apperr.Internal, err, "Could not write to the connection log: %v", err)
 	}
 	return nil
+}
+
+func (l *Log) closing() bool {
+	l.w.mu.Lock()
+	defer l.w.mu.Unlock()
+	return l.w.closed
 }
 
 // waitFor queues a write and waits for its result.
