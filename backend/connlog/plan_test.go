@@ -70,7 +70,7 @@ func planLineReadsAPage(line string) error {
 	case strings.HasPrefix(line, "SCAN "):
 		if m := virtualScan.FindStringSubmatch(line); m != nil {
 			flags, _ := strconv.Atoi(m[2])
-			const orderByRowid, desc = 0x40, 0x80   // fts5_main.c, FTS5_BI_ORDER_*
+			const orderByRowid, desc = 0x40, 0x80              // fts5_main.c, FTS5_BI_ORDER_*
 			const termEq, termGe, termLe = 0x100, 0x200, 0x400 // fts5_vocab.c, FTS5_VOCAB_TERM_*
 			switch {
 			case m[1] == "exchanges_search_terms" && flags&(termEq|termGe|termLe) != 0:

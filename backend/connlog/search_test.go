@@ -177,7 +177,9 @@ func TestSearchFollowsStartOrderWhateverTheStoringOrder(t *testing.T) {
 		{"one row's word", connlog.Filter{Query: "onlyonce"}, func(e connlog.Exchange) bool { return slices.Contains(has[e.ID], "onlyonce") }},
 		{"status", connlog.Filter{WorkspaceID: "ws", StatusClasses: []string{"5xx"}}, func(e connlog.Exchange) bool { return e.Status == 500 }},
 		{"word in a connection", connlog.Filter{Query: "sometimes", ConnectionID: "c1"},
-			func(e connlog.Exchange) bool { return e.ConnectionID == "c1" && slices.Contains(has[e.ID], "sometimes") }},
+			func(e connlog.Exchange) bool {
+				return e.ConnectionID == "c1" && slices.Contains(has[e.ID], "sometimes")
+			}},
 		{"word in a time range", connlog.Filter{Query: "common", From: from, To: to},
 			func(e connlog.Exchange) bool { return !e.StartedAt.Before(from) && !e.StartedAt.After(to) }},
 		{"status from a time on", connlog.Filter{StatusClasses: []string{"4xx"}, From: to},

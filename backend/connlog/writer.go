@@ -69,22 +69,22 @@ type entry struct {
 
 // writer is the Log's queue and the state of its goroutine; guarded by mu.
 type writer struct {
-	mu       sync.Mutex
-	queue    []entry
-	writes   int // writes in queue
-	bytes    int // their bytes
-	running  bool
-	closed   bool
-	current  job      // the job being stepped, if any
-	trim     Settings // a retention pass is wanted with these settings
+	mu      sync.Mutex
+	queue   []entry
+	writes  int // writes in queue
+	bytes   int // their bytes
+	running bool
+	closed  bool
+	current job      // the job being stepped, if any
+	trim    Settings // a retention pass is wanted with these settings
 	// backfill: the search index's backfill is wanted (backfilled: it is
 	// done). It runs when there is nothing else to do, and Close does not
 	// wait for it.
 	backfill, backfilled bool
-	queued   uint64   // writes ever queued
-	applied  uint64   // writes ever applied (committed or failed)
-	progress chan struct{}
-	idle     chan struct{} // closed when the goroutine ends; nil while none runs
+	queued               uint64 // writes ever queued
+	applied              uint64 // writes ever applied (committed or failed)
+	progress             chan struct{}
+	idle                 chan struct{} // closed when the goroutine ends; nil while none runs
 }
 
 // enqueue adds a write, waiting while the queue is full.
