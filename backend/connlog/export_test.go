@@ -34,3 +34,11 @@ func FinishBackfill(ctx context.Context, l *Log) error {
 		}
 	}
 }
+
+// RetentionQueries are the statements a retention step finds its work with.
+var RetentionQueries = map[string]string{
+	"connections over the cap": sqlConnectionsOverCap,
+	"runs beyond the cap":      sqlRunsBeyondKeep,
+	"newest run":               sqlNewestRun,
+	"oldest runs":              sqlOldestRuns,
+}

@@ -140,6 +140,22 @@ const (
 
 type runKey struct{ connectionID, runID string }
 
+// The statements of a retention step that find what to delete; each reads a
+// few rows through an index (TestRetentionReadsFewRows).
+const (
+	// The connections over the run cap, through their run counts.
+	sqlConnectionsOverCap = `SELECT connection_id FROM exchange_connections WHERE runs > ? LIMIT ?`
+	// A connection's runs beyond the newest keep: its key, then a sort of
+	// its runs (the cap and the few recorded since the last pass).
+	sqlRunsBeyondKeep = `SELECT run_id, exchanges FROM exchange_runs WHERE connection_id = ?
+		ORDER BY last_started DESC, run_id DESC LIMIT ? OFFSET ?`
+	// The log's newest and oldest runs, in exchange_runs_by_last's order.
+	sqlNewestRun = `SELECT connection_id, run_id FROM exchange_runs
+		ORDER BY last_started DESC, connection_id DESC, run_id DESC LIMIT 1`
+	sqlOldestRuns = `SELECT connection_id, run_id, bytes, exchanges FROM exchange_runs
+		ORDER BY last_started, connection_id, run_id LIMIT ?`
+)
+
 // prune queues a pruneJob and waits for it.
 func (l *Log) prune(ctx context.Context, keepRuns int, maxBytes int64) (int, error) {
 	res := make(chan error, 1)
@@ -270,7 +286,7 @@ func (b *stepBudget) spent() bool { return b.runs <= 0 || b.exchanges <= 0 }
 // an index, whatever the number of connections; a connection's runs are
 // then read through its key (usually keep + 1 rows).
 func runsOverLimit(ctx context.Context, tx *sql.Tx, keep int, budget *stepBudget) ([]runKey, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT connection_id FROM exchange_connections WHERE runs > ? LIMIT ?`, keep, pruneRuns)
+	rows, err := tx.QueryContext(ctx, sqlConnectionsOverCap, keep, pruneRuns)
 	if err != nil {
 		return nil, err
 	}
@@ -292,8 +308,7 @@ func runsOverLimit(ctx context.Context, tx *sql.Tx, keep int, budget *stepBudget
 		if budget.spent() {
 			break
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT run_id, exchanges FROM exchange_runs WHERE connection_id = ?
-			ORDER BY last_started DESC, run_id DESC LIMIT ? OFFSET ?`, c, budget.runs, keep)
+		rows, err := tx.QueryContext(ctx, sqlRunsBeyondKeep, c, budget.runs, keep)
 		if err != nil {
 			return nil, err
 		}
@@ -345,13 +360,11 @@ func oldestRunsOver(ctx context.Context, tx *sql.Tx, maxBytes int64, doomed []ru
 		}
 	}
 	var newest runKey
-	if err := tx.QueryRowContext(ctx, `SELECT connection_id, run_id FROM exchange_runs
-		ORDER BY last_started DESC, connection_id DESC, run_id DESC LIMIT 1`).Scan(&newest.connectionID, &newest.runID); err != nil {
+	if err := tx.QueryRowContext(ctx, sqlNewestRun).Scan(&newest.connectionID, &newest.runID); err != nil {
 		return nil, err
 	}
 	var out []runKey
-	rows, err := tx.QueryContext(ctx, `SELECT connection_id, run_id, bytes, exchanges FROM exchange_runs
-		ORDER BY last_started, connection_id, run_id LIMIT ?`, pruneRuns+len(doomed)+1)
+	rows, err := tx.QueryContext(ctx, sqlOldestRuns, pruneRuns+len(doomed)+1)
 	if err != nil {
 		return nil, err
 	}
