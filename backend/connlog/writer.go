@@ -262,9 +262,18 @@ func (l *Log) writeLoop(idle chan struct{}) {
 			continue
 		}
 		done, err := current.step(ctx, l)
-		if _, ok := current.(backfillJob); ok && err != nil {
-			l.log().Warn("fill the connection log's search index", "error", err)
-			done, err = true, nil // tried again by a later List or Log
+		if _, ok := current.(backfillJob); ok {
+			if err != nil {
+				l.log().Warn("fill the connection log's search index", "error", err)
+				done, err = true, nil // tried again by a later List or trim
+			}
+			if !done {
+				// Each step yields: queued jobs and a wanted trim go first.
+				q.mu.Lock()
+				q.current, q.backfill = nil, true
+				q.mu.Unlock()
+				continue
+			}
 		}
 		if done || err != nil {
 			current.finish(err)

@@ -39,8 +39,9 @@ CREATE TABLE exchange_totals (
     exchanges INTEGER NOT NULL DEFAULT 0,
     bytes     INTEGER NOT NULL DEFAULT 0
 );
+-- From the run totals (a row per run) rather than every exchange's row.
 INSERT INTO exchange_totals (id, exchanges, bytes)
-SELECT 1, count(*), coalesce(sum(size_bytes), 0) FROM exchanges;
+SELECT 1, coalesce(sum(exchanges), 0), coalesce(sum(bytes), 0) FROM exchange_runs;
 
 CREATE TRIGGER exchanges_totals_after_insert AFTER INSERT ON exchanges BEGIN
     UPDATE exchange_totals SET exchanges = exchanges + 1, bytes = bytes + new.size_bytes;
