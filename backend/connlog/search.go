@@ -398,6 +398,9 @@ func (backfillJob) step(ctx context.Context, l *Log) (bool, error) {
 		l.w.mu.Lock()
 		l.w.backfilled = true
 		l.w.mu.Unlock()
+		// The old index's pages are free: give them back to the file system
+		// (a closed Log leaves it to the next trim that deletes a run).
+		_ = l.enqueueJob(&pruneJob{trimmed: true, deleted: 1})
 	}
 	return done, nil
 }
