@@ -361,6 +361,7 @@ func TestUpgradeFromSchema2IndexesRecordedExchanges(t *testing.T) {
 	require.NoError(t, err)
 	defer s.Close()
 	log := connlog.NewLog(s.DB(), nil)
+	defer log.Close()
 	ctx := context.Background()
 
 	p, err := log.List(ctx, connlog.Filter{Query: "pangolin"})

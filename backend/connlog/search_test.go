@@ -35,6 +35,7 @@ func TestSearchWhileTheNewIndexIsFilled(t *testing.T) {
 
 	// An exchange recorded now is in the new index only: both are read.
 	log := connlog.NewLog(s.DB(), nil)
+	defer log.Close()
 	late := sample()[0]
 	late.ID, late.RunID, late.StartedAt = "late", "run-late", t0.Add(time.Hour)
 	require.NoError(t, log.Add(ctx, &late))
@@ -55,7 +56,6 @@ func TestSearchWhileTheNewIndexIsFilled(t *testing.T) {
 	_, err = s.DB().Exec(`DELETE FROM exchanges WHERE id = 'late'`)
 	require.NoError(t, err)
 	t.Run("new index", func(t *testing.T) { requireFilterCases(t, idle) })
-	require.NoError(t, log.Close())
 }
 
 // The backfill indexes an exchange exactly as recording it does: the same
