@@ -40,7 +40,7 @@ e2e:
 
 ## bench: the connection log benchmarks, 5 runs each (the first run builds and caches a 100,000-exchange database, ~75 s), then bench-startup
 bench:
-	go test -run '^$$' -bench 'LogListFirstPage100k|LogSearch100k|LogListFiltered100k|LogEnforce|RecorderOverhead' -count=5 ./backend/connlog/
+	go test -run '^$$' -bench 'LogQueries1M|LogQueries100k|LogRetention|RecorderRealSink|RecorderOverhead' -count=5 -timeout 3h ./backend/connlog/
 	$(MAKE) --no-print-directory bench-startup
 
 ## bench-startup: start-up against a bare Wails app (window, paint, memory, first card), 7 interleaved starts each; writes bench/results/latest.md. BENCH_FLAGS="-runs 3" to change

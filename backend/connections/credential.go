@@ -115,7 +115,7 @@ func (m *Manager) freshToken(ctx context.Context, c store.Connection, r, x *reso
 	run := m.newRun(ctx, c.WorkspaceID, c.ID, store.NewID(), nil)
 	steps := m.newTokenSteps(x, run)
 	tok, err := steps.token(ctx, false)
-	defer m.trimLog(ctx)
+	defer m.trimLog()
 	switch {
 	case errors.Is(err, httpcheck.ErrNotAuthorized):
 		return "", "", apperr.New(apperr.VerificationFailed, "%q is not signed in yet: open Patchbay and click Connect on it, then try again.", c.Name)

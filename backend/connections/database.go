@@ -45,7 +45,6 @@ func (m *Manager) verifyDatabase(ctx context.Context, run *connlog.Run, r resolv
 	}
 	out := dbcheck.Check(ctx, cfg, m.Now)
 	run.Record(out.Exchange, connlog.Redaction{Values: r.redactionValues()})
-	m.trimLog(ctx)
 	return Verification{Result: out.Result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges(), ServerVersion: out.ServerVersion}
 }
 

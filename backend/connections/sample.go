@@ -116,7 +116,7 @@ func (m *Manager) sampleDatabase(ctx context.Context, workspaceID, id string, r 
 	outcome := dbcheck.Check(ctx, cfg, m.Now)
 	outcome.Exchange.Kind = connlog.KindSample
 	run.Record(outcome.Exchange, connlog.Redaction{Values: x.redactionValues()})
-	m.trimLog(ctx)
+	m.trimLog()
 	out := Sample{Verification: Verification{Result: outcome.Result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges(),
 		ServerVersion: outcome.ServerVersion}, Label: "row"}
 	switch {

@@ -133,7 +133,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	if r.connector.IsDatabase() {
 		v := m.verifyDatabase(ctx, run, *r, runID)
 		oneClock(&v)
-		m.recordVerdict(ctx, connectionID, v)
+		m.finishRun(run, v)
 		return v, tokenOutcome{}, nil
 	}
 	base, err := m.apiTransport(*r)
@@ -179,7 +179,6 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 		in.Token = steps.token
 	}
 	result := m.Verifier.Run(ctx, in)
-	m.trimLog(ctx)
 	var out tokenOutcome
 	if steps != nil {
 		out = steps.outcome()
@@ -187,7 +186,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	}
 	v := Verification{Result: result, RunID: runID, CheckedAt: m.Now().UTC(), Exchanges: run.Exchanges()}
 	oneClock(&v)
-	m.recordVerdict(ctx, connectionID, v)
+	m.finishRun(run, v)
 	return v, out, nil
 }
 
@@ -200,27 +199,23 @@ func oneClock(v *Verification) {
 	}
 }
 
-// recordVerdict keeps the run's verdict with its exchanges in the log (HAR
-// exports carry it). A canceled run's verdict is recorded too, so the
-// context's cancellation is not inherited; a failure only costs the log
-// that line, never the verification.
-func (m *Manager) recordVerdict(ctx context.Context, connectionID string, v Verification) {
-	err := m.Log.SetVerdict(context.WithoutCancel(ctx), connectionID, v.RunID,
-		connlog.Verdict{Status: string(v.Status), Code: v.Code, Summary: v.Summary})
-	if err != nil {
-		m.Logger.Warn("record run verdict", "connection", connectionID, "run", v.RunID, "error", err)
-	}
+// finishRun keeps the run's verdict with its exchanges in the log (HAR
+// exports carry it; a canceled run's too) and asks for the retention
+// settings to be applied. Neither waits: the log's writer stores the
+// verdict after the run's exchanges and then trims the log in the
+// background; a failure only costs the log that line, never the
+// verification.
+func (m *Manager) finishRun(run *connlog.Run, v Verification) {
+	run.SetVerdict(connlog.Verdict{Status: string(v.Status), Code: v.Code, Summary: v.Summary})
+	m.trimLog()
 }
+
+// trimLog asks for the retention settings to be applied once the run's
+// exchanges are stored, in the background (requests coalesce); a failure
+// goes to the app log and never fails the run.
+func (m *Manager) trimLog() { m.Log.TrimSoon(m.Store) }
 
 // newRun starts the connection log's record of one run.
 func (m *Manager) newRun(ctx context.Context, workspaceID, connectionID, runID string, onExchange ExchangeFunc) *connlog.Run {
 	return m.Log.NewRun(ctx, connlog.Meta{RunID: runID, ConnectionID: connectionID, WorkspaceID: workspaceID}, m.Logger, onExchange)
-}
-
-// trimLog applies the retention settings after a run. A failure is logged
-// and never fails the verification.
-func (m *Manager) trimLog(ctx context.Context) {
-	if err := m.Log.Trim(context.WithoutCancel(ctx), m.Store); err != nil {
-		m.Logger.Warn("trim the connection log", "error", err)
-	}
 }

@@ -21,3 +21,24 @@ func BulkAdd(ctx context.Context, l *Log, n int, gen func(i int) Exchange) error
 	}
 	return tx.Commit()
 }
+
+// TraceList makes l report every statement List runs (nil: stop).
+func TraceList(l *Log, fn func(q string, args []any)) { l.traceFn = fn }
+
+// FinishBackfill runs the search index's backfill to its end, here and now.
+func FinishBackfill(ctx context.Context, l *Log) error {
+	for {
+		done, err := backfillJob{}.step(ctx, l)
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// RetentionQueries are the statements a retention step finds its work with.
+var RetentionQueries = map[string]string{
+	"connections over the cap": sqlConnectionsOverCap,
+	"runs beyond the cap":      sqlRunsBeyondKeep,
+	"newest run":               sqlNewestRun,
+	"oldest runs":              sqlOldestRuns,
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -22,17 +23,25 @@ const timeLayout = "2006-01-02T15:04:05.000000000Z07:00"
 // detail has it whole.
 const shortErrorRunes = 300
 
-// Log keeps exchanges in the "exchanges" table (store migrations 002, 003):
-// the list columns, the whole record as JSON, a full-text index and per-run
-// totals (the last two kept by triggers). It stores what it is given:
-// exchanges must already be redacted, which the Recorder guarantees. It is
-// safe for concurrent use.
+// Log keeps exchanges in the "exchanges" table (store migrations 002, 003,
+// 008): the list columns, the whole record as JSON, a full-text index and
+// per-run, per-connection and whole-log totals (kept by triggers). It
+// stores what it is given: exchanges must already be redacted, which the
+// Recorder guarantees. Writes go through one goroutine of its own (see
+// writer.go); reads see every write queued before them. It is safe for
+// concurrent use.
 type Log struct {
 	db  *sql.DB
 	now func() time.Time
 
 	mu        sync.RWMutex
 	observers []func(Summary)
+	logger    *slog.Logger
+
+	w writer
+
+	// traceFn, when set (by tests), sees every statement List runs.
+	traceFn func(q string, args []any)
 }
 
 // NewLog uses db (the store's pool) and now as the clock (time.Now when nil).
@@ -40,29 +49,59 @@ func NewLog(db *sql.DB, now func() time.Time) *Log {
 	if now == nil {
 		now = time.Now
 	}
-	return &Log{db: db, now: now}
+	return &Log{db: db, now: now, logger: slog.New(slog.DiscardHandler)}
 }
 
-// Observe registers fn to receive the Summary of every exchange Add stores,
-// whatever its kind, once it is stored (the viewer's live stream). fn runs on
-// the recording goroutine, so it should return quickly.
+// SetLogger sends failures of the log's background work (a retention pass
+// asked for with TrimSoon) to logger.
+func (l *Log) SetLogger(logger *slog.Logger) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.logger = logger
+}
+
+func (l *Log) log() *slog.Logger {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return l.logger
+}
+
+// Observe registers fn to receive the Summary of every exchange stored,
+// whatever its kind, once it is committed, in the order they were stored
+// (the viewer's live stream). fn runs on the log's writer goroutine: it
+// should return quickly and must not call the Log.
 func (l *Log) Observe(fn func(Summary)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.observers = append(l.observers, fn)
 }
 
-// Add stores one exchange. It fills in ID and StartedAt when they are empty,
-// in ex itself, so the caller can refer to the stored row.
+// Add stores one exchange and waits until it is stored. It fills in ID and
+// StartedAt when they are empty, in ex itself, so the caller can refer to
+// the stored row. A verification does not wait: its Run queues exchanges
+// (see Run).
 func (l *Log) Add(ctx context.Context, ex *Exchange) error {
+	w, err := l.insertion(ex)
+	if err != nil {
+		return err
+	}
+	return l.waitFor(ctx, w)
+}
+
+// insertion checks ex, fills in its ID and StartedAt, and returns the write
+// that stores a copy of it.
+func (l *Log) insertion(ex *Exchange) (*write, error) {
 	if ex == nil {
-		return apperr.New(apperr.Validation, "No exchange was given to record.")
+		return nil, apperr.New(apperr.Validation, "No exchange was given to record.")
 	}
 	if ex.RunID == "" {
-		return apperr.Invalid("runId", "An exchange needs the id of the run that made it.")
+		return nil, apperr.Invalid("runId", "An exchange needs the id of the run that made it.")
 	}
 	if ex.ConnectionID == "" {
-		return apperr.Invalid("connectionId", "An exchange needs the id of the connection it was made for.")
+		return nil, apperr.Invalid("connectionId", "An exchange needs the id of the connection it was made for.")
 	}
 	now := l.now()
 	if ex.ID == "" {
@@ -71,19 +110,28 @@ func (l *Log) Add(ctx context.Context, ex *Exchange) error {
 	if ex.StartedAt.IsZero() {
 		ex.StartedAt = now.UTC()
 	}
-	if err := insert(ctx, l.db, ex, now); err != nil {
-		return err
+	stored := *ex
+	return &write{
+		apply:  func(ctx context.Context, tx execer) error { return insert(ctx, tx, &stored, now) },
+		stored: &stored,
+		bytes:  approxSize(&stored),
+	}, nil
+}
+
+// approxSize is about what an exchange takes in memory while it waits in
+// the queue: its bodies and headers, and room for the rest.
+func approxSize(ex *Exchange) int {
+	n := 1024 + len(ex.URL) + len(ex.RequestBody) + len(ex.ResponseBody) + len(ex.Error)
+	for _, h := range ex.RequestHeaders {
+		n += len(h.Name) + len(h.Value)
 	}
-	l.mu.RLock()
-	observers := l.observers
-	l.mu.RUnlock()
-	if len(observers) > 0 {
-		sum := summaryOf(*ex)
-		for _, fn := range observers {
-			fn(sum)
-		}
+	for _, h := range ex.ResponseHeaders {
+		n += len(h.Name) + len(h.Value)
 	}
-	return nil
+	for _, c := range ex.Chunks {
+		n += len(c.Data)
+	}
+	return n
 }
 
 type execer interface {
@@ -184,13 +232,38 @@ func (l *Log) LatestRun(ctx context.Context, connectionID string) ([]Exchange, e
 }
 
 // DeleteConnection removes every exchange of a connection (when the
-// connection is deleted).
+// connection is deleted), after the exchanges queued before it are stored.
+// The writer deletes a few hundred exchanges per transaction, storing new
+// exchanges between two of them.
 func (l *Log) DeleteConnection(ctx context.Context, connectionID string) error {
-	if _, err := l.db.ExecContext(ctx, `DELETE FROM exchanges WHERE connection_id = ?`, connectionID); err != nil {
-		return apperr.Wrap(apperr.Internal, err, "Could not delete the connection log of connection %s: %v", connectionID, err)
-	}
-	return nil
+	res := make(chan error, 1)
+	return l.runJob(ctx, &deleteConnection{id: connectionID, done: func(err error) { res <- err }}, res)
 }
+
+// deleteBatch is how many exchanges one step of a deletion removes: each
+// costs its search-index entries (deleted securely) and six index entries.
+const deleteBatch = 256
+
+// deleteConnection is DeleteConnection's job.
+type deleteConnection struct {
+	id   string
+	done func(error)
+}
+
+func (d *deleteConnection) step(ctx context.Context, l *Log) (bool, error) {
+	res, err := l.db.ExecContext(ctx, `DELETE FROM exchanges WHERE seq IN (
+		SELECT seq FROM exchanges WHERE connection_id = ? LIMIT ?)`, d.id, deleteBatch)
+	var n int64
+	if err == nil {
+		n, err = res.RowsAffected()
+	}
+	if err != nil {
+		return false, apperr.Wrap(apperr.Internal, err, "Could not delete the connection log of connection %s: %v", d.id, err)
+	}
+	return n < deleteBatch, nil
+}
+
+func (d *deleteConnection) finish(err error) { d.done(err) }
 
 // Prune keeps the newest keepRunsPerConnection runs of every connection and
 // deletes the older ones whole (a run is never cut in half). Runs are ordered
@@ -204,6 +277,9 @@ func (l *Log) Prune(ctx context.Context, keepRunsPerConnection int) error {
 }
 
 func (l *Log) query(ctx context.Context, q string, args ...any) ([]Exchange, error) {
+	if err := l.flush(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := l.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, apperr.Wrap(apperr.Internal, err, "Could not read the connection log: %v", err)

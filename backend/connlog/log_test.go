@@ -27,9 +27,15 @@ func openLog(t *testing.T) (*connlog.Log, *store.Store, string) {
 	path := filepath.Join(t.TempDir(), "patchbay.db")
 	s, err := store.Open(path)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
 	c := &clock{t: time.Date(2025, 6, 7, 8, 9, 10, 0, time.UTC)}
-	return connlog.NewLog(s.DB(), c.now), s, path
+	log := connlog.NewLog(s.DB(), c.now)
+	// The log's writer may still be filling or trimming in the background:
+	// it stops before the database closes.
+	t.Cleanup(func() {
+		_ = log.Close()
+		_ = s.Close()
+	})
+	return log, s, path
 }
 
 func fullExchange(id, run, conn string, started time.Time) connlog.Exchange {

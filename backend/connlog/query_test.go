@@ -81,16 +81,15 @@ func ids(p connlog.Page) string {
 	return strings.Join(out, " ")
 }
 
-func TestListFilters(t *testing.T) {
-	log, _, _ := openLog(t)
-	addAll(t, log, sample())
-	ctx := context.Background()
+// filterCase is a List filter and the ids it must return from sample().
+type filterCase struct {
+	name string
+	f    connlog.Filter
+	want string
+}
 
-	tests := []struct {
-		name string
-		f    connlog.Filter
-		want string
-	}{
+func filterCases() []filterCase {
+	return []filterCase{
 		{"everything, newest first", connlog.Filter{}, "c1 b3 b2 b1 a3 a2 a1"},
 		{"workspace", connlog.Filter{WorkspaceID: "ws-1"}, "b3 b2 b1 a3 a2 a1"},
 		{"connection", connlog.Filter{ConnectionID: "conn-a"}, "a3 a2 a1"},
@@ -105,26 +104,29 @@ func TestListFilters(t *testing.T) {
 		{"time range", connlog.Filter{From: t0.Add(2 * time.Second), To: t0.Add(4 * time.Second)}, "b1 a3 a2"},
 		{"search response body", connlog.Filter{Query: "pangolin"}, "c1 a1"},
 		{"search and connection", connlog.Filter{Query: "pangolin", ConnectionID: "conn-a"}, "a1"},
+		{"search and workspace", connlog.Filter{Query: "pangolin", WorkspaceID: "ws-2"}, "c1"},
 		{"search is case and accent blind", connlog.Filter{Query: "NAIVE Cafe"}, "a1"},
 		{"search request header", connlog.Filter{Query: "zebra"}, "a2"},
 		{"search request body", connlog.Filter{Query: "quokka"}, "a3"},
 		{"search response header", connlog.Filter{Query: "tapir"}, "b3"},
 		{"search URL", connlog.Filter{Query: "invoices"}, "b1"},
 		{"search by prefix", connlog.Filter{Query: "pango"}, "c1 a1"},
+		{"search in a run", connlog.Filter{Query: "pango", RunID: "run-a1"}, "a1"},
+		{"search and a time range", connlog.Filter{Query: "example", From: t0.Add(3 * time.Second), To: t0.Add(5 * time.Second)}, "b1 a3"},
+		{"search and status", connlog.Filter{Query: "example", StatusClasses: []string{"2xx", "4xx"}}, "c1 b3 a3 a1"},
 		{"every word must occur", connlog.Filter{Query: "pangolin zebra"}, ""},
+		{"a word no exchange has", connlog.Filter{Query: "okapi"}, ""},
 		{"all filters at once", connlog.Filter{WorkspaceID: "ws-1", ConnectionID: "conn-b", StatusClasses: []string{"4xx", "error"},
 			Kinds: []string{connlog.KindOAuth, connlog.KindTest}, From: t0, To: t0.Add(time.Hour), Query: "example"}, "b3"},
 		{"nothing matches", connlog.Filter{ConnectionID: "no-such"}, ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p, err := log.List(ctx, tt.f)
-			require.NoError(t, err)
-			require.Equal(t, tt.want, ids(p))
-			require.Empty(t, p.Next)
-			require.NotNil(t, p.Items, "[] not null for the UI")
-		})
-	}
+}
+
+func TestListFilters(t *testing.T) {
+	log, _, _ := openLog(t)
+	addAll(t, log, sample())
+	ctx := context.Background()
+	requireFilterCases(t, log)
 
 	// The list row carries what the viewer shows, read from the columns.
 	p, err := log.List(ctx, connlog.Filter{RunID: "run-b2"})
@@ -143,6 +145,20 @@ func TestListFilters(t *testing.T) {
 	require.Equal(t, "/v2/invoices/inv_42", p.Items[0].Path)
 	require.Equal(t, "Internal Server Error", p.Items[0].StatusText)
 	require.Equal(t, int64(11), p.Items[0].ResponseBodySize)
+}
+
+// requireFilterCases checks every filterCase on a log holding sample().
+func requireFilterCases(t *testing.T, log *connlog.Log) {
+	t.Helper()
+	for _, tt := range filterCases() {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := log.List(context.Background(), tt.f)
+			require.NoError(t, err)
+			require.Equal(t, tt.want, ids(p))
+			require.Empty(t, p.Next)
+			require.NotNil(t, p.Items, "[] not null for the UI")
+		})
+	}
 }
 
 func TestListRejectsBadFilters(t *testing.T) {
@@ -338,33 +354,14 @@ func TestGetAndObserve(t *testing.T) {
 // through the new queries.
 func TestUpgradeFromSchema2IndexesRecordedExchanges(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "patchbay.db")
-	db, err := sql.Open("sqlite3", path)
-	require.NoError(t, err)
-	for _, f := range []string{"001_init.sql", "002_connection_log.sql"} {
-		body, err := os.ReadFile(filepath.Join("..", "store", "migrations", f))
-		require.NoError(t, err)
-		_, err = db.Exec(string(body))
-		require.NoError(t, err, f)
-	}
-	_, err = db.Exec("PRAGMA user_version = 2")
-	require.NoError(t, err)
 	old := sample()
-	for _, ex := range old {
-		detail, err := json.Marshal(ex)
-		require.NoError(t, err)
-		_, err = db.Exec(`INSERT INTO exchanges (id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
-			method, url, status, error_class, total_ms, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			ex.ID, ex.RunID, ex.ConnectionID, ex.WorkspaceID, ex.Kind, ex.StartedAt.Format("2006-01-02T15:04:05.000000000Z07:00"),
-			ex.StartedAt.Format("2006-01-02T15:04:05.000000000Z07:00"), ex.Method, ex.URL, ex.Status, ex.ErrorClass,
-			ex.Timings.TotalMs, string(detail))
-		require.NoError(t, err)
-	}
-	require.NoError(t, db.Close())
+	buildSchema2(t, path, old)
 
 	s, err := store.Open(path)
 	require.NoError(t, err)
 	defer s.Close()
 	log := connlog.NewLog(s.DB(), nil)
+	defer log.Close()
 	ctx := context.Background()
 
 	p, err := log.List(ctx, connlog.Filter{Query: "pangolin"})
@@ -395,4 +392,31 @@ func TestUpgradeFromSchema2IndexesRecordedExchanges(t *testing.T) {
 	p, err = log.List(ctx, connlog.Filter{Query: "zebra"})
 	require.NoError(t, err)
 	require.Empty(t, p.Items, "pruned exchanges leave the index")
+}
+
+// buildSchema2 makes a schema 2 database at path by hand holding list,
+// written exactly as the schema 2 Log wrote exchanges.
+func buildSchema2(t *testing.T, path string, list []connlog.Exchange) {
+	t.Helper()
+	db, err := sql.Open("sqlite3", path)
+	require.NoError(t, err)
+	for _, f := range []string{"001_init.sql", "002_connection_log.sql"} {
+		body, err := os.ReadFile(filepath.Join("..", "store", "migrations", f))
+		require.NoError(t, err)
+		_, err = db.Exec(string(body))
+		require.NoError(t, err, f)
+	}
+	_, err = db.Exec("PRAGMA user_version = 2")
+	require.NoError(t, err)
+	for _, ex := range list {
+		detail, err := json.Marshal(ex)
+		require.NoError(t, err)
+		_, err = db.Exec(`INSERT INTO exchanges (id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
+			method, url, status, error_class, total_ms, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			ex.ID, ex.RunID, ex.ConnectionID, ex.WorkspaceID, ex.Kind, ex.StartedAt.Format("2006-01-02T15:04:05.000000000Z07:00"),
+			ex.StartedAt.Format("2006-01-02T15:04:05.000000000Z07:00"), ex.Method, ex.URL, ex.Status, ex.ErrorClass,
+			ex.Timings.TotalMs, string(detail))
+		require.NoError(t, err)
+	}
+	require.NoError(t, db.Close())
 }

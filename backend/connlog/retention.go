@@ -100,9 +100,9 @@ func SaveRetention(ctx context.Context, s Settings, r Retention) error {
 	return s.SetSetting(ctx, SettingMaxBytes, strconv.FormatInt(r.MaxBytes, 10))
 }
 
-// Trim applies the saved retention settings, as after every run. It works
-// on per-run totals: about 1.3 ms with 40 connections at 50 runs each,
-// including deleting the run that falls out (BenchmarkLogEnforce).
+// Trim applies the saved retention settings and waits for it. After a
+// verification the app asks for it with TrimSoon instead, which does not
+// wait.
 func (l *Log) Trim(ctx context.Context, s Settings) error {
 	r, err := LoadRetention(ctx, s)
 	if err == nil {
@@ -111,11 +111,18 @@ func (l *Log) Trim(ctx context.Context, s Settings) error {
 	return err
 }
 
-// Enforce applies r and returns how many runs it deleted. It works on the
-// per-run totals (one row per run), not on the exchanges, so it is cheap
-// enough to call after every verification. The size cap never deletes the
-// newest run of the whole log: the verification a person just ran stays
-// visible even when it alone is over the cap.
+// Enforce applies r, after the exchanges queued before it are stored, and
+// returns how many runs it deleted. The size cap never deletes the newest
+// run of the whole log: the verification a person just ran stays visible
+// even when it alone is over the cap.
+//
+// It costs the same whatever the number of connections and runs: the
+// connections over the run cap are found through their run counts
+// (exchange_connections), the log's size is one row (exchange_totals), and
+// the oldest runs are read in index order, a few at a time. The writer
+// deletes at most pruneRuns runs or pruneExchanges exchanges per
+// transaction, storing new exchanges between two of them, so a first trim
+// of a large log never holds the database for long.
 func (l *Log) Enforce(ctx context.Context, r Retention) (int, error) {
 	if err := r.Validate(); err != nil {
 		return 0, err
@@ -123,136 +130,163 @@ func (l *Log) Enforce(ctx context.Context, r Retention) (int, error) {
 	return l.prune(ctx, r.RunsPerConnection, r.MaxBytes)
 }
 
+// Bounds of one retention step (one transaction). Deleting an exchange costs
+// its search-index entries (deleted securely, migration 006) and its index
+// entries: about 0.1 ms each.
+const (
+	pruneRuns      = 64
+	pruneExchanges = 256
+)
+
 type runKey struct{ connectionID, runID string }
 
-// prune keeps keepRuns runs per connection, then (when maxBytes >= 0) drops
-// the oldest runs but the newest until the total is at most maxBytes, all in
-// one transaction.
+// The statements of a retention step that find what to delete; each reads a
+// few rows through an index (TestRetentionReadsFewRows).
+const (
+	// The connections over the run cap, through their run counts.
+	sqlConnectionsOverCap = `SELECT connection_id FROM exchange_connections WHERE runs > ? LIMIT ?`
+	// A connection's runs beyond the newest keep: its key, then a sort of
+	// its runs (the cap and the few recorded since the last pass).
+	sqlRunsBeyondKeep = `SELECT run_id, exchanges FROM exchange_runs WHERE connection_id = ?
+		ORDER BY last_started DESC, run_id DESC LIMIT ? OFFSET ?`
+	// The log's newest and oldest runs, in exchange_runs_by_last's order.
+	sqlNewestRun = `SELECT connection_id, run_id FROM exchange_runs
+		ORDER BY last_started DESC, connection_id DESC, run_id DESC LIMIT 1`
+	sqlOldestRuns = `SELECT connection_id, run_id, bytes, exchanges FROM exchange_runs
+		ORDER BY last_started, connection_id, run_id LIMIT ?`
+)
+
+// prune queues a pruneJob and waits for it.
 func (l *Log) prune(ctx context.Context, keepRuns int, maxBytes int64) (int, error) {
-	fail := func(err error) (int, error) {
-		return 0, apperr.Wrap(apperr.Internal, err, "Could not trim the connection log to its limits: %v", err)
+	res := make(chan error, 1)
+	j := &pruneJob{keep: keepRuns, maxBytes: maxBytes}
+	j.done = func(err error) { res <- err }
+	if err := l.runJob(ctx, j, res); err != nil {
+		return 0, err
 	}
+	return j.deleted, nil
+}
+
+// pruneJob keeps keep runs per connection, then (when maxBytes >= 0) drops
+// the oldest runs but the newest until the total is at most maxBytes, a step
+// at a time, and finally gives the freed space back.
+type pruneJob struct {
+	keep     int
+	maxBytes int64
+	done     func(error)
+
+	deleted    int
+	trimmed    bool // nothing left over the limits
+	reclaiming bool
+}
+
+func (j *pruneJob) step(ctx context.Context, l *Log) (bool, error) {
+	if !j.trimmed {
+		n, more, err := l.pruneStep(ctx, j.keep, j.maxBytes)
+		j.deleted += n
+		if err != nil {
+			return false, apperr.Wrap(apperr.Internal, err, "Could not trim the connection log to its limits: %v", err)
+		}
+		if more {
+			return false, nil
+		}
+		j.trimmed = true
+		return j.deleted == 0, nil
+	}
+	done, err := j.reclaimStep(ctx, l)
+	if err != nil {
+		return false, apperr.Wrap(apperr.Internal, err, "Trimmed the connection log, but could not give its space back: %v", err)
+	}
+	return done, nil
+}
+
+func (j *pruneJob) finish(err error) {
+	if j.done != nil {
+		j.done(err)
+	}
+}
+
+// trimJob is the pass TrimSoon asks for: the saved settings, read when it
+// starts, then a pruneJob; a failure goes to the log's logger.
+type trimJob struct {
+	settings Settings
+	prune    *pruneJob
+	log      *Log
+}
+
+func (t *trimJob) step(ctx context.Context, l *Log) (bool, error) {
+	t.log = l
+	if t.prune == nil {
+		r, err := LoadRetention(ctx, t.settings)
+		if err != nil {
+			return false, err
+		}
+		t.prune = &pruneJob{keep: r.RunsPerConnection, maxBytes: r.MaxBytes}
+	}
+	return t.prune.step(ctx, l)
+}
+
+func (t *trimJob) finish(err error) {
+	if err != nil && t.log != nil {
+		t.log.log().Warn("trim the connection log", "error", err)
+	}
+}
+
+// pruneStep deletes, in one transaction, up to pruneRuns runs (or about
+// pruneExchanges exchanges) over the limits: runs beyond the newest keep of
+// a connection first, then the oldest runs of the log while it is over
+// maxBytes (never the newest run). more says the step stopped at its bound.
+func (l *Log) pruneStep(ctx context.Context, keep int, maxBytes int64) (deleted int, more bool, err error) {
 	tx, err := l.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fail(err)
+		return 0, false, err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 
-	doomed, err := runsOverLimit(ctx, tx, keepRuns)
+	budget := stepBudget{runs: pruneRuns, exchanges: pruneExchanges}
+	doomed, err := runsOverLimit(ctx, tx, keep, &budget)
 	if err != nil {
-		return fail(err)
+		return 0, false, err
+	}
+	if maxBytes >= 0 && !budget.spent() {
+		oldest, err := oldestRunsOver(ctx, tx, maxBytes, doomed, &budget)
+		if err != nil {
+			return 0, false, err
+		}
+		doomed = append(doomed, oldest...)
 	}
 	if err := deleteRuns(ctx, tx, doomed); err != nil {
-		return fail(err)
+		return 0, false, err
 	}
-	deleted := len(doomed)
-
-	if maxBytes >= 0 {
-		var total int64
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(bytes), 0) FROM exchange_runs`).Scan(&total); err != nil {
-			return fail(err)
-		}
-		if total > maxBytes {
-			oldest, err := l.oldestRunsOver(ctx, tx, total-maxBytes)
-			if err != nil {
-				return fail(err)
-			}
-			if err := deleteRuns(ctx, tx, oldest); err != nil {
-				return fail(err)
-			}
-			deleted += len(oldest)
+	if len(doomed) > 0 {
+		// Marks of blocks left without rows are no longer needed.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM exchange_marks WHERE block < (SELECT min(seq) FROM exchanges) >> 10`); err != nil {
+			return 0, false, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fail(err)
+		return 0, false, err
 	}
-	if deleted > 0 {
-		if err := l.reclaim(ctx); err != nil {
-			return deleted, apperr.Wrap(apperr.Internal, err, "Trimmed the connection log, but could not give its space back: %v", err)
-		}
-	}
-	return deleted, nil
+	return len(doomed), budget.spent(), nil
 }
 
-// reclaimAtBytes is how much free space a trim leaves before the file is
-// shrunk: below it the free pages (already zeroed by secure_delete) are
-// reused by the next runs, which is cheaper than shrinking after each run.
-const reclaimAtBytes = 1 << 20
+// stepBudget bounds what one step deletes.
+type stepBudget struct{ runs, exchanges int }
 
-// reclaim gives free pages back to the file system (the database uses
-// incremental auto_vacuum, see store.dsn) and checkpoints the WAL so the
-// shrunk pages reach the file and the WAL is cut back to its size limit.
-func (l *Log) reclaim(ctx context.Context) error {
-	var free, pageSize int64
-	if err := l.db.QueryRowContext(ctx, "PRAGMA freelist_count").Scan(&free); err != nil {
-		return err
-	}
-	if err := l.db.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
-		return err
-	}
-	if free*pageSize < reclaimAtBytes {
-		return nil
-	}
-	// The pragma frees one page per step: read it to the end (an Exec
-	// steps once).
-	rows, err := l.db.QueryContext(ctx, "PRAGMA incremental_vacuum")
-	if err != nil {
-		return err
-	}
-	for rows.Next() { // each step frees one page
-	}
-	if err := rows.Err(); err != nil {
-		rows.Close()
-		return err
-	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	// TRUNCATE waits for no reader: with a reader in the way it checkpoints
-	// what it can (busy = 1) and a later trim finishes the job.
-	var busy, frames, done int
-	return l.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
+func (b *stepBudget) take(exchanges int) {
+	b.runs--
+	b.exchanges -= exchanges
 }
 
-// oldestRunsOver returns the oldest runs, never the newest, whose sizes add
-// up to at least excess bytes (or all but the newest when they do not).
-func (l *Log) oldestRunsOver(ctx context.Context, tx *sql.Tx, excess int64) ([]runKey, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT connection_id, run_id, bytes FROM exchange_runs
-		ORDER BY last_started, run_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var all []runKey
-	var sizes []int64
-	for rows.Next() {
-		var k runKey
-		var n int64
-		if err := rows.Scan(&k.connectionID, &k.runID, &n); err != nil {
-			return nil, err
-		}
-		all = append(all, k)
-		sizes = append(sizes, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var out []runKey
-	var freed int64
-	for i := 0; i < len(all)-1 && freed < excess; i++ {
-		out = append(out, all[i])
-		freed += sizes[i]
-	}
-	return out, nil
-}
+func (b *stepBudget) spent() bool { return b.runs <= 0 || b.exchanges <= 0 }
 
-// runsOverLimit returns, for each connection with more than keep runs, its
-// runs beyond the newest keep. Counting walks the run table in key order and
-// only the connections over the limit (usually the one just verified, by one
-// run) are sorted: a window over every run cost 2.5 ms with 2,000 runs.
-func runsOverLimit(ctx context.Context, tx *sql.Tx, keep int) ([]runKey, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT connection_id FROM exchange_runs
-		GROUP BY connection_id HAVING count(*) > ?`, keep)
+// runsOverLimit returns, for connections with more than keep runs, their
+// runs beyond the newest keep, within the budget. The run counts
+// (exchange_connections, kept by triggers) find those connections through
+// an index, whatever the number of connections; a connection's runs are
+// then read through its key (usually keep + 1 rows).
+func runsOverLimit(ctx context.Context, tx *sql.Tx, keep int, budget *stepBudget) ([]runKey, error) {
+	rows, err := tx.QueryContext(ctx, sqlConnectionsOverCap, keep, pruneRuns)
 	if err != nil {
 		return nil, err
 	}
@@ -271,18 +305,22 @@ func runsOverLimit(ctx context.Context, tx *sql.Tx, keep int) ([]runKey, error) 
 	}
 	var out []runKey
 	for _, c := range over {
-		rows, err := tx.QueryContext(ctx, `SELECT run_id FROM exchange_runs WHERE connection_id = ?
-			ORDER BY last_started DESC, run_id DESC LIMIT -1 OFFSET ?`, c, keep)
+		if budget.spent() {
+			break
+		}
+		rows, err := tx.QueryContext(ctx, sqlRunsBeyondKeep, c, budget.runs, keep)
 		if err != nil {
 			return nil, err
 		}
-		for rows.Next() {
+		for rows.Next() && !budget.spent() {
 			k := runKey{connectionID: c}
-			if err := rows.Scan(&k.runID); err != nil {
+			var n int
+			if err := rows.Scan(&k.runID, &n); err != nil {
 				rows.Close()
 				return nil, err
 			}
 			out = append(out, k)
+			budget.take(n)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -290,6 +328,65 @@ func runsOverLimit(ctx context.Context, tx *sql.Tx, keep int) ([]runKey, error) 
 		}
 	}
 	return out, nil
+}
+
+// oldestRunsOver returns the oldest runs, never the newest, whose sizes add
+// up to what the log holds over maxBytes, within the budget and besides the
+// runs already doomed. The size is one row (exchange_totals) and the runs
+// are read oldest first through exchange_runs_by_last, a page at a time, so
+// the cost does not grow with the log.
+func oldestRunsOver(ctx context.Context, tx *sql.Tx, maxBytes int64, doomed []runKey, budget *stepBudget) ([]runKey, error) {
+	var total int64
+	if err := tx.QueryRowContext(ctx, `SELECT bytes FROM exchange_totals`).Scan(&total); err != nil {
+		return nil, err
+	}
+	if total <= maxBytes {
+		return nil, nil
+	}
+	gone := make(map[runKey]bool, len(doomed))
+	if len(doomed) > 0 {
+		// Their bytes are still counted: this step has not deleted them yet.
+		for _, k := range doomed {
+			gone[k] = true
+			var n int64
+			if err := tx.QueryRowContext(ctx, `SELECT bytes FROM exchange_runs WHERE connection_id = ? AND run_id = ?`,
+				k.connectionID, k.runID).Scan(&n); err != nil {
+				return nil, err
+			}
+			total -= n
+		}
+		if total <= maxBytes {
+			return nil, nil
+		}
+	}
+	var newest runKey
+	if err := tx.QueryRowContext(ctx, sqlNewestRun).Scan(&newest.connectionID, &newest.runID); err != nil {
+		return nil, err
+	}
+	var out []runKey
+	rows, err := tx.QueryContext(ctx, sqlOldestRuns, pruneRuns+len(doomed)+1)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() && total > maxBytes && !budget.spent() {
+		var k runKey
+		var size int64
+		var n int
+		if err := rows.Scan(&k.connectionID, &k.runID, &size, &n); err != nil {
+			return nil, err
+		}
+		if k == newest {
+			break
+		}
+		if gone[k] {
+			continue
+		}
+		out = append(out, k)
+		total -= size
+		budget.take(n)
+	}
+	return out, rows.Err()
 }
 
 // deleteRuns deletes the runs' exchanges; the triggers remove them from the
@@ -309,6 +406,53 @@ func deleteRuns(ctx context.Context, tx *sql.Tx, runs []runKey) error {
 		}
 	}
 	return nil
+}
+
+// reclaimAtBytes is how much free space a trim leaves before the file is
+// shrunk: below it the free pages (already zeroed by secure_delete) are
+// reused by the next runs, which is cheaper than shrinking after each run.
+const reclaimAtBytes = 1 << 20
+
+// reclaimPages is how many pages one step gives back (8 MiB of 4 KiB pages).
+const reclaimPages = 2048
+
+// reclaimStep gives free pages back to the file system (the database uses
+// incremental auto_vacuum, see store.dsn), reclaimPages per step, then
+// checkpoints the WAL so the shrunk pages reach the file and the WAL is cut
+// back to its size limit.
+func (j *pruneJob) reclaimStep(ctx context.Context, l *Log) (bool, error) {
+	var free, pageSize int64
+	if err := l.db.QueryRowContext(ctx, "PRAGMA freelist_count").Scan(&free); err != nil {
+		return false, err
+	}
+	if !j.reclaiming {
+		if err := l.db.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
+			return false, err
+		}
+		if free*pageSize < reclaimAtBytes {
+			return true, nil
+		}
+		j.reclaiming = true
+	}
+	if free > 0 {
+		// The pragma frees one page per step: read it to the end (an Exec
+		// steps once).
+		rows, err := l.db.QueryContext(ctx, "PRAGMA incremental_vacuum("+strconv.Itoa(reclaimPages)+")")
+		if err != nil {
+			return false, err
+		}
+		for rows.Next() { // each step frees one page
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return false, err
+		}
+		return false, rows.Close()
+	}
+	// TRUNCATE waits for no reader: with a reader in the way it checkpoints
+	// what it can (busy = 1) and a later trim finishes the job.
+	var busy, frames, done int
+	return true, l.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &done)
 }
 
 // formatBytes writes a size the way the settings form shows it.

@@ -240,3 +240,29 @@ func fileSize(t *testing.T, path string) int64 {
 	require.NoError(t, err)
 	return info.Size()
 }
+
+// TestRetentionReadsFewRows asks SQLite how it runs the statements a
+// retention step finds its work with: each goes through an index, so a pass
+// costs the same with 10 or 10,000 connections (BenchmarkLogRetention). The
+// one sort is of one connection's runs.
+func TestRetentionReadsFewRows(t *testing.T) {
+	_, s, _ := openLog(t)
+	for name, q := range connlog.RetentionQueries {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = 1
+		}
+		plan := strings.Join(explain(t, s.DB(), q, args), "\n")
+		t.Run(name, func(t *testing.T) {
+			switch name {
+			case "connections over the cap":
+				require.Contains(t, plan, "USING COVERING INDEX exchange_connections_by_runs (runs>?)")
+			case "runs beyond the cap":
+				require.Contains(t, plan, "SEARCH exchange_runs USING PRIMARY KEY (connection_id=?)")
+			default:
+				require.Contains(t, plan, "exchange_runs_by_last")
+				require.NotContains(t, plan, "TEMP B-TREE")
+			}
+		})
+	}
+}

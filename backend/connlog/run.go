@@ -9,13 +9,13 @@ import (
 )
 
 // Run gathers the exchanges of one run (a verification, an authorization,
-// an accounts request): whatever recorded them, each is redacted, stored in
-// the log, kept for the run's result and handed to the run's observer (the
-// editor's live view) as it happens. Storing never fails the run: a full
-// disk shows up in the app log, and the exchange still reaches the observer.
+// an accounts request): whatever recorded them, each is redacted, queued
+// for the log's writer, kept for the run's result and handed to the run's
+// observer (the editor's live view) as it happens. Storing never fails the
+// run, nor makes it wait: a full disk shows up in the app log, and the
+// exchange still reaches the observer.
 type Run struct {
 	log        *Log
-	ctx        context.Context
 	meta       Meta
 	logger     *slog.Logger
 	onExchange func(Exchange)
@@ -26,12 +26,13 @@ type Run struct {
 
 // NewRun starts a run whose exchanges carry meta's run, connection and
 // workspace ids. logger gets storage failures (nil: none); onExchange may
-// be nil.
-func (l *Log) NewRun(ctx context.Context, meta Meta, logger *slog.Logger, onExchange func(Exchange)) *Run {
+// be nil. The run's exchanges are stored whatever becomes of ctx (a
+// canceled run's exchanges are kept too).
+func (l *Log) NewRun(_ context.Context, meta Meta, logger *slog.Logger, onExchange func(Exchange)) *Run {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Run{log: l, ctx: ctx, meta: meta, logger: logger, onExchange: onExchange}
+	return &Run{log: l, meta: meta, logger: logger, onExchange: onExchange}
 }
 
 // Recorder records the exchanges made through base (a clone of
@@ -87,8 +88,20 @@ func (r *Run) metaOf(kind string) Meta {
 	return m
 }
 
+// store queues the exchange in the log (the writer stores it; a failure
+// goes to the run's logger), keeps it and hands it on at once: the caller's
+// last read of the response never waits for SQLite.
 func (r *Run) store(e Exchange) {
-	if err := r.log.Add(context.WithoutCancel(r.ctx), &e); err != nil {
+	w, err := r.log.insertion(&e)
+	if err == nil {
+		w.done = func(err error) {
+			if err != nil {
+				r.logger.Warn("record exchange", "run", r.meta.RunID, "error", err)
+			}
+		}
+		err = r.log.enqueue(w)
+	}
+	if err != nil {
 		r.logger.Warn("record exchange", "run", r.meta.RunID, "error", err)
 	}
 	r.mu.Lock()
@@ -96,5 +109,20 @@ func (r *Run) store(e Exchange) {
 	r.mu.Unlock()
 	if r.onExchange != nil {
 		r.onExchange(e)
+	}
+}
+
+// SetVerdict records the run's verdict with its exchanges, after them,
+// without waiting (see Log.SetVerdict); a failure goes to the run's logger
+// and never fails the run.
+func (r *Run) SetVerdict(v Verdict) {
+	w := verdictWrite(r.meta.ConnectionID, r.meta.RunID, v)
+	w.done = func(err error) {
+		if err != nil {
+			r.logger.Warn("record run verdict", "connection", r.meta.ConnectionID, "run", r.meta.RunID, "error", err)
+		}
+	}
+	if err := r.log.enqueue(w); err != nil {
+		r.logger.Warn("record run verdict", "connection", r.meta.ConnectionID, "run", r.meta.RunID, "error", err)
 	}
 }

@@ -16,16 +16,27 @@ type Verdict struct {
 	Summary string `json:"summary"`
 }
 
-// SetVerdict records the verdict of a run whose exchanges are stored. A run
-// that sent nothing has no row and nothing is recorded: its verdict is
-// shown where it was given (the editor, the connection's status).
+// SetVerdict records the verdict of a run, after the exchanges queued
+// before it are stored, and waits for it. A run that sent nothing has no row
+// and nothing is recorded: its verdict is shown where it was given (the
+// editor, the connection's status). A verification uses Run.SetVerdict,
+// which does not wait.
 func (l *Log) SetVerdict(ctx context.Context, connectionID, runID string, v Verdict) error {
-	_, err := l.db.ExecContext(ctx, `UPDATE exchange_runs SET verdict = ?, verdict_code = ?, verdict_summary = ?
-		WHERE connection_id = ? AND run_id = ?`, v.Status, v.Code, v.Summary, connectionID, runID)
-	if err != nil {
-		return apperr.Wrap(apperr.Internal, err, "Could not record the verdict of run %s: %v", runID, err)
+	return l.waitFor(ctx, verdictWrite(connectionID, runID, v))
+}
+
+func verdictWrite(connectionID, runID string, v Verdict) *write {
+	return &write{
+		apply: func(ctx context.Context, tx execer) error {
+			_, err := tx.ExecContext(ctx, `UPDATE exchange_runs SET verdict = ?, verdict_code = ?, verdict_summary = ?
+				WHERE connection_id = ? AND run_id = ?`, v.Status, v.Code, v.Summary, connectionID, runID)
+			if err != nil {
+				return apperr.Wrap(apperr.Internal, err, "Could not record the verdict of run %s: %v", runID, err)
+			}
+			return nil
+		},
+		bytes: 256 + len(v.Summary),
 	}
-	return nil
 }
 
 // Verdicts returns the recorded verdicts of the runs the exchanges belong
@@ -42,6 +53,9 @@ func (l *Log) Verdicts(ctx context.Context, exchanges []Exchange) (map[string]Ve
 		}
 	}
 	out := map[string]Verdict{}
+	if err := l.flush(ctx); err != nil {
+		return nil, err
+	}
 	// Looked up by the table's key; SQLite binds at most 32,766 values and
 	// a HAR of the whole log may span more runs, so ask in chunks.
 	const chunk = 500

@@ -135,6 +135,7 @@ func (c *Core) open(ctx context.Context, o Options) error {
 	}
 	c.Secrets = keychain.New(kr, keychainService, o.KeychainTimeout)
 	c.Log = connlog.NewLog(st.DB(), time.Now)
+	c.Log.SetLogger(logger)
 	c.Connections = connections.New(connections.Deps{
 		Store:       st,
 		Secrets:     c.Secrets,
@@ -184,6 +185,10 @@ func (c *Core) Close() error {
 		cancel()
 	}
 	var errs []error
+	if c.Log != nil {
+		// What the log's writer still holds reaches the file first.
+		errs = append(errs, c.Log.Close())
+	}
 	if c.Store != nil {
 		errs = append(errs, c.Store.Close())
 	}

@@ -98,6 +98,14 @@ DELETE FROM exchanges WHERE id = 'seed-ex-4b';
 UPDATE exchange_runs SET verdict = 'limited', verdict_code = 'forbidden', verdict_summary = 'Acme accepted the credentials, but they lack permission for GET /v1/reports (403 Forbidden).'
  WHERE run_id = (SELECT min(run_id) FROM exchange_runs);
 `,
+	// 8: the log's totals and per-connection run counts follow new rows.
+	8: `
+INSERT INTO exchanges (id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
+    method, url, status, status_text, error_class, error, total_ms, response_body_size, size_bytes, detail_json)
+VALUES ('seed-ex-8', 'seed-run-8', 'seed-conn-2', 'personal', 'test', '2024-05-10T07:08:10.000000000Z',
+        '2024-05-10T07:08:10.050000000Z', 'GET', 'https://warehouse.example/health', 200, 'OK',
+        '', '', 10.5, 2, 64, '{"responseBody":"ok","note":"ñ"}');
+`,
 }
 
 func embedded(t *testing.T) []migration {
@@ -378,6 +386,61 @@ func TestMigration003IndexesExistingExchanges(t *testing.T) {
 	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT count(*) FROM exchange_runs`).Scan(&runs))
 	require.Equal(t, int64(1), runs, "a run with no exchanges left is gone")
 	require.Equal(t, []string{"seed-ex-1"}, match("zendesk"))
+}
+
+// TestMigration008CountsExistingExchanges upgrades a schema 7 database
+// holding exchanges and checks the new totals (the log's size, each
+// connection's runs) start at what the rows say and that the triggers keep
+// them there as runs come and go.
+func TestMigration008CountsExistingExchanges(t *testing.T) {
+	ms := embedded(t)
+	path := filepath.Join(t.TempDir(), "patchbay.db")
+	buildAt(t, path, ms, 7)
+	s, err := Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	requireTotals := func(why string) {
+		t.Helper()
+		var n, bytes, wantN, wantBytes int64
+		require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT exchanges, bytes FROM exchange_totals`).Scan(&n, &bytes))
+		require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT count(*), coalesce(sum(size_bytes), 0) FROM exchanges`).Scan(&wantN, &wantBytes))
+		require.Equal(t, wantN, n, why)
+		require.Equal(t, wantBytes, bytes, why)
+		rows, err := s.DB().QueryContext(ctx, `SELECT r.connection_id, r.n, coalesce(c.runs, 0) FROM
+			(SELECT connection_id, count(*) AS n FROM exchange_runs GROUP BY connection_id) r
+			LEFT JOIN exchange_connections c USING (connection_id)`)
+		require.NoError(t, err)
+		defer rows.Close()
+		for rows.Next() {
+			var conn string
+			var want, got int
+			require.NoError(t, rows.Scan(&conn, &want, &got))
+			require.Equal(t, want, got, "%s: runs of %s", why, conn)
+		}
+		require.NoError(t, rows.Err())
+		var stale int
+		require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT count(*) FROM exchange_connections c
+			WHERE NOT EXISTS (SELECT 1 FROM exchange_runs r WHERE r.connection_id = c.connection_id)`).Scan(&stale))
+		require.Zero(t, stale, "%s: a connection without runs keeps no count", why)
+	}
+	requireTotals("after the upgrade")
+	var before int64
+	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT exchanges FROM exchange_totals`).Scan(&before))
+	require.Positive(t, before, "the seeds hold exchanges")
+
+	_, err = s.DB().ExecContext(ctx, `INSERT INTO exchanges (id, run_id, connection_id, started_at, recorded_at, size_bytes, detail_json)
+		VALUES ('n-1', 'new-run', 'seed-conn-2', '2024-06-01T00:00:00.000000000Z', '2024-06-01T00:00:00.000000000Z', 100, '{}'),
+		       ('n-2', 'new-run', 'seed-conn-2', '2024-06-01T00:00:01.000000000Z', '2024-06-01T00:00:01.000000000Z', 50, '{}'),
+		       ('n-3', 'other-run', 'new-conn', '2024-06-01T00:00:02.000000000Z', '2024-06-01T00:00:02.000000000Z', 7, '{}')`)
+	require.NoError(t, err)
+	requireTotals("after inserts")
+	_, err = s.DB().ExecContext(ctx, `DELETE FROM exchanges WHERE id IN ('n-1', 'n-3')`)
+	require.NoError(t, err)
+	requireTotals("after deleting part of a run and a whole connection")
+	_, err = s.DB().ExecContext(ctx, `DELETE FROM exchanges`)
+	require.NoError(t, err)
+	requireTotals("after deleting everything")
 }
 
 // TestSeedsApplyAtTheirVersion keeps every seed valid against the schema it
