@@ -260,7 +260,7 @@ func (l *Log) pruneStep(ctx context.Context, keep int, maxBytes int64) (deleted 
 	}
 	if len(doomed) > 0 {
 		// Marks of blocks left without rows are no longer needed.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM exchange_marks WHERE block < (SELECT min(seq) FROM exchanges) >> 10`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM exchange_marks WHERE block < (SELECT min(seq) FROM exchanges) >> ?`, markShift); err != nil {
 			return 0, false, err
 		}
 	}

@@ -21,7 +21,7 @@ import (
 // seq is the order exchanges were stored, the list's order is their start:
 // the two differ when exchanges overlap (a slow request stored after quicker
 // ones that started later) or a clock steps. exchange_marks keeps the
-// earliest and latest start of each block of 1,024 seqs, so the walk in seq
+// earliest and latest start of each block of 64 seqs, so the walk in seq
 // order is exact and short: it starts at the last block holding a row
 // started by the range's end, skips every block whose rows all started
 // before the page's last row, and stops when no block is left (walkOn).
@@ -74,6 +74,10 @@ func (l *Log) trace(c querier) querier {
 	}
 	return tracer{querier: c, record: l.traceFn}
 }
+
+// markShift makes a seq its block of exchange_marks (seq >> 6 in migration
+// 008): a walk reads at most a block past the rows it needs.
+const markShift = 6
 
 // Scope tokens, as exchange_search_rows writes them: a prefix and the hex of
 // the value (the tokenizer folds SQLite's upper-case hex).
@@ -236,14 +240,16 @@ func (l *Log) walk(ctx context.Context, c querier, p listPlan, match string) ([]
 // row that started at or before t (0: none does): rows at or above it all
 // started after t.
 func firstBlockAbove(ctx context.Context, c querier, t string) (int64, error) {
-	var block sql.NullInt64
-	if err := c.QueryRowContext(ctx, `SELECT max(block) FROM exchange_marks WHERE min_started <= ?`, t).Scan(&block); err != nil {
-		return 0, err
-	}
-	if !block.Valid {
+	// From the newest block down: a next page's cursor is near the top.
+	var block int64
+	err := c.QueryRowContext(ctx, `SELECT block FROM exchange_marks WHERE min_started <= ? ORDER BY block DESC LIMIT 1`, t).Scan(&block)
+	if err == sql.ErrNoRows {
 		return 0, nil
 	}
-	return (block.Int64 + 1) << 10, nil
+	if err != nil {
+		return 0, err
+	}
+	return (block + 1) << markShift, nil
 }
 
 // summaryColsOrEmpty are summaryCols of a LEFT JOIN, empty where no row
@@ -318,16 +324,16 @@ func walkOn(ctx context.Context, c querier, p listPlan, found []listed, last int
 	}
 	var block sql.NullInt64
 	err := c.QueryRowContext(ctx, `SELECT block FROM exchange_marks WHERE block <= ? AND max_started >= ?
-		ORDER BY block DESC LIMIT 1`, (last-1)>>10, bound).Scan(&block)
+		ORDER BY block DESC LIMIT 1`, (last-1)>>markShift, bound).Scan(&block)
 	switch {
 	case err == sql.ErrNoRows:
 		return 0, nil
 	case err != nil:
 		return 0, err
-	case block.Int64 == (last-1)>>10:
+	case block.Int64 == (last-1)>>markShift:
 		return last, nil
 	}
-	return (block.Int64 + 1) << 10, nil
+	return (block.Int64 + 1) << markShift, nil
 }
 
 // legacyList reads the rows the new index does not hold yet (seq < below)
