@@ -56,3 +56,22 @@ test('the window runs under a policy that allows only the app itself', async () 
   assert.ok(seen.some((e) => e.startsWith('CSP violation: connect-src blocked http://192.0.2.1')), seen.join('\n'));
   assert.ok(seen.some((e) => e.startsWith('CSP console:') && e.includes('inline script')), seen.join('\n'));
 });
+
+// Everything but the Connectors page is its own chunk (a dynamic import with
+// its own stylesheet): each page and panel loads under the same policy.
+test('every page and panel, each its own chunk, loads under the policy', async () => {
+  for (const [nav, id] of [['nav-integrations', 'integrations-page'], ['nav-log', 'log-page'], ['nav-settings', 'settings-page']]) {
+    await page.getByTestId(nav).click();
+    await page.getByTestId(id).waitFor();
+  }
+  await page.getByTestId('keychain-status').and(page.locator('[data-state="ok"]')).waitFor();
+  await page.getByTestId('nav-connectors').click();
+  await page.getByTestId('add-connector').click();
+  await page.getByTestId('connector-picker').waitFor();
+  await page.getByTestId('connector-option-http').click();
+  await page.getByTestId('connection-editor').waitFor();
+  const sheets = await page.evaluate(() => [...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => new URL(l.href).origin));
+  assert.ok(sheets.length > 1, 'the chunks brought their stylesheets');
+  assert.ok(sheets.every((o) => o === new URL(page.url()).origin), sheets.join(' '));
+  assert.deepEqual(browser.errors, [], 'no chunk was refused');
+});

@@ -8,6 +8,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth/oauth2"
+	"patchbay/backend/catalog"
 	"patchbay/backend/connections"
 	"patchbay/backend/connlog"
 	"patchbay/backend/store"
@@ -57,6 +58,52 @@ func (s *ConnectionService) ListConnections() ([]ConnectionDTO, error) {
 	for i, c := range list {
 		out[i] = connectionDTO(c)
 		out[i].UsedBy = useDTOs(uses[c.ID])
+	}
+	return out, nil
+}
+
+// ConnectionsOverview is what the Connectors page draws first: per
+// connector that has connections, how many it has, how many in each status
+// and the connection its card shows. Its size grows with the connectors, not
+// the connections, so the first screen of 10,000 connections costs what 10
+// do; the list itself follows in pages (ListConnectionSummaries).
+func (s *ConnectionService) ConnectionsOverview() (ConnectionsOverviewDTO, error) {
+	list, err := s.store.ConnectionOverview(s.ctx, s.workspace())
+	if err != nil {
+		return ConnectionsOverviewDTO{}, toUI(err)
+	}
+	uses, err := s.store.IntegrationUses(s.ctx, s.workspace())
+	if err != nil {
+		return ConnectionsOverviewDTO{}, toUI(err)
+	}
+	out := ConnectionsOverviewDTO{Connectors: make([]ConnectorOverviewDTO, len(list))}
+	for i, o := range list {
+		shown := connectionSummaryDTO(o.Shown)
+		shown.UsedBy = useDTOs(uses[o.Shown.ID])
+		out.Connectors[i] = ConnectorOverviewDTO{ConnectorID: o.ConnectorID, Total: o.Total, ByStatus: o.ByStatus, Shown: shown}
+		out.Total += o.Total
+	}
+	return out, nil
+}
+
+// ListConnectionSummaries returns one page of the current workspace's
+// connections as lists show them (no settings), in the list's order
+// (connector, name, environment): cursor is the previous page's next, ""
+// for the first; limit is 1 to 2,000. A page costs the same however long
+// the list is.
+func (s *ConnectionService) ListConnectionSummaries(cursor string, limit int) (ConnectionPageDTO, error) {
+	page, err := s.store.ListConnectionsPage(s.ctx, s.workspace(), cursor, limit)
+	if err != nil {
+		return ConnectionPageDTO{}, toUI(err)
+	}
+	uses, err := s.store.IntegrationUses(s.ctx, s.workspace())
+	if err != nil {
+		return ConnectionPageDTO{}, toUI(err)
+	}
+	out := ConnectionPageDTO{Items: make([]ConnectionSummaryDTO, len(page.Items)), Next: page.Next}
+	for i, c := range page.Items {
+		out.Items[i] = connectionSummaryDTO(c)
+		out.Items[i].UsedBy = useDTOs(uses[c.ID])
 	}
 	return out, nil
 }
@@ -358,11 +405,6 @@ func (s *ConnectionService) changed() { s.emit(s.ctx, EventConnectionsChanged) }
 
 func connectionDTO(c store.Connection) ConnectionDTO {
 	v := connections.ViewOf(c)
-	var token *OAuthDTO
-	if t := v.Token; t != nil {
-		token = &OAuthDTO{Authorized: t.Authorized, GrantedScopes: nonNil(t.GrantedScopes), ExpiresAt: t.ExpiresAt,
-			Refreshable: t.Refreshable, AuthorizedAt: t.AuthorizedAt}
-	}
 	return ConnectionDTO{
 		ID:             c.ID,
 		WorkspaceID:    c.WorkspaceID,
@@ -378,13 +420,48 @@ func connectionDTO(c store.Connection) ConnectionDTO {
 		Diagnosis:      c.Diagnosis,
 		Identity:       c.Identity,
 		CheckedAt:      rfc3339(c.CheckedAt),
+		AllowInsecure:  allowsInsecureHTTP(v.Settings),
 		CreatedAt:      rfc3339(&c.CreatedAt),
 		UpdatedAt:      rfc3339(&c.UpdatedAt),
-		OAuth:          token,
+		OAuth:          tokenDTO(v.Token),
 		UserSecrets:    v.UserSecrets,
 		Parameters:     v.Parameters,
 		UsedBy:         []IntegrationUseDTO{},
 	}
+}
+
+// connectionSummaryDTO is the part of connectionDTO a list shows.
+func connectionSummaryDTO(c store.Connection) ConnectionSummaryDTO {
+	v := connections.ViewOf(c)
+	return ConnectionSummaryDTO{
+		ID:            c.ID,
+		ConnectorID:   c.ConnectorID,
+		Name:          c.Name,
+		Environment:   c.Environment,
+		AuthType:      c.AuthType,
+		BaseURL:       c.BaseURL,
+		Status:        c.Status,
+		Diagnosis:     c.Diagnosis,
+		Identity:      c.Identity,
+		CheckedAt:     rfc3339(c.CheckedAt),
+		AllowInsecure: allowsInsecureHTTP(v.Settings),
+		OAuth:         tokenDTO(v.Token),
+		UsedBy:        []IntegrationUseDTO{},
+	}
+}
+
+func tokenDTO(t *connections.TokenFacts) *OAuthDTO {
+	if t == nil {
+		return nil
+	}
+	return &OAuthDTO{Authorized: t.Authorized, GrantedScopes: nonNil(t.GrantedScopes), ExpiresAt: t.ExpiresAt,
+		Refreshable: t.Refreshable, AuthorizedAt: t.AuthorizedAt}
+}
+
+// allowsInsecureHTTP is the connection's "Allow insecure HTTP" switch; the
+// UI warns when it is on and the base URL is plain http:// to another host.
+func allowsInsecureHTTP(settings map[string]string) bool {
+	return settings[catalog.KeyAllowInsecureHTTP] == "true"
 }
 
 func verificationDTO(v connections.Verification) VerificationDTO {
@@ -462,6 +539,7 @@ type ConnectionDTO struct {
 	Diagnosis      string            `json:"diagnosis"`
 	Identity       string            `json:"identity"`
 	CheckedAt      string            `json:"checkedAt"` // RFC 3339, "" when never checked
+	AllowInsecure  bool              `json:"allowInsecureHttp"`
 	CreatedAt      string            `json:"createdAt"`
 	UpdatedAt      string            `json:"updatedAt"`
 	// OAuth is set for OAuth 2.0 and token request connections: what the
@@ -476,6 +554,52 @@ type ConnectionDTO struct {
 	// UsedBy lists the integrations the connection serves (ListConnections
 	// fills it; [] elsewhere).
 	UsedBy []IntegrationUseDTO `json:"usedBy"`
+}
+
+// ConnectionSummaryDTO is a connection as a list shows it (a card, a Manage
+// Connections row, a dropdown): ConnectionDTO without the settings, the
+// secret field names, the parameters and the times of edits, which only the
+// editor needs (GetConnection).
+type ConnectionSummaryDTO struct {
+	ID            string              `json:"id"`
+	ConnectorID   string              `json:"connectorId"`
+	Name          string              `json:"name"`
+	Environment   string              `json:"environment"`
+	AuthType      string              `json:"authType"`
+	BaseURL       string              `json:"baseUrl"`
+	Status        string              `json:"status"`
+	Diagnosis     string              `json:"diagnosis"`
+	Identity      string              `json:"identity"`
+	CheckedAt     string              `json:"checkedAt"` // RFC 3339, "" when never checked
+	AllowInsecure bool                `json:"allowInsecureHttp"`
+	OAuth         *OAuthDTO           `json:"oauth,omitempty"`
+	UsedBy        []IntegrationUseDTO `json:"usedBy"`
+}
+
+// ConnectionPageDTO is one page of ListConnectionSummaries; Next is the
+// cursor of the following page, "" after the last.
+type ConnectionPageDTO struct {
+	Items []ConnectionSummaryDTO `json:"items"`
+	Next  string                 `json:"next"`
+}
+
+// ConnectionsOverviewDTO is the Connectors page's first screen: Total
+// connections in the workspace and one line per connector that has any.
+type ConnectionsOverviewDTO struct {
+	Total      int                    `json:"total"`
+	Connectors []ConnectorOverviewDTO `json:"connectors"`
+}
+
+// ConnectorOverviewDTO is one connector's card before its list arrives:
+// how many connections, how many in each status (only statuses that occur),
+// and Shown, the one the card shows until the user picks another (a
+// Disconnected one, else Unreachable, else Limited, else the one checked
+// last; see store.ConnectionOverview).
+type ConnectorOverviewDTO struct {
+	ConnectorID string               `json:"connectorId"`
+	Total       int                  `json:"total"`
+	ByStatus    map[string]int       `json:"byStatus"`
+	Shown       ConnectionSummaryDTO `json:"shown"`
 }
 
 // OAuthDTO describes an OAuth connection's token without revealing it.

@@ -36,6 +36,14 @@
 //
 // # ConnectionService
 //
+// ConnectionsOverview is the Connectors page's first screen: per connector that has connections, its
+// count, its counts by status and the connection its card shows (a Disconnected one, else Unreachable,
+// else Limited, else the one checked last); its size grows with the connectors, not the connections.
+// ListConnectionSummaries(cursor, limit) then pages the list (connector, name, environment order; 1 to
+// 2,000 a page; cursor "" first, then the page's next) as ConnectionSummaryDTO: what a card, a Manage
+// Connections row or a dropdown shows, without settings or secret field names. The front end never
+// needs the full list for its first screen; the editor reads one connection with GetConnection.
+//
 // ListConnections and GetConnection return ConnectionDTO: settings, the names of secret fields that
 // hold a value (secretFields), user secret names, remembered parameters, status, diagnosis, identity
 // ("connected as"), checkedAt, and for OAuth 2.0 and token request connections the token's facts
@@ -124,6 +132,8 @@
 //
 // # AppService
 //
-// Info reports the version, the data home, the database and log paths, the workspace, the catalog's
-// skipped definitions and whether the keychain answers (with what to fix when it does not).
+// Info reports the version, the data home, the database and log paths, the workspace and the catalog's
+// skipped definitions, at once. Keychain probes the keychain (a write, a read and a delete, at most 5 s)
+// and says whether secrets can be stored, with what to fix when they cannot; the front end asks after
+// its first screen, so a slow keyring never holds it.
 package services

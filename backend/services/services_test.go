@@ -236,14 +236,16 @@ func TestKeychainUnavailableIsReportedNotFatal(t *testing.T) {
 	require.NoError(t, err)
 	info, err := e.b.App.Info()
 	require.NoError(t, err)
-	require.True(t, info.KeychainOK, info.KeychainMessage)
 	require.Equal(t, "[]", jsonOf(t, info.CatalogWarnings))
+	keychain := e.b.App.Keychain()
+	require.True(t, keychain.OK, keychain.Message)
 
 	kr.FailSet.Store(true)
+	keychain = e.b.App.Keychain()
+	require.False(t, keychain.OK)
+	require.Contains(t, keychain.Message, "gnome-keyring")
 	info, err = e.b.App.Info()
-	require.NoError(t, err)
-	require.False(t, info.KeychainOK)
-	require.Contains(t, info.KeychainMessage, "gnome-keyring")
+	require.NoError(t, err, "Info answers whatever the keychain does")
 	require.Equal(t, e.home, info.DataDir)
 
 	_, err = e.b.Connections.SaveConnection(connectionstest.APIKeyDraft(api.URL, "Locked", "k-zzzzzz"), false, "")
@@ -360,7 +362,11 @@ func TestSecretsNeverLeak(t *testing.T) {
 	require.NoError(t, err)
 	info, err := e.b.App.Info()
 	require.NoError(t, err)
-	returned = append(returned, list, connectors, info)
+	overview, err := svc.ConnectionsOverview()
+	require.NoError(t, err)
+	summaries, err := svc.ListConnectionSummaries("", 100)
+	require.NoError(t, err)
+	returned = append(returned, list, connectors, info, e.b.App.Keychain(), overview, summaries)
 
 	// The secret really is stored: the reveal the user asks for returns it.
 	var headerKeyID string

@@ -323,13 +323,18 @@ func normalizeConnection(c Connection) (Connection, encodedConnection, error) {
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-func scanConnection(r rowScanner) (Connection, error) {
+func scanConnection(r rowScanner) (Connection, error) { return scanConnectionWith(r) }
+
+// scanConnectionWith reads connectionColumns and then the extra columns a
+// query adds after them into extra.
+func scanConnectionWith(r rowScanner, extra ...any) (Connection, error) {
 	var c Connection
 	var settings, fields, created, updated string
 	var checked sql.NullString
-	err := r.Scan(&c.ID, &c.WorkspaceID, &c.ConnectorID, &c.Name, &c.Environment, &c.AuthType, &c.BaseURL,
+	dest := []any{&c.ID, &c.WorkspaceID, &c.ConnectorID, &c.Name, &c.Environment, &c.AuthType, &c.BaseURL,
 		&settings, &c.SecretRef, &fields, &c.TimeoutSeconds, &c.Status, &c.Diagnosis, &c.Identity,
-		&checked, &created, &updated)
+		&checked, &created, &updated}
+	err := r.Scan(append(dest, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Connection{}, err
 	}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, listConnections, literalDetails, onExchange, parseError, revealSecret, saveConnection } from './api';
+import { ApiError, listConnectionSummaries, literalDetails, onExchange, parseError, revealSecret, saveConnection } from './api';
 import type { ConnectionDraft } from './types';
 
 describe('parseError', () => {
@@ -168,12 +168,12 @@ describe('bound calls', () => {
   });
 
   it('a null list from Go reads as empty', async () => {
-    fakeGo({ ListConnections: () => Promise.resolve(null) });
-    await expect(listConnections()).resolves.toEqual([]);
+    fakeGo({ ListConnectionSummaries: () => Promise.resolve({ items: null, next: '' }) });
+    await expect(listConnectionSummaries('', 10)).resolves.toEqual({ items: [], next: '' });
   });
 
   it('a missing Go side is an internal ApiError, not a TypeError', async () => {
-    const err = await listConnections().catch((e: unknown) => e);
+    const err = await listConnectionSummaries('', 10).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('internal');
   });

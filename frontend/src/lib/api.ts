@@ -8,7 +8,10 @@ import * as connectorService from '../../wailsjs/go/services/ConnectorService';
 import * as integrationService from '../../wailsjs/go/services/IntegrationService';
 import * as logService from '../../wailsjs/go/services/LogService';
 import * as workspaceService from '../../wailsjs/go/services/WorkspaceService';
-import { connections, services } from '../../wailsjs/go/models';
+import type { connections } from '../../wailsjs/go/models';
+
+/** The generated classes of Go's DTOs: loaded with the first argument built from one, not with the first screen. */
+const models = () => import('../../wailsjs/go/models');
 import * as runtime from '../../wailsjs/runtime/runtime';
 import type {
   AccountDTO,
@@ -27,12 +30,15 @@ import type {
   AuthorizationDTO,
   ConnectionDraft,
   ConnectionDTO,
+  ConnectionPage,
+  ConnectionsOverview,
   Connector,
   Exchange,
   ExchangeEvent,
   ExchangePage,
   ExchangeSummary,
   HARScope,
+  KeychainStatus,
   LiteralFinding,
   LiteralPlace,
   LogFilter,
@@ -142,13 +148,13 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
  * Our draft as Go's. Fields the UI leaves out stay out of the JSON, so Go
  * sees nil where nil means "keep what is stored" (user secrets).
  */
-function goDraft(d: ConnectionDraft): connections.Draft {
+async function goDraft(d: ConnectionDraft): Promise<connections.Draft> {
   // Both ways: every field of ours is one of Go's with the same type, and
   // Go's draft has every field ours has.
   const ours: Partial<connections.Draft> = d;
   const fits: connections.Draft extends ConnectionDraft ? true : never = true;
   void fits;
-  return connections.Draft.createFrom(ours);
+  return (await models()).connections.Draft.createFrom(ours);
 }
 
 export function listConnectors(): Promise<Connector[]> {
@@ -173,10 +179,22 @@ export function importConnectorFile(path: string): Promise<Connector> {
   });
 }
 
-export function listConnections(): Promise<ConnectionDTO[]> {
+/**
+ * The Connectors page's first screen: per connector its counts and the
+ * connection its card shows. Small however many connections there are.
+ */
+export function connectionsOverview(): Promise<ConnectionsOverview> {
   return call(async () => {
-    const list: ConnectionDTO[] | null = await connectionService.ListConnections();
-    return list ?? [];
+    const o: ConnectionsOverview = await connectionService.ConnectionsOverview();
+    return o;
+  });
+}
+
+/** One page of connection summaries; cursor "" for the first, then the page's next. */
+export function listConnectionSummaries(cursor: string, limit: number): Promise<ConnectionPage> {
+  return call(async () => {
+    const page: ConnectionPage | null = await connectionService.ListConnectionSummaries(cursor, limit);
+    return { items: page?.items ?? [], next: page?.next ?? '' };
   });
 }
 
@@ -189,7 +207,7 @@ export function getConnection(id: string): Promise<ConnectionDTO> {
 
 export function testConnection(draft: ConnectionDraft, runId: string): Promise<VerificationDTO> {
   return call(async () => {
-    const v: VerificationDTO = await connectionService.TestConnection(goDraft(draft), runId);
+    const v: VerificationDTO = await connectionService.TestConnection(await goDraft(draft), runId);
     return v;
   });
 }
@@ -204,7 +222,7 @@ export function saveConnection(
   runId: string,
 ): Promise<SaveResultDTO> {
   return call(async () => {
-    const r: SaveResultDTO = await connectionService.SaveConnection(goDraft(draft), verifyFirst, runId);
+    const r: SaveResultDTO = await connectionService.SaveConnection(await goDraft(draft), verifyFirst, runId);
     return r;
   });
 }
@@ -239,7 +257,7 @@ export function inspectCertificates(pem: string): Promise<CertInfoDTO[]> {
 /** The accounts a draft's credentials reach (account-based connectors). */
 export function listAccounts(draft: ConnectionDraft): Promise<AccountDTO[]> {
   return call(async () => {
-    const list: AccountDTO[] | null = await connectionService.ListAccounts(goDraft(draft));
+    const list: AccountDTO[] | null = await connectionService.ListAccounts(await goDraft(draft));
     return list ?? [];
   });
 }
@@ -254,7 +272,7 @@ export function listAccounts(draft: ConnectionDraft): Promise<AccountDTO[]> {
  */
 export function findLiteralSecrets(draft: ConnectionDraft): Promise<LiteralFinding[]> {
   return call(async () => {
-    const list: LiteralFinding[] | null = await connectionService.FindLiteralSecrets(goDraft(draft));
+    const list: LiteralFinding[] | null = await connectionService.FindLiteralSecrets(await goDraft(draft));
     return list ?? [];
   });
 }
@@ -304,7 +322,7 @@ export function deleteConnection(id: string): Promise<void> {
 /** Connect: authorizes a draft (new or edited), then tests and saves it. */
 export function startAuthorization(draft: ConnectionDraft, flowId: string): Promise<AuthorizationDTO> {
   return call(async () => {
-    const r: AuthorizationDTO = await connectionService.StartAuthorization(goDraft(draft), flowId);
+    const r: AuthorizationDTO = await connectionService.StartAuthorization(await goDraft(draft), flowId);
     return r;
   });
 }
@@ -456,6 +474,7 @@ export function getIntegration(id: string): Promise<IntegrationDTO> {
 /** Creates (id "") or updates an integration; errors name the field ("source.connectionId", …). */
 export function saveIntegration(d: IntegrationDraft): Promise<IntegrationDTO> {
   return call(async () => {
+    const { services } = await models();
     const v: IntegrationDTO = await integrationService.SaveIntegration(services.IntegrationDraftDTO.createFrom(d));
     return v;
   });
@@ -497,12 +516,12 @@ export function copyAsCurl(id: string, includeSecrets: boolean): Promise<string>
 
 /** Go asks where to save and writes the file; "" when the user cancels. */
 export function exportHAR(scope: HARScope): Promise<string> {
-  return call(() => logService.ExportHAR(services.HARScope.createFrom(scope)));
+  return call(async () => logService.ExportHAR((await models()).services.HARScope.createFrom(scope)));
 }
 
 /** The HAR 1.2 JSON text of a scope. */
 export function exportHARData(scope: HARScope): Promise<string> {
-  return call(() => logService.ExportHARData(services.HARScope.createFrom(scope)));
+  return call(async () => logService.ExportHARData((await models()).services.HARScope.createFrom(scope)));
 }
 
 export function getLogSettings(): Promise<LogSettings> {
@@ -520,6 +539,14 @@ export function appInfo(): Promise<AppInfoDTO> {
   return call(async () => {
     const info: AppInfoDTO = await appService.Info();
     return info;
+  });
+}
+
+/** Probes the keychain (a write, a read and a delete; up to 5 s on a slow keyring). */
+export function keychainStatus(): Promise<KeychainStatus> {
+  return call(async () => {
+    const k: KeychainStatus = await appService.Keychain();
+    return k;
   });
 }
 

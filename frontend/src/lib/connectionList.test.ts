@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultShown, filterConnections, groupByEnvironment, matchesWords, needsAttention } from './connectionList';
 import { sortConnections } from './state/connections.svelte';
-import type { ConnectionDTO } from './types';
+import type { ConnectionDTO, ConnectionSummary } from './types';
 
 function conn(id: string, name: string, environment: string, status: string, extra: Partial<ConnectionDTO> = {}): ConnectionDTO {
   return {
@@ -19,6 +19,7 @@ function conn(id: string, name: string, environment: string, status: string, ext
     diagnosis: '',
     identity: '',
     checkedAt: '',
+    allowInsecureHttp: false,
     createdAt: '',
     updatedAt: '',
     ...extra,
@@ -33,7 +34,7 @@ const list = [
   conn('e', 'Nightly', 'production', 'weird-status-from-a-newer-go'),
 ];
 
-const ids = (xs: ConnectionDTO[]) => xs.map((c) => c.id);
+const ids = (xs: ConnectionSummary[]) => xs.map((c) => c.id);
 
 describe('filterConnections', () => {
   it.each([

@@ -4,14 +4,14 @@
 
 import { normalizeStatus, STATUS_WORDS, statusNeedsAttention } from './status';
 import { timeSortKey } from './time';
-import type { ConnectionDTO } from './types';
+import type { ConnectionSummary } from './types';
 
 export interface ConnectionGroup {
   /** Lowercased environment: "Production" and "production" are one group. */
   key: string;
   /** The environment as the first connection of the group spells it. */
   label: string;
-  connections: ConnectionDTO[];
+  connections: ConnectionSummary[];
 }
 
 /** Lowercased words of a filter; every word must match. */
@@ -24,13 +24,13 @@ export function filterWords(query: string): string[] {
  * name, environment or identity, or the start of the status word — so
  * "connected" does not also find Disconnected ones.
  */
-export function matchesWords(c: ConnectionDTO, words: string[]): boolean {
+export function matchesWords(c: ConnectionSummary, words: string[]): boolean {
   const text = `${c.name}\n${c.environment}\n${c.identity}`.toLowerCase();
   const status = STATUS_WORDS[normalizeStatus(c.status)].toLowerCase();
   return words.every((w) => text.includes(w) || status.startsWith(w));
 }
 
-export function filterConnections(list: ConnectionDTO[], query: string): ConnectionDTO[] {
+export function filterConnections(list: ConnectionSummary[], query: string): ConnectionSummary[] {
   const words = filterWords(query);
   return words.length === 0 ? list : list.filter((c) => matchesWords(c, words));
 }
@@ -39,7 +39,7 @@ export function filterConnections(list: ConnectionDTO[], query: string): Connect
  * Consecutive connections of one environment, in the order given (the
  * store's order already keeps each environment together).
  */
-export function groupByEnvironment(list: ConnectionDTO[]): ConnectionGroup[] {
+export function groupByEnvironment(list: ConnectionSummary[]): ConnectionGroup[] {
   const groups: ConnectionGroup[] = [];
   const byKey = new Map<string, ConnectionGroup>();
   for (const c of list) {
@@ -57,14 +57,14 @@ export function groupByEnvironment(list: ConnectionDTO[]): ConnectionGroup[] {
 }
 
 /** Disconnected, Limited and Unreachable connections need someone to look at them. */
-export function needsAttention(c: ConnectionDTO): boolean {
+export function needsAttention(c: ConnectionSummary): boolean {
   return statusNeedsAttention(c.status);
 }
 
 /** Lower is more urgent: nothing works, then nothing answers, then some things are refused. */
 const URGENCY: Record<string, number> = { disconnected: 0, unreachable: 1, limited: 2 };
 
-function urgency(c: ConnectionDTO): number {
+function urgency(c: ConnectionSummary): number {
   return URGENCY[normalizeStatus(c.status)] ?? 3;
 }
 
@@ -76,8 +76,8 @@ function urgency(c: ConnectionDTO): number {
  * last). Equal candidates keep the list's order (Production first, by name),
  * so the choice is stable while nothing changes.
  */
-export function defaultShown(list: ConnectionDTO[]): ConnectionDTO | null {
-  let best: ConnectionDTO | null = null;
+export function defaultShown(list: ConnectionSummary[]): ConnectionSummary | null {
+  let best: ConnectionSummary | null = null;
   for (const c of list) {
     if (!best) {
       best = c;

@@ -19,3 +19,8 @@ export function isRemotePlainHttp(url: string): boolean {
 export function sendsInsecurely(settings: Record<string, string> | null, baseUrl: string): boolean {
   return settings?.[ALLOW_INSECURE_HTTP] === 'true' && isRemotePlainHttp(baseUrl);
 }
+
+/** The same for a connection in a list (its settings stay in Go): the switch, and its base URL or else the connector's. */
+export function listedSendsInsecurely(c: { allowInsecureHttp: boolean; baseUrl: string }, connectorBaseUrl: string): boolean {
+  return c.allowInsecureHttp && isRemotePlainHttp(c.baseUrl || connectorBaseUrl);
+}

@@ -5,7 +5,7 @@
 import { environmentAndName, isProduction } from './environment';
 import { oauthAction } from './oauth';
 import { normalizeStatus } from './status';
-import type { ConnectionDTO, IntegrationDTO, Role, SideDTO } from './types';
+import type { ConnectionSummary, IntegrationDTO, Role, SideDTO } from './types';
 
 export const ROLES: readonly Role[] = ['source', 'destination'];
 
@@ -101,11 +101,11 @@ export function sideFixes(side: SideDTO): SideFix[] {
 }
 
 /** An environment label compared the way a person reads it. */
-function envKey(c: Pick<ConnectionDTO, 'environment'>): string {
+function envKey(c: Pick<ConnectionSummary, 'environment'>): string {
   return c.environment.trim().toLowerCase();
 }
 
-function envWords(c: Pick<ConnectionDTO, 'environment'>): string {
+function envWords(c: Pick<ConnectionSummary, 'environment'>): string {
   return c.environment.trim() || 'no environment';
 }
 
@@ -121,7 +121,7 @@ export interface SwitchWarning {
 }
 
 /** How a button names a connection: its environment, or its name when that would not tell the two apart. */
-function buttonWord(c: ConnectionDTO, from: ConnectionDTO | null): string {
+function buttonWord(c: ConnectionSummary, from: ConnectionSummary | null): string {
   const env = c.environment.trim();
   return env && (!from || envKey(from) !== envKey(c)) ? env : c.name;
 }
@@ -133,9 +133,9 @@ function buttonWord(c: ConnectionDTO, from: ConnectionDTO | null): string {
 export function switchWarning(
   role: Role,
   connectorName: string,
-  current: ConnectionDTO | null,
-  next: ConnectionDTO,
-  other: ConnectionDTO | null,
+  current: ConnectionSummary | null,
+  next: ConnectionSummary,
+  other: ConnectionSummary | null,
 ): SwitchWarning | null {
   const production = isProduction(next.environment) && !(current && isProduction(current.environment));
   const mismatch = other !== null && envKey(other) !== envKey(next);
@@ -174,7 +174,7 @@ export function switchWarning(
  * Never the other side's own connection, never a Production one unasked;
  * "" when nothing fits.
  */
-export function matchingConnection(list: ConnectionDTO[], other: ConnectionDTO | null): string {
+export function matchingConnection(list: ConnectionSummary[], other: ConnectionSummary | null): string {
   if (!other) return '';
   const match = list.find((c) => c.id !== other.id && envKey(c) === envKey(other) && !isProduction(c.environment));
   return match?.id ?? '';

@@ -21,6 +21,7 @@ function conn(o: Partial<ConnectionDTO>): ConnectionDTO {
     diagnosis: '',
     identity: '',
     checkedAt: '',
+    allowInsecureHttp: false,
     createdAt: '',
     updatedAt: '',
     ...o,

@@ -3,7 +3,7 @@
 // next (Connect or Re-authorize), and the words for a flow's stages and a
 // token's lifetime. No state here; see oauthFlow.svelte.ts for a running flow.
 
-import type { ConnectionDTO, OAuthStage } from './types';
+import type { ConnectionSummary, OAuthStage } from './types';
 
 /** Signs in in the browser: Connect / Re-authorize instead of Test and Save. */
 export const OAUTH_CODE = 'oauth2AuthorizationCode';
@@ -41,7 +41,7 @@ export type OAuthAction = 'connect' | 'reauthorize';
  * what tells; a Disconnected OAuth connection is always helped by signing in
  * again (new token, possibly with the scopes the API wanted).
  */
-export function oauthAction(c: ConnectionDTO): OAuthAction | null {
+export function oauthAction(c: ConnectionSummary): OAuthAction | null {
   if (c.authType !== OAUTH_CODE) return null;
   if (!c.oauth?.authorized) return 'connect';
   if (c.status === 'disconnected') return 'reauthorize';

@@ -149,33 +149,65 @@ export interface Connector {
   builtin: boolean;
 }
 
-export interface ConnectionDTO {
+/**
+ * A connection as a list shows it (a card, a Manage Connections row, a
+ * dropdown): no settings, no secret field names. The Connectors page holds
+ * these; the editor reads the whole ConnectionDTO when it opens.
+ */
+export interface ConnectionSummary {
   id: string;
-  workspaceId: string;
   connectorId: string;
   name: string;
   environment: string;
   authType: string;
   baseUrl: string;
-  settings: Record<string, string> | null;
-  /** Secret fields that hold a value in the keychain (never the values). */
-  secretFields: string[] | null;
-  timeoutSeconds: number;
   status: string;
   diagnosis: string;
   identity: string;
   /** RFC 3339; "" when never checked. */
   checkedAt: string;
-  createdAt: string;
-  updatedAt: string;
+  /** "Allow insecure HTTP" is on (the UI warns when the base URL is plain http:// to another host). */
+  allowInsecureHttp: boolean;
   /** OAuth 2.0 and token-request connections: what the token grants, never the token. */
   oauth?: OAuthDTO | null;
+  /** The integrations the connection serves (filled by the lists; [] elsewhere). */
+  usedBy?: IntegrationUseDTO[] | null;
+}
+
+export interface ConnectionDTO extends ConnectionSummary {
+  workspaceId: string;
+  settings: Record<string, string> | null;
+  /** Secret fields that hold a value in the keychain (never the values). */
+  secretFields: string[] | null;
+  timeoutSeconds: number;
+  createdAt: string;
+  updatedAt: string;
   /** Names of the connection's own secrets ({{name}}); never their values. */
   userSecrets: string[] | null;
   /** Parameters remembered with the connection. */
   parameters: Record<string, string> | null;
-  /** The integrations the connection serves (filled by the list; [] elsewhere). */
-  usedBy?: IntegrationUseDTO[] | null;
+}
+
+/** One page of summaries; next is "" after the last. */
+export interface ConnectionPage {
+  items: ConnectionSummary[] | null;
+  next: string;
+}
+
+/** One connector's card before the list arrives. */
+export interface ConnectorOverview {
+  connectorId: string;
+  total: number;
+  /** Counts of the statuses that occur. */
+  byStatus: Record<string, number> | null;
+  /** The connection the card shows until the user picks one. */
+  shown: ConnectionSummary;
+}
+
+/** The Connectors page's first screen: counts and what each card shows. */
+export interface ConnectionsOverview {
+  total: number;
+  connectors: ConnectorOverview[] | null;
 }
 
 /** An integration that uses a connection, on one side. */
@@ -361,9 +393,13 @@ export interface AppInfoDTO {
   logPath: string;
   workspaceId: string;
   workspaceName: string;
-  keychainOk: boolean;
-  keychainMessage: string;
   catalogWarnings: string[] | null;
+}
+
+/** Whether secrets can be stored in the keychain, and if not, what to fix. */
+export interface KeychainStatus {
+  ok: boolean;
+  message: string;
 }
 
 export interface ExchangeEvent {

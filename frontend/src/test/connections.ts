@@ -1,5 +1,8 @@
 // For tests only: connections, connectors and workspaces as Go sends them.
-import type { ConnectionDTO, Connector, WorkspaceDTO } from '../lib/types';
+import { defaultShown } from '../lib/connectionList';
+import { sortConnections } from '../lib/state/connections.svelte';
+import type { ConnectionDTO, ConnectionsOverview, ConnectionSummary, Connector, WorkspaceDTO } from '../lib/types';
+import type { FakeWails } from './fakeWails';
 
 export function connection(id: string, o: Partial<ConnectionDTO> = {}): ConnectionDTO {
   return {
@@ -19,6 +22,7 @@ export function connection(id: string, o: Partial<ConnectionDTO> = {}): Connecti
     diagnosis: '',
     identity: '',
     checkedAt: '2025-03-10T12:00:00Z',
+    allowInsecureHttp: false,
     createdAt: '',
     updatedAt: '',
     usedBy: [],
@@ -46,4 +50,29 @@ export function connector(id: string, name: string): Connector {
 
 export function workspace(id: string, name: string, o: Partial<WorkspaceDTO> = {}): WorkspaceDTO {
   return { id, name, connections: 0, integrations: 0, current: false, ...o };
+}
+
+/** The overview Go would give of list: per connector its counts and the connection its card shows. */
+export function overviewOf(list: ConnectionSummary[]): ConnectionsOverview {
+  const groups = new Map<string, ConnectionSummary[]>();
+  for (const c of list) groups.set(c.connectorId, [...(groups.get(c.connectorId) ?? []), c]);
+  return {
+    total: list.length,
+    connectors: [...groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([connectorId, group]) => {
+        const byStatus: Record<string, number> = {};
+        for (const c of group) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
+        return { connectorId, total: group.length, byStatus, shown: defaultShown(sortConnections(group))! };
+      }),
+  };
+}
+
+/**
+ * Answers what reads the workspace's connections (the overview and the pages
+ * of summaries, one page) from list(), as Go would.
+ */
+export function answerConnections(go: FakeWails, list: () => ConnectionSummary[]): void {
+  go.answer('ConnectionsOverview', () => overviewOf(list()));
+  go.answer('ListConnectionSummaries', () => ({ items: list(), next: '' }));
 }

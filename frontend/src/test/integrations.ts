@@ -36,6 +36,7 @@ export function conn(id: string, connectorId: string, name: string, environment:
     diagnosis: status === 'disconnected' ? 'The API rejected the credentials (401).' : '',
     identity: status === 'connected' ? 'ada' : '',
     checkedAt: new Date().toISOString(),
+    allowInsecureHttp: false,
     createdAt: '',
     updatedAt: '',
     userSecrets: [],

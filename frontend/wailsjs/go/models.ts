@@ -901,8 +901,6 @@ export namespace services {
 	    logPath: string;
 	    workspaceId: string;
 	    workspaceName: string;
-	    keychainOk: boolean;
-	    keychainMessage: string;
 	    catalogWarnings: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -917,8 +915,6 @@ export namespace services {
 	        this.logPath = source["logPath"];
 	        this.workspaceId = source["workspaceId"];
 	        this.workspaceName = source["workspaceName"];
-	        this.keychainOk = source["keychainOk"];
-	        this.keychainMessage = source["keychainMessage"];
 	        this.catalogWarnings = source["catalogWarnings"];
 	    }
 	}
@@ -1027,6 +1023,7 @@ export namespace services {
 	    diagnosis: string;
 	    identity: string;
 	    checkedAt: string;
+	    allowInsecureHttp: boolean;
 	    createdAt: string;
 	    updatedAt: string;
 	    oauth?: OAuthDTO;
@@ -1054,6 +1051,7 @@ export namespace services {
 	        this.diagnosis = source["diagnosis"];
 	        this.identity = source["identity"];
 	        this.checkedAt = source["checkedAt"];
+	        this.allowInsecureHttp = source["allowInsecureHttp"];
 	        this.createdAt = source["createdAt"];
 	        this.updatedAt = source["updatedAt"];
 	        this.oauth = this.convertValues(source["oauth"], OAuthDTO);
@@ -1221,6 +1219,162 @@ export namespace services {
 	        this.notYetValid = source["notYetValid"];
 	        this.sha256 = source["sha256"];
 	    }
+	}
+	
+	export class ConnectionSummaryDTO {
+	    id: string;
+	    connectorId: string;
+	    name: string;
+	    environment: string;
+	    authType: string;
+	    baseUrl: string;
+	    status: string;
+	    diagnosis: string;
+	    identity: string;
+	    checkedAt: string;
+	    allowInsecureHttp: boolean;
+	    oauth?: OAuthDTO;
+	    usedBy: IntegrationUseDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectionSummaryDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.connectorId = source["connectorId"];
+	        this.name = source["name"];
+	        this.environment = source["environment"];
+	        this.authType = source["authType"];
+	        this.baseUrl = source["baseUrl"];
+	        this.status = source["status"];
+	        this.diagnosis = source["diagnosis"];
+	        this.identity = source["identity"];
+	        this.checkedAt = source["checkedAt"];
+	        this.allowInsecureHttp = source["allowInsecureHttp"];
+	        this.oauth = this.convertValues(source["oauth"], OAuthDTO);
+	        this.usedBy = this.convertValues(source["usedBy"], IntegrationUseDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ConnectionPageDTO {
+	    items: ConnectionSummaryDTO[];
+	    next: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectionPageDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.items = this.convertValues(source["items"], ConnectionSummaryDTO);
+	        this.next = source["next"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ConnectorOverviewDTO {
+	    connectorId: string;
+	    total: number;
+	    byStatus: Record<string, number>;
+	    shown: ConnectionSummaryDTO;
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectorOverviewDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.connectorId = source["connectorId"];
+	        this.total = source["total"];
+	        this.byStatus = source["byStatus"];
+	        this.shown = this.convertValues(source["shown"], ConnectionSummaryDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class ConnectionsOverviewDTO {
+	    total: number;
+	    connectors: ConnectorOverviewDTO[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ConnectionsOverviewDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.total = source["total"];
+	        this.connectors = this.convertValues(source["connectors"], ConnectorOverviewDTO);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	
 	export class DatabaseURLDTO {
@@ -1565,6 +1719,20 @@ export namespace services {
 		}
 	}
 	
+	export class KeychainDTO {
+	    ok: boolean;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new KeychainDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.message = source["message"];
+	    }
+	}
 	export class LiteralFindingDTO {
 	    field: string;
 	    fieldLabel: string;

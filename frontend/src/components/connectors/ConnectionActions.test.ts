@@ -10,7 +10,7 @@ import { sample } from '../../lib/state/sample.svelte';
 import { ui } from '../../lib/state/ui.svelte';
 import { workspaces } from '../../lib/state/workspaces.svelte';
 import type { ConnectionDTO } from '../../lib/types';
-import { connection, connector, workspace } from '../../test/connections';
+import { answerConnections, connection, connector, workspace } from '../../test/connections';
 import { installFakeWails, type FakeWails } from '../../test/fakeWails';
 import ManageConnections from './ManageConnections.svelte';
 
@@ -27,7 +27,7 @@ const billing = () => connection('c2', { name: 'Billing', environment: 'Sandbox'
 
 beforeEach(async () => {
   go = installFakeWails();
-  go.answer('ListConnections', () => appData.connections);
+  answerConnections(go, () => appData.connections);
   go.answer('ListWorkspaces', () => [
     workspace('w1', 'Personal', { current: true, connections: 2 }),
     workspace('w2', 'Staging'),
@@ -198,9 +198,10 @@ describe('Manage Connections rows', () => {
 
   it('follow an integration saved elsewhere: its connections say Used by', async () => {
     let list = [billing()];
-    go.answer('ListConnections', () => list);
+    answerConnections(go, () => list);
     go.answer('ListConnectors', () => [http]);
     go.answer('Info', () => ({ workspaceId: 'w1' }));
+    go.answer('Keychain', () => ({ ok: true, message: '' }));
     await appData.load();
     open();
     expect(screen.queryByTestId('used-by-c2')).toBeNull();

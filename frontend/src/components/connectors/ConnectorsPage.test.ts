@@ -7,7 +7,7 @@ import { appData } from '../../lib/state/connections.svelte';
 import { testAll } from '../../lib/state/testAll.svelte';
 import { ui } from '../../lib/state/ui.svelte';
 import type { AppInfoDTO, ConnectionDTO } from '../../lib/types';
-import { connection, connector } from '../../test/connections';
+import { answerConnections, connection, connector } from '../../test/connections';
 import { installFakeWails, type FakeWails } from '../../test/fakeWails';
 import ConnectorsPage from './ConnectorsPage.svelte';
 
@@ -15,7 +15,7 @@ let go: FakeWails;
 
 beforeEach(() => {
   go = installFakeWails();
-  go.answer('ListConnections', () => appData.connections);
+  answerConnections(go, () => appData.connections);
   go.answer('CancelRun', () => undefined);
   appData.loading = false;
   appData.loadError = '';

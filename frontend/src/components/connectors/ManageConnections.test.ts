@@ -38,6 +38,7 @@ function conn(id: string, name: string, environment: string, status: string): Co
     diagnosis: status === 'disconnected' ? 'GitHub rejected the token (401).' : '',
     identity: status === 'connected' ? 'octocat' : '',
     checkedAt: new Date().toISOString(),
+    allowInsecureHttp: false,
     createdAt: '',
     updatedAt: '',
   };

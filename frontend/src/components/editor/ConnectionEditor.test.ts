@@ -36,6 +36,7 @@ const saved: ConnectionDTO = {
   diagnosis: '',
   identity: '',
   checkedAt: '',
+  allowInsecureHttp: false,
   createdAt: '',
   updatedAt: '',
 };

@@ -76,6 +76,7 @@ function saved(overrides: Partial<ConnectionDTO> = {}): ConnectionDTO {
     diagnosis: '',
     identity: 'ops@shop',
     checkedAt: '',
+    allowInsecureHttp: false,
     createdAt: '',
     updatedAt: '',
     ...overrides,

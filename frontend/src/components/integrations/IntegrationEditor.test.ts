@@ -77,7 +77,7 @@ describe('IntegrationEditor', () => {
     expect(within(picker('destination')).getByTestId('side-connection-destination').textContent).toContain('Sandbox · Warehouse');
 
     await user.click(screen.getByTestId('save-integration'));
-    const call = fake.pendingCall('SaveIntegration');
+    const call = await waitFor(() => fake.pendingCall('SaveIntegration'));
     expect(call.args[0]).toEqual({
       id: '', name: 'Orders to warehouse', description: 'Nightly export', active: true,
       source: { connectorId: 'shopify', connectionId: 's1' },
@@ -93,7 +93,7 @@ describe('IntegrationEditor', () => {
     await user.type(screen.getByTestId('field-integration-name'), 'Orders');
     await user.selectOptions(screen.getByTestId('side-connector-destination'), 'stripe');
     await user.click(screen.getByTestId('save-integration'));
-    fake.pendingCall('SaveIntegration').reject('validation', 'Choose the destination’s connection before making the integration active, or keep it paused.', 'destination.connectionId');
+    (await waitFor(() => fake.pendingCall('SaveIntegration'))).reject('validation', 'Choose the destination’s connection before making the integration active, or keep it paused.', 'destination.connectionId');
     const error = await screen.findByTestId('error-destination.connectionId');
     expect(error.textContent).toBe('Choose the destination’s connection before making the integration active, or keep it paused.');
     const dropdown = within(picker('destination')).getByTestId('side-connection-destination');
@@ -101,7 +101,7 @@ describe('IntegrationEditor', () => {
     expect(dropdown.getAttribute('aria-describedby')).toBe(error.id);
 
     await user.click(screen.getByTestId('save-integration'));
-    fake.pendingCall('SaveIntegration', 1).reject('conflict', 'An integration named "Orders" already exists in this workspace. Choose another name.', 'name');
+    (await waitFor(() => fake.pendingCall('SaveIntegration', 1))).reject('conflict', 'An integration named "Orders" already exists in this workspace. Choose another name.', 'name');
     expect((await screen.findByTestId('error-name')).textContent).toContain('already exists');
     expect(screen.queryByTestId('error-destination.connectionId')).toBeNull();
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('field-integration-name')));
@@ -111,7 +111,7 @@ describe('IntegrationEditor', () => {
 
     await user.click(screen.getByTestId('integration-paused'));
     await user.click(screen.getByTestId('save-integration'));
-    fake.pendingCall('SaveIntegration', 2).reject('internal', 'The database is locked.', '');
+    (await waitFor(() => fake.pendingCall('SaveIntegration', 2))).reject('internal', 'The database is locked.', '');
     expect((await screen.findByTestId('integration-save-error')).textContent).toBe('The database is locked.');
     expect((fake.calls('SaveIntegration')[2]?.[0] as { active: boolean }).active).toBe(false);
     expect(onclose).not.toHaveBeenCalled();
@@ -133,6 +133,7 @@ describe('IntegrationEditor', () => {
     expect(within(dropdown).getByTestId('status-badge').dataset.status).toBe('unverified');
     await waitFor(() => expect(document.activeElement).toBe(dropdown));
     await user.click(screen.getByTestId('save-integration'));
+    await waitFor(() => expect(fake.calls('SaveIntegration')).toHaveLength(1));
     expect((fake.calls('SaveIntegration')[0]?.[0] as { destination: unknown }).destination).toEqual({ connectorId: 'http', connectionId: 'w9' });
   });
 

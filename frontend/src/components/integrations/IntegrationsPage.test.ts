@@ -10,6 +10,7 @@ import { sample } from '../../lib/state/sample.svelte';
 import { ui } from '../../lib/state/ui.svelte';
 import type { IntegrationDTO } from '../../lib/types';
 import { installFakeWails } from '../../test/fakeWails';
+import { answerConnections } from '../../test/connections';
 import { conn, connector, integration, side } from '../../test/integrations';
 import IntegrationsPage from './IntegrationsPage.svelte';
 
@@ -42,7 +43,7 @@ function show(items: IntegrationDTO[]) {
 
 beforeEach(() => {
   fake.answer('ListIntegrations', () => list);
-  fake.answer('ListConnections', () => appData.connections);
+  answerConnections(fake, () => appData.connections);
   appData.connectors = [connector('shopify', 'Shopify'), connector('http', 'HTTP API'), connector('hubspot', 'HubSpot')];
   appData.connections = [shopSandbox, whSandbox, whBroken, crm];
 });

@@ -187,9 +187,8 @@ describe('LogDetail next steps', () => {
     ];
     appData.connections = [
       {
-        id: 'c1', workspaceId: 'w', connectorId: 'http', name: 'Billing', environment: '', authType: 'apiKey', baseUrl: '',
-        settings: {}, secretFields: [], userSecrets: [], parameters: {}, timeoutSeconds: 10, status: 'disconnected', diagnosis: '', identity: '',
-        checkedAt: '', createdAt: '', updatedAt: '',
+        id: 'c1', connectorId: 'http', name: 'Billing', environment: '', authType: 'apiKey', baseUrl: '',
+        status: 'disconnected', diagnosis: '', identity: '', checkedAt: '', allowInsecureHttp: false, usedBy: [],
       },
     ];
     const failed = {

@@ -129,6 +129,28 @@ describe('LogPage list', () => {
     expect(screen.getByTestId('log-list').textContent).toContain('100,000 exchanges · end of the log');
   }, 120_000);
 
+  it('lets go of all but the first page when it closes, and listens to nothing while closed', async () => {
+    const calls = serve(1000);
+    const off = vi.fn();
+    onLogExchange.mockReturnValue(off);
+    const page = render(LogPage);
+    await waitFor(() => expect(logView.items.length).toBe(200));
+    await logView.loadMore();
+    await logView.loadMore();
+    expect(logView.items.length).toBe(600);
+
+    page.unmount();
+    expect(off).toHaveBeenCalledTimes(1);
+    expect(logView.items.map((x) => x.id)).toEqual(Array.from({ length: 200 }, (_, i) => item(i).id));
+
+    // Back on the page: the first page shows at once, then it reloads.
+    render(LogPage);
+    await settle();
+    expect(rows().length).toBeGreaterThan(0);
+    await waitFor(() => expect(calls.length).toBe(4));
+    expect(calls[3]?.cursor).toBe('');
+  });
+
   it('shows each row’s time, method, path, status class and duration', async () => {
     serve(3);
     render(LogPage);

@@ -49,6 +49,7 @@ function conn(o: Partial<ConnectionDTO>): ConnectionDTO {
     diagnosis: '',
     identity: '',
     checkedAt: new Date().toISOString(),
+    allowInsecureHttp: false,
     createdAt: '',
     updatedAt: '',
     ...o,
@@ -59,7 +60,8 @@ let fake: FakeWails;
 
 beforeEach(() => {
   fake = installFakeWails();
-  fake.answer('ListConnections', () => appData.connections);
+  fake.answer('ConnectionsOverview', () => ({ total: appData.connections.length, connectors: [] }));
+  fake.answer('ListConnectionSummaries', () => ({ items: appData.connections, next: '' }));
   ui.toasts = [];
 });
 
@@ -70,7 +72,7 @@ afterEach(() => {
 
 function card(c: ConnectionDTO) {
   appData.connections = [c];
-  render(ConnectorCard, { props: { connector, connections: [c] } });
+  render(ConnectorCard, { props: { connector, connections: [c], facts: { total: 1, attention: 0, suggested: c } } });
   return within(screen.getByTestId('connector-card-google'));
 }
 

@@ -7,6 +7,7 @@ import userEvent from '@testing-library/user-event';
 import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installFakeWails, type FakeWails, type PendingCall } from '../../test/fakeWails';
+import { answerConnections } from '../../test/connections';
 import { closeTopLayer } from '../../lib/layers';
 import { appData } from '../../lib/state/connections.svelte';
 import { ui } from '../../lib/state/ui.svelte';
@@ -89,6 +90,7 @@ function savedConnection(o: Partial<ConnectionDTO> = {}): ConnectionDTO {
     diagnosis: '',
     identity: 'Ada Lovelace',
     checkedAt: new Date().toISOString(),
+    allowInsecureHttp: false,
     createdAt: '',
     updatedAt: '',
     oauth: {
@@ -129,7 +131,7 @@ function onkey(e: KeyboardEvent): void {
 
 beforeEach(() => {
   fake = installFakeWails();
-  fake.answer('ListConnections', () => []);
+  answerConnections(fake, () => []);
   window.addEventListener('keydown', onkey);
   appData.connections = [];
 });

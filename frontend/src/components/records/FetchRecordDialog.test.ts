@@ -16,7 +16,7 @@ const { default: FetchRecordDialog } = await import('./FetchRecordDialog.svelte'
 const conn = {
   id: 'c1', workspaceId: 'personal', connectorId: 'stripe', name: 'Payments', environment: 'Production', authType: 'bearer',
   baseUrl: '', settings: {}, secretFields: [], timeoutSeconds: 15, status: 'connected', diagnosis: '', identity: '',
-  checkedAt: '', createdAt: '', updatedAt: '', userSecrets: [], parameters: {},
+  checkedAt: '', allowInsecureHttp: false, createdAt: '', updatedAt: '', userSecrets: [], parameters: {},
 } satisfies ConnectionDTO;
 
 function result(over: Partial<SampleDTO['verification']>, record: string): SampleDTO {

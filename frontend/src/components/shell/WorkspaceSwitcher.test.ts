@@ -25,7 +25,9 @@ beforeEach(async () => {
     list = list.map((w) => ({ ...w, current: w.id === id }));
     return list.find((w) => w.id === id);
   });
-  for (const m of ['ListConnectors', 'ListConnections', 'ListIntegrations']) go.answer(m, () => []);
+  for (const m of ['ListConnectors', 'ListIntegrations']) go.answer(m, () => []);
+  go.answer('ConnectionsOverview', () => ({ total: 0, connectors: [] }));
+  go.answer('Keychain', () => ({ ok: true, message: '' }));
   go.answer('Info', () => ({ workspaceId: list.find((w) => w.current)?.id, workspaceName: '' }));
   await workspaces.load();
   window.addEventListener('keydown', escape);

@@ -5,7 +5,7 @@
 
 import * as api from '../api';
 import { OAuthFlow } from './oauthFlow.svelte';
-import type { ConnectionDTO } from '../types';
+import type { ConnectionSummary } from '../types';
 import { appData } from './connections.svelte';
 import { ui } from './ui.svelte';
 import { environmentAndName } from '../environment';
@@ -28,7 +28,7 @@ class Authorizations {
    * by the connection's status; an authorization already running for it is
    * left alone.
    */
-  async reauthorize(c: ConnectionDTO): Promise<void> {
+  async reauthorize(c: ConnectionSummary): Promise<void> {
     if (this.running(c.id)) return;
     const flow = new OAuthFlow();
     this.byConnection[c.id] = flow;

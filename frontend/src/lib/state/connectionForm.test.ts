@@ -38,6 +38,7 @@ const saved: ConnectionDTO = {
   diagnosis: '',
   identity: '',
   checkedAt: '',
+  allowInsecureHttp: false,
   createdAt: '',
   updatedAt: '',
 };

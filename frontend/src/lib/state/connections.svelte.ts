@@ -1,16 +1,43 @@
 // What the app knows about the catalog, the workspace's connections and the
 // app itself, loaded from Go and refreshed when Go says connections changed.
+// The first screen is drawn from the overview (counts and the connection each
+// card shows); the list of summaries follows in pages after the first frame.
+
+/** Resolves once the page has painted a frame (at once where there are no frames: tests). */
+function afterFirstFrame(): Promise<void> {
+  if (typeof requestAnimationFrame !== 'function' || typeof document === 'undefined' || document.hidden) {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
 
 import { SvelteSet } from 'svelte/reactivity';
 import * as api from '../api';
 import { coalesced } from '../coalesce';
-import type { AppInfoDTO, ConnectionDTO, Connector, VerificationDTO } from '../types';
+import { defaultShown, needsAttention } from '../connectionList';
+import { statusNeedsAttention } from '../status';
+import type {
+  AppInfoDTO,
+  ConnectionDTO,
+  ConnectionsOverview,
+  ConnectionSummary,
+  Connector,
+  KeychainStatus,
+  VerificationDTO,
+} from '../types';
 import { parameters } from './parameters.svelte';
 import { runResults } from './runs.svelte';
 import { environmentAndName } from '../environment';
 
+/**
+ * One collator for every comparison: localeCompare with options builds a
+ * collator per call, and sorting 10,000 connections makes ~140,000 calls
+ * (seconds of work and hundreds of MiB of garbage in WebKit's heap).
+ */
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
 function byText(a: string, b: string): number {
-  return a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true });
+  return collator.compare(a, b);
 }
 
 /** Production first, then sandbox-like, then the rest by name. */
@@ -22,7 +49,7 @@ function environmentRank(env: string): number {
   return 2;
 }
 
-export function sortConnections(list: ConnectionDTO[]): ConnectionDTO[] {
+export function sortConnections<T extends ConnectionSummary>(list: T[]): T[] {
   return [...list].sort(
     (a, b) =>
       environmentRank(a.environment) - environmentRank(b.environment) ||
@@ -31,10 +58,52 @@ export function sortConnections(list: ConnectionDTO[]): ConnectionDTO[] {
   );
 }
 
+/** Connections one page of the list brings; the first screen needs none of them. */
+export const SUMMARY_PAGE = 2000;
+
+/** The part of a connection the lists hold (a whole DTO from a save is trimmed to it). */
+export function summaryOf(c: ConnectionSummary): ConnectionSummary {
+  return {
+    id: c.id,
+    connectorId: c.connectorId,
+    name: c.name,
+    environment: c.environment,
+    authType: c.authType,
+    baseUrl: c.baseUrl,
+    status: c.status,
+    diagnosis: c.diagnosis,
+    identity: c.identity,
+    checkedAt: c.checkedAt,
+    allowInsecureHttp: c.allowInsecureHttp,
+    oauth: c.oauth ?? null,
+    usedBy: c.usedBy ?? [],
+  };
+}
+
+/** What a connector's card shows: how many, how many need attention, and the one to show first. */
+export interface CardFacts {
+  total: number;
+  attention: number;
+  suggested: ConnectionSummary | null;
+}
+
 class AppData {
   connectors: Connector[] = $state([]);
-  connections: ConnectionDTO[] = $state([]);
+  /**
+   * Every connection of the workspace as the lists show it (no settings),
+   * read page by page after the first screen is drawn. Replaced, never
+   * mutated in place, so 10,000 of them stay cheap.
+   */
+  connections: ConnectionSummary[] = $state.raw([]);
+  /** The first screen: per connector its counts and the connection its card shows. */
+  overview: ConnectionsOverview | null = $state.raw(null);
+  /** The list is still arriving: counts and what cards show come from the overview. */
+  partial = $state(false);
+  /** The connection open in the editor, whole (settings and all); it follows saves and refreshes. */
+  editing: ConnectionDTO | null = $state.raw(null);
   info: AppInfoDTO | null = $state(null);
+  /** Whether secrets can be stored; null while the probe runs (it may take seconds). */
+  keychain: KeychainStatus | null = $state(null);
   loading = $state(true);
   /** A load that failed: shown in place of the page. */
   loadError = $state('');
@@ -44,7 +113,7 @@ class AppData {
   connectorById = $derived(new Map(this.connectors.map((c) => [c.id, c])));
 
   connectionsByConnector = $derived.by(() => {
-    const map = new Map<string, ConnectionDTO[]>();
+    const map = new Map<string, ConnectionSummary[]>();
     for (const c of this.connections) {
       const list = map.get(c.connectorId) ?? [];
       list.push(c);
@@ -54,62 +123,179 @@ class AppData {
     return map;
   });
 
+  /**
+   * Per connector that has connections, what its card shows: from the
+   * overview while the list arrives, then from the list itself.
+   */
+  cards = $derived.by(() => {
+    const map = new Map<string, CardFacts>();
+    if (this.partial && this.overview) {
+      for (const o of this.overview.connectors ?? []) {
+        let attention = 0;
+        for (const [status, n] of Object.entries(o.byStatus ?? {})) if (statusNeedsAttention(status)) attention += n;
+        const fresh = this.connections.find((c) => c.id === o.shown.id);
+        map.set(o.connectorId, { total: o.total, attention, suggested: fresh ?? o.shown });
+      }
+      return map;
+    }
+    for (const [id, list] of this.connectionsByConnector) {
+      map.set(id, { total: list.length, attention: list.filter(needsAttention).length, suggested: defaultShown(list) });
+    }
+    return map;
+  });
+
+  /** How many connections the workspace has, before the list is all here too. */
+  total = $derived(this.partial && this.overview ? this.overview.total : this.connections.length);
+
   /** Connectors that have at least one connection, by name. */
   connectorsInUse = $derived(
-    this.connectors
-      .filter((c) => this.connectionsByConnector.has(c.id))
-      .sort((a, b) => byText(a.name, b.name)),
+    this.connectors.filter((c) => this.cards.has(c.id)).sort((a, b) => byText(a.name, b.name)),
   );
 
-  /** Connections whose connector is no longer in the catalog. */
-  orphanConnections = $derived(this.connections.filter((c) => !this.connectorById.has(c.connectorId)));
+  /** Connector ids of connections whose connector is no longer in the catalog. */
+  orphanConnectorIds = $derived([...this.cards.keys()].filter((id) => !this.connectorById.has(id)));
 
   catalogSorted = $derived([...this.connectors].sort((a, b) => byText(a.name, b.name)));
 
   private unsubscribe: (() => void)[] = [];
+  /** Bumped by every load and refresh; an older one that finds it changed stops. */
+  #gen = 0;
 
+  /**
+   * The first screen: the catalog, the overview and the app's info (each
+   * small, whatever the data), then the list page by page after the first
+   * frame. The keychain probe runs beside them and never holds them.
+   */
   async load(): Promise<void> {
+    const gen = ++this.#gen;
     this.loading = true;
     this.loadError = '';
+    void this.checkKeychain();
+    let overview: ConnectionsOverview | null = null;
     try {
-      const [connectors, connections, info] = await Promise.all([
-        api.listConnectors(),
-        api.listConnections(),
-        api.appInfo(),
-      ]);
+      const [connectors, o, info] = await Promise.all([api.listConnectors(), api.connectionsOverview(), api.appInfo()]);
+      if (gen !== this.#gen) return;
+      overview = o;
       this.connectors = connectors;
-      this.connections = connections;
       this.info = info;
+      this.overview = o;
+      this.connections = [];
+      this.partial = o.total > 0;
     } catch (e) {
-      this.loadError = api.parseError(e).message;
+      if (gen === this.#gen) this.loadError = api.parseError(e).message;
     } finally {
-      this.loading = false;
+      if (gen === this.#gen) this.loading = false;
     }
     if (this.unsubscribe.length === 0) {
       const refresh = (): void => void this.refreshConnections();
       // An integration saved or deleted changes which connections it uses (usedBy).
       this.unsubscribe = [api.onConnectionsChanged(refresh), api.onIntegrationsChanged(refresh)];
     }
+    if (!overview || overview.total === 0) return;
+    // The rest after the first screen is on the glass.
+    await afterFirstFrame();
+    if (gen !== this.#gen) return;
+    try {
+      await this.#readList(gen, overview);
+    } catch {
+      // Keep the overview; the next change event tries again.
+    }
   }
 
-  /** Reloads the list; bursts of change events become at most one more reload (see coalesced). */
+  /** Asks the keychain whether secrets can be stored; the rail and Settings show the answer when it comes. */
+  async checkKeychain(): Promise<void> {
+    try {
+      this.keychain = await api.keychainStatus();
+    } catch (e) {
+      this.keychain = { ok: false, message: api.parseError(e).message };
+    }
+  }
+
+  /**
+   * Reads the list in pages. While the first screen waits for it (partial),
+   * each page shows as it comes; a refresh keeps the list it has until the
+   * new one is whole.
+   */
+  async #readList(gen: number, overview: ConnectionsOverview): Promise<void> {
+    const items: ConnectionSummary[] = [];
+    let cursor = '';
+    do {
+      const page = await api.listConnectionSummaries(cursor, SUMMARY_PAGE);
+      if (gen !== this.#gen) return;
+      for (const c of page.items ?? []) items.push(c);
+      cursor = page.next;
+      if (this.partial && cursor) this.connections = items.slice();
+    } while (cursor);
+    this.overview = overview;
+    this.connections = items;
+    this.partial = false;
+    if (this.editing) {
+      const fresh = items.find((c) => c.id === this.editing?.id);
+      if (fresh) this.editing = { ...this.editing, ...fresh };
+    }
+  }
+
+  /** Reloads the overview and the list; bursts of change events become at most one more reload (see coalesced). */
   refreshConnections = coalesced(async () => {
-    this.connections = await api.listConnections();
+    const gen = ++this.#gen;
+    const overview = await api.connectionsOverview();
+    if (gen !== this.#gen) return;
+    if (this.partial) this.overview = overview;
+    await this.#readList(gen, overview);
   });
 
   async refreshConnectors(): Promise<void> {
     this.connectors = await api.listConnectors();
   }
 
+  /**
+   * Reads the whole connection the editor opens (the lists hold summaries);
+   * null when it is gone.
+   */
+  async openEditing(id: string): Promise<ConnectionDTO | null> {
+    try {
+      const c = await api.getConnection(id);
+      this.editing = c;
+      return c;
+    } catch (e) {
+      const err = api.parseError(e);
+      if (err.code === 'not_found') {
+        this.remove(id);
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  /** A connection of the list, or one a card shows before the list is here; null when unknown. */
+  find(id: string): ConnectionSummary | null {
+    return (
+      this.connections.find((c) => c.id === id) ??
+      this.overview?.connectors?.find((o) => o.shown.id === id)?.shown ??
+      null
+    );
+  }
+
   /** Puts a saved or re-tested connection in place without waiting for the event. */
-  upsert(c: ConnectionDTO): void {
+  upsert(c: ConnectionSummary | ConnectionDTO): void {
+    const s = summaryOf(c);
     const i = this.connections.findIndex((x) => x.id === c.id);
-    if (i >= 0) this.connections[i] = c;
-    else this.connections.push(c);
+    const next = this.connections.slice();
+    if (i >= 0) next[i] = s;
+    else next.push(s);
+    this.connections = next;
+    if (this.editing?.id === c.id) this.editing = 'settings' in c ? c : { ...this.editing, ...s };
+    if (this.overview?.connectors?.some((o) => o.shown.id === c.id)) {
+      this.overview = {
+        ...this.overview,
+        connectors: (this.overview.connectors ?? []).map((o) => (o.shown.id === c.id ? { ...o, shown: s } : o)),
+      };
+    }
   }
 
   remove(id: string): void {
     this.connections = this.connections.filter((c) => c.id !== id);
+    if (this.editing?.id === id) this.editing = null;
     this.deleted.add(id);
   }
 
@@ -129,7 +315,7 @@ class AppData {
     try {
       const v = await this.#retestAsking(id);
       runResults.record(v);
-      const c = this.connections.find((x) => x.id === id);
+      const c = this.find(id);
       if (c) {
         this.upsert({
           ...c,
@@ -159,11 +345,16 @@ class AppData {
     } catch (e) {
       const err = api.parseError(e);
       if (err.code !== 'missing_parameters' || err.names.length === 0) throw err;
-      const c = this.connections.find((x) => x.id === id);
+      const c = this.find(id);
+      // The values it remembers are in the whole connection, not in the list.
+      const remembered = await api.getConnection(id).then(
+        (full) => full.parameters ?? {},
+        () => ({}),
+      );
       const answer = await parameters.ask({
         names: err.names,
         subject: c ? `“${environmentAndName(c)}”` : 'This connection',
-        known: { ...(c?.parameters ?? {}), ...known },
+        known: { ...remembered, ...known },
         offerRemember: false,
         remember: false,
       });

@@ -7,7 +7,7 @@
 
 import { parseError } from '../api';
 import { matchingConnection, switchWarning, type SwitchWarning } from '../integrations';
-import type { ConnectionDTO, IntegrationDraft, IntegrationDTO, Role, SideDraft } from '../types';
+import type { ConnectionSummary, IntegrationDraft, IntegrationDTO, Role, SideDraft } from '../types';
 import { appData } from './connections.svelte';
 import { integrations } from './integrations.svelte';
 import { ui } from './ui.svelte';
@@ -98,12 +98,12 @@ export class IntegrationForm {
   }
 
   /** The connections a side can choose from: its connector's, in this workspace. */
-  choices(role: Role): ConnectionDTO[] {
+  choices(role: Role): ConnectionSummary[] {
     return appData.connectionsByConnector.get(this.sides[role].connectorId) ?? [];
   }
 
   /** The connection a side is set to, when it still exists. */
-  connectionOf(role: Role): ConnectionDTO | null {
+  connectionOf(role: Role): ConnectionSummary | null {
     const id = this.sides[role].connectionId;
     return id ? (appData.connections.find((c) => c.id === id) ?? null) : null;
   }

@@ -33,8 +33,11 @@ function sideRun(running: boolean): SideRun {
   return { running, requests: 0, verification: null, error: '', errorCode: '' };
 }
 
+/** One collator for every comparison (localeCompare with options builds one per call). */
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
 function byName(a: IntegrationDTO, b: IntegrationDTO): number {
-  return a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
+  return collator.compare(a.name, b.name);
 }
 
 class Integrations {

@@ -80,7 +80,24 @@ export class LogView {
       this.off?.();
       this.off = null;
       this.flushInbox();
+      this.rest();
     };
+  }
+
+  /**
+   * The page closed: keep the filters, the selection and the first page (so
+   * coming back draws at once, then reloads), and let go of the rest, so
+   * nothing held grows with the log while the page is not shown.
+   */
+  private rest(): void {
+    if (this.items.length > PAGE_SIZE) {
+      this.items = this.items.slice(0, PAGE_SIZE);
+      this.ids = new Set(this.items.map((x) => x.id));
+      this.next = '';
+    }
+    this.pending = [];
+    this.unsure = 0;
+    this.cache.clear();
   }
 
   /** Loads the first page of the current filter. */

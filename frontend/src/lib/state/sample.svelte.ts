@@ -3,10 +3,10 @@
 // logged like a test, and leaves the connection's status as it was.
 
 import * as api from '../api';
-import type { ConnectionDTO, SampleDTO } from '../types';
+import type { ConnectionSummary, SampleDTO } from '../types';
 
 export interface SampleView {
-  connection: ConnectionDTO;
+  connection: ConnectionSummary;
   running: boolean;
   runId: string;
   result: SampleDTO | null;
@@ -20,7 +20,7 @@ export interface SampleView {
 class Sample {
   view: SampleView | null = $state(null);
 
-  async fetch(connection: ConnectionDTO): Promise<void> {
+  async fetch(connection: ConnectionSummary): Promise<void> {
     const runId = api.newRunId();
     this.view = { connection, running: true, runId, result: null, record: undefined, error: '', field: '' };
     try {

@@ -5,7 +5,7 @@
 import * as api from '../api';
 import { normalizeStatus, STATUS_WORDS } from '../status';
 import type { BatchResultDTO, ConnectionDTO, TestAllProgressEvent } from '../types';
-import { appData } from './connections.svelte';
+import { appData, summaryOf as listed } from './connections.svelte';
 
 /** One connection that did not come out Connected, or could not be tested. */
 export interface TestAllFailure {
@@ -77,7 +77,7 @@ class TestAll {
     this.running = true;
     this.canceling = false;
     this.done = 0;
-    this.total = appData.connections.length;
+    this.total = appData.total;
     this.summary = null;
     this.error = '';
     this.#workspaceId = appData.info?.workspaceId ?? '';
@@ -156,7 +156,10 @@ class TestAll {
     if (this.#pending.size === 0) return;
     const updates = this.#pending;
     this.#pending = new Map();
-    appData.connections = appData.connections.map((c) => updates.get(c.id) ?? c);
+    appData.connections = appData.connections.map((c) => {
+      const u = updates.get(c.id);
+      return u ? listed(u) : c;
+    });
   }
 }
 

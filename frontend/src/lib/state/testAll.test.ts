@@ -1,6 +1,6 @@
 import { waitFor } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connection } from '../../test/connections';
+import { answerConnections, connection } from '../../test/connections';
 import { installFakeWails, type FakeWails } from '../../test/fakeWails';
 import type { AppInfoDTO, ConnectionDTO } from '../types';
 import { appData } from './connections.svelte';
@@ -14,7 +14,7 @@ function progress(done: number, total: number, c: ConnectionDTO, error = '') {
 
 beforeEach(() => {
   go = installFakeWails();
-  go.answer('ListConnections', () => appData.connections);
+  answerConnections(go, () => appData.connections);
   go.answer('CancelRun', () => undefined);
   appData.info = { workspaceId: 'w1', workspaceName: 'Personal' } as AppInfoDTO;
   appData.connections = ['a', 'b', 'c'].map((id) => connection(id, { status: 'unverified' }));

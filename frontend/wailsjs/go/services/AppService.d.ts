@@ -3,3 +3,5 @@
 import {services} from '../models';
 
 export function Info():Promise<services.AppInfoDTO>;
+
+export function Keychain():Promise<services.KeychainDTO>;

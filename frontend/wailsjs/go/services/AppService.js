@@ -5,3 +5,7 @@
 export function Info() {
   return window['go']['services']['AppService']['Info']();
 }
+
+export function Keychain() {
+  return window['go']['services']['AppService']['Keychain']();
+}

@@ -8,6 +8,8 @@ export function CancelAuthorization(arg1:string):Promise<void>;
 
 export function CancelRun(arg1:string):Promise<void>;
 
+export function ConnectionsOverview():Promise<services.ConnectionsOverviewDTO>;
+
 export function CopyConnection(arg1:string,arg2:string,arg3:string,arg4:string):Promise<services.ConnectionDTO>;
 
 export function DeleteConnection(arg1:string):Promise<void>;
@@ -25,6 +27,8 @@ export function IntegrationsUsing(arg1:string):Promise<Array<services.Integratio
 export function LastRun(arg1:string):Promise<Array<connlog.Exchange>>;
 
 export function ListAccounts(arg1:connections.Draft):Promise<Array<services.AccountDTO>>;
+
+export function ListConnectionSummaries(arg1:string,arg2:number):Promise<services.ConnectionPageDTO>;
 
 export function ListConnections():Promise<Array<services.ConnectionDTO>>;
 

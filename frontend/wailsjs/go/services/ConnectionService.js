@@ -10,6 +10,10 @@ export function CancelRun(arg1) {
   return window['go']['services']['ConnectionService']['CancelRun'](arg1);
 }
 
+export function ConnectionsOverview() {
+  return window['go']['services']['ConnectionService']['ConnectionsOverview']();
+}
+
 export function CopyConnection(arg1, arg2, arg3, arg4) {
   return window['go']['services']['ConnectionService']['CopyConnection'](arg1, arg2, arg3, arg4);
 }
@@ -44,6 +48,10 @@ export function LastRun(arg1) {
 
 export function ListAccounts(arg1) {
   return window['go']['services']['ConnectionService']['ListAccounts'](arg1);
+}
+
+export function ListConnectionSummaries(arg1, arg2) {
+  return window['go']['services']['ConnectionService']['ListConnectionSummaries'](arg1, arg2);
 }
 
 export function ListConnections() {
