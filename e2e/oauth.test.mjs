@@ -187,7 +187,7 @@ test('a revoked authorization asks to Re-authorize on the card; signing in again
   await badge(card).getByText('Connected').waitFor({ timeout: 15_000 });
   assert.equal(await card.getByTestId('connection-select-oauth2-http').inputValue(), connectionId, 'the same connection');
   assert.match(await card.innerText(), /1 connection\b/);
-  await page.getByTestId('toast').filter({ hasText: /“Ada at the provider” is connected/ }).first().waitFor();
+  await page.getByTestId('toast').filter({ hasText: /“(?:[^“”]+ · )?Ada at the provider” is connected/ }).first().waitFor();
   await shot(page, 'oauth-07-card-reauthorized'); // with its toast
 });
 
