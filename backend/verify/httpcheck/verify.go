@@ -25,6 +25,7 @@ import (
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/auth"
+	"patchbay/backend/auth/challenge"
 	"patchbay/backend/auth/digest"
 	"patchbay/backend/catalog"
 	"patchbay/backend/transport/origin"
@@ -740,65 +741,20 @@ func rateLimitSpent(h http.Header) bool {
 // and its scope parameter (RFC 6750 §3). ok is false without such an error;
 // scope is "" when the challenge does not name one. The scope is bounded:
 // it ends up in a sentence.
-func insufficientScope(challenges []string) (scope string, ok bool) {
-	for _, c := range challenges {
-		params := challengeParams(c)
-		if !strings.EqualFold(params["error"], "insufficient_scope") {
-			continue
+func insufficientScope(headers []string) (scope string, ok bool) {
+	for _, h := range headers {
+		for _, c := range challenge.Parse(h) {
+			if !strings.EqualFold(c.Scheme, "Bearer") || !strings.EqualFold(c.Params["error"], "insufficient_scope") {
+				continue
+			}
+			scope = strings.Join(strings.Fields(c.Params["scope"]), " ")
+			if len(scope) > 200 {
+				scope = scope[:200] + "…"
+			}
+			return scope, true
 		}
-		scope = strings.Join(strings.Fields(params["scope"]), " ")
-		if len(scope) > 200 {
-			scope = scope[:200] + "…"
-		}
-		return scope, true
 	}
 	return "", false
-}
-
-// challengeParams reads the auth-params of a WWW-Authenticate value
-// (name=token or name="quoted string", comma separated) after its scheme;
-// names are lower-cased. Malformed parts are skipped, never fatal: this
-// only adds words to a diagnosis.
-func challengeParams(challenge string) map[string]string {
-	out := map[string]string{}
-	s := strings.TrimSpace(challenge)
-	if i := strings.IndexAny(s, " \t"); i >= 0 && !strings.Contains(s[:i], "=") {
-		s = s[i+1:] // the scheme
-	}
-	for s != "" {
-		s = strings.TrimLeft(s, " \t,")
-		eq := strings.IndexByte(s, '=')
-		if eq <= 0 {
-			break
-		}
-		name := strings.ToLower(strings.TrimSpace(s[:eq]))
-		if f := strings.Fields(name); len(f) > 1 {
-			name = f[len(f)-1] // "bearer error" after another challenge's params
-		}
-		s = strings.TrimLeft(s[eq+1:], " \t")
-		var value string
-		if strings.HasPrefix(s, `"`) {
-			var b strings.Builder
-			i := 1
-			for ; i < len(s) && s[i] != '"'; i++ {
-				if s[i] == '\\' && i+1 < len(s) {
-					i++
-				}
-				b.WriteByte(s[i])
-			}
-			value, s = b.String(), s[min(i+1, len(s)):]
-		} else {
-			end := strings.IndexByte(s, ',')
-			if end < 0 {
-				end = len(s)
-			}
-			value, s = strings.TrimSpace(s[:end]), s[end:]
-		}
-		if _, seen := out[name]; !seen {
-			out[name] = value
-		}
-	}
-	return out
 }
 
 // redirectTarget shows where a redirect points, without its query (which
