@@ -346,12 +346,7 @@ func (l *Log) waitFor(ctx context.Context, w *write) error {
 	if err := l.enqueue(w); err != nil {
 		return err
 	}
-	select {
-	case err := <-res:
-		return err
-	case <-ctx.Done():
-		return apperr.Wrap(apperr.Canceled, ctx.Err(), "Stopped waiting for the connection log; the change is still made.")
-	}
+	return awaitResult(ctx, res)
 }
 
 // runJob queues a job and waits for it to end.
@@ -359,6 +354,12 @@ func (l *Log) runJob(ctx context.Context, j job, res <-chan error) error {
 	if err := l.enqueueJob(j); err != nil {
 		return err
 	}
+	return awaitResult(ctx, res)
+}
+
+// awaitResult waits for a queued change's result, or for ctx: the change
+// is still made when the caller stops waiting.
+func awaitResult(ctx context.Context, res <-chan error) error {
 	select {
 	case err := <-res:
 		return err
