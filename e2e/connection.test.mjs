@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chooseAuth, launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
+import { chooseAuth, launchBrowser, newHome, shot, startApp, startPeer, openNewEditor } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-right-key-7f3a';
 const WRONG_KEY = 'pb-e2e-wrong-key-0000';
@@ -36,11 +36,7 @@ test('a connection goes from Disconnected to Connected, survives a restart and i
   await shot(page, '01-first-run');
 
   // Add connector → pick the generic HTTP API from the searchable catalog.
-  await page.getByTestId('add-connector').click();
-  await page.getByTestId('picker-search').fill('http api');
-  await page.getByTestId('connector-option-http').click();
-  const editor = page.getByTestId('connection-editor');
-  await editor.waitFor();
+  const editor = await openNewEditor(page, 'http api', 'http');
 
   await editor.getByTestId('field-name').fill('Local billing API');
   await editor.getByTestId('field-environment').fill('Sandbox');
@@ -122,11 +118,7 @@ function filesHolding(dir, needle) {
 
 test('a key typed into a plain field is refused on save and kept as a secret in one click', async () => {
   const page = await browser.newPage(app.url, { height: 900 });
-  await page.getByTestId('add-connector').click();
-  await page.getByTestId('picker-search').fill('http api');
-  await page.getByTestId('connector-option-http').click();
-  const editor = page.getByTestId('connection-editor');
-  await editor.waitFor();
+  const editor = await openNewEditor(page, 'http api', 'http');
   const before = (await page.evaluate(() => window.go.services.ConnectionService.ListConnections())).length;
   await editor.getByTestId('field-name').fill('Tenant API');
   await chooseAuth(editor, 'none');

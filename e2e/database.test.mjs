@@ -3,7 +3,7 @@
 // server's 28P01 in the diagnosis) to Connected, with the login in the log.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, newHome, shot, startApp, startPostgres } from './harness.mjs';
+import { launchBrowser, newHome, shot, startApp, startPostgres, openNewEditor } from './harness.mjs';
 
 const WRONG = 'pb-e2e-wrong-db-password';
 let pg, home, app, browser;
@@ -26,11 +26,7 @@ const badge = (scope) => scope.getByTestId('status-badge').first();
 
 test('a PostgreSQL connection goes from Disconnected to Connected', async () => {
   const page = await browser.newPage(app.url, { height: 900 });
-  await page.getByTestId('add-connector').click();
-  await page.getByTestId('picker-search').fill('postgres');
-  await page.getByTestId('connector-option-postgresql').click();
-  const editor = page.getByTestId('connection-editor');
-  await editor.waitFor();
+  const editor = await openNewEditor(page, 'postgres', 'postgresql');
 
   await editor.getByTestId('field-name').fill('Shop database');
   // A connection URL fills the fields (its password goes to the password field only).

@@ -316,6 +316,19 @@ export async function shot(page, name) {
 }
 
 /** Picks an auth method in the editor whether it shows segments or a select. */
+/**
+ * Add connector → search the catalog for words → pick connectorId; returns
+ * the connection editor, open.
+ */
+export async function openNewEditor(page, words, connectorId) {
+  await page.getByTestId('add-connector').click();
+  await page.getByTestId('picker-search').fill(words);
+  await page.getByTestId(`connector-option-${connectorId}`).click();
+  const editor = page.getByTestId('connection-editor');
+  await editor.waitFor();
+  return editor;
+}
+
 export async function chooseAuth(editor, type) {
   const method = editor.getByTestId('auth-method');
   if ((await method.evaluate((el) => el.tagName)) === 'SELECT') await method.selectOption(type);

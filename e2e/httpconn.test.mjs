@@ -7,7 +7,7 @@
 // peer revokes its tokens a retest fetches a new token by itself.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chooseAuth, launchBrowser, newHome, shot, startApp, startTokenPeer } from './harness.mjs';
+import { chooseAuth, launchBrowser, newHome, shot, startApp, startTokenPeer, openNewEditor } from './harness.mjs';
 
 const PASSWORD = 'pb-e2e-login-secret-51c9';
 const WRONG_PASSWORD = 'pb-e2e-not-the-password';
@@ -32,11 +32,7 @@ const badge = (scope) => scope.getByTestId('status-badge').first();
 test('a token-request connection: secrets, a parameter, a trusted CA, the token and test requests in the log', async () => {
   const page = await browser.newPage(app.url, { height: 900 });
 
-  await page.getByTestId('add-connector').click();
-  await page.getByTestId('picker-search').fill('http api');
-  await page.getByTestId('connector-option-http').click();
-  const editor = page.getByTestId('connection-editor');
-  await editor.waitFor();
+  const editor = await openNewEditor(page, 'http api', 'http');
 
   await editor.getByTestId('field-name').fill('Orders API');
   await editor.getByTestId('field-environment').fill('Staging');

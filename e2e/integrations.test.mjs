@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  chooseAuth, freePort, importMany, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, startPeer, settled,
+  chooseAuth, freePort, importMany, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, startPeer, settled, openNewEditor,
 } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-integrations-key-5d1e';
@@ -236,11 +236,7 @@ test('Re-authorize from an integration’s card keeps the same connection, and t
   assert.ok(warehouse, 'the first test made the Warehouse API connection');
   const page = await browser.newPage(app.url);
   // An OAuth 2.0 connection, signed in through the "system browser" (a Chromium tab).
-  await page.getByTestId('add-connector').click();
-  await page.getByTestId('picker-search').fill('oauth');
-  await page.getByTestId('connector-option-oauth2-http').click();
-  const editor = page.getByTestId('connection-editor');
-  await editor.waitFor();
+  const editor = await openNewEditor(page, 'oauth', 'oauth2-http');
   await editor.getByTestId('field-name').fill('CRM');
   await editor.getByTestId('field-environment').fill('Sandbox');
   await editor.getByTestId('auth-oauth2AuthorizationCode').check();

@@ -5,7 +5,7 @@
 // thousand entries with a bounded DOM. Screenshots land in e2e/artifacts/log-*.png.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chooseAuth, launchBrowser, newHome, shot, startApp, startPeer } from './harness.mjs';
+import { chooseAuth, launchBrowser, newHome, shot, startApp, startPeer, openNewEditor } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-log-right-key-91c2';
 const WRONG_KEY = 'pb-e2e-log-wrong-key-5d77';
@@ -60,11 +60,7 @@ test('a failed connection is understood from its log: status, headers, filters, 
   await shot(page, 'log-00-empty');
 
   // A connection with a wrong key, saved unverified.
-  await page.getByTestId('add-connector').click();
-  await page.getByTestId('picker-search').fill('http api');
-  await page.getByTestId('connector-option-http').click();
-  const editor = page.getByTestId('connection-editor');
-  await editor.waitFor();
+  const editor = await openNewEditor(page, 'http api', 'http');
   await editor.getByTestId('field-name').fill('Local billing API');
   await editor.getByTestId('field-environment').fill('Sandbox');
   await chooseAuth(editor, 'apiKey');

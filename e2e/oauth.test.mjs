@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, settled } from './harness.mjs';
+import { freePort, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, settled, openNewEditor } from './harness.mjs';
 
 const CLIENT_ID = 'patchbay-e2e';
 const CLIENT_SECRET = 'e2e-client-secret';
@@ -53,11 +53,7 @@ const badge = (scope) => scope.getByTestId('status-badge').first();
 
 /** Opens a new OAuth 2.0 HTTP API connection in the editor and fills it for the peer. */
 async function newConnection(name) {
-  await page.getByTestId('add-connector').click();
-  await page.getByTestId('picker-search').fill('oauth');
-  await page.getByTestId('connector-option-oauth2-http').click();
-  const editor = page.getByTestId('connection-editor');
-  await editor.waitFor();
+  const editor = await openNewEditor(page, 'oauth', 'oauth2-http');
   await editor.getByTestId('field-name').fill(name);
   await editor.getByTestId('field-environment').fill('Sandbox');
   await editor.getByTestId('auth-oauth2AuthorizationCode').check();
@@ -361,11 +357,7 @@ test('a connector with an identity template says who is connected', async () => 
   await page.reload();
   await page.waitForFunction(() => window.go?.services?.ConnectionService !== undefined);
 
-  await page.getByTestId('add-connector').click();
-  await page.getByTestId('picker-search').fill('peer accounts');
-  await page.getByTestId('connector-option-peer-accounts').click();
-  const editor = page.getByTestId('connection-editor');
-  await editor.waitFor();
+  const editor = await openNewEditor(page, 'peer accounts', 'peer-accounts');
   await editor.getByTestId('field-name').fill('Ada');
   await editor.getByTestId('field-clientId').fill(CLIENT_ID);
   await editor.getByTestId('field-clientSecret').fill(CLIENT_SECRET);
