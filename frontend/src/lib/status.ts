@@ -9,11 +9,9 @@ export const STATUS_WORDS: Record<BadgeStatus, string> = {
   checking: 'Checking…',
 };
 
-const KNOWN: ReadonlySet<string> = new Set<ConnectionStatus>(['connected', 'disconnected', 'limited', 'unreachable']);
-
-/** Any status string from Go as one the UI knows; unknown ones read as unverified. */
+/** Any status string from Go as one the UI knows (it has words); unknown ones read as unverified. */
 export function normalizeStatus(s: string): ConnectionStatus {
-  return KNOWN.has(s) ? (s as ConnectionStatus) : 'unverified';
+  return Object.hasOwn(STATUS_WORDS, s) && s !== 'checking' ? (s as ConnectionStatus) : 'unverified';
 }
 
 /**

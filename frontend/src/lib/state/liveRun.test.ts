@@ -50,18 +50,24 @@ afterEach(() => {
   delete (window as { go?: unknown }).go;
 });
 
+/** Starts a run whose verification stays pending until finish is called. */
+function start(run: LiveRun): { runId: string; finish: (v: VerificationDTO) => void; done: Promise<unknown> } {
+  let finish: (v: VerificationDTO) => void = () => {};
+  let runId = '';
+  const done = run.run(
+    (id) => {
+      runId = id;
+      return new Promise<VerificationDTO>((r) => (finish = r));
+    },
+    (v) => v,
+  );
+  return { runId, finish: (v) => finish(v), done };
+}
+
 describe('LiveRun', () => {
   it('collects only its own run’s exchanges while running, then takes the final list', async () => {
     const run = new LiveRun();
-    let finish: (v: VerificationDTO) => void = () => {};
-    let runId = '';
-    const done = run.run(
-      (id) => {
-        runId = id;
-        return new Promise<VerificationDTO>((r) => (finish = r));
-      },
-      (v) => v,
-    );
+    const { runId, finish, done } = start(run);
     expect(run.running).toBe(true);
     emit('verify:exchange', { runId, exchange: exchange('a', runId) });
     emit('verify:exchange', { runId: 'someone-else', exchange: exchange('z', 'someone-else') });
@@ -127,15 +133,7 @@ describe('LiveRun', () => {
 
   it('shows a streamed answer’s events as they arrive, newest kept, until its exchange is recorded', async () => {
     const run = new LiveRun();
-    let finish: (v: VerificationDTO) => void = () => {};
-    let runId = '';
-    const done = run.run(
-      (id) => {
-        runId = id;
-        return new Promise<VerificationDTO>((r) => (finish = r));
-      },
-      (v) => v,
-    );
+    const { runId, finish, done } = start(run);
     const chunk = (i: number) => ({ offsetMs: i * 10, size: 12, data: `data: tick ${i}\n\n` });
     emit('verify:chunk', { runId, exchangeId: 'sse', connectionId: 'c1', chunk: chunk(1) });
     emit('verify:chunk', { runId: 'another-run', exchangeId: 'x', connectionId: 'c2', chunk: chunk(99) });
