@@ -154,3 +154,28 @@ func TestConnectionOverviewCountsAndPicksWhatEachCardShows(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "c00009", list[1].Shown.ID)
 }
+
+func TestShownBeforeFollowsTheCardsRule(t *testing.T) {
+	c := func(status, checked, env, name string) candidate {
+		return candidate{status: status, checkedAt: checked, environment: env, name: name}
+	}
+	tests := []struct {
+		name string
+		a, b candidate
+	}{
+		{"Disconnected before Unreachable", c(StatusDisconnected, "", "", "b"), c(StatusUnreachable, "2026", "Production", "a")},
+		{"Unreachable before Limited", c(StatusUnreachable, "", "", "b"), c(StatusLimited, "2026", "", "a")},
+		{"Limited before a healthy one checked later", c(StatusLimited, "2025", "", "b"), c(StatusConnected, "2026", "", "a")},
+		{"checked last first", c(StatusConnected, "2026-01-02", "", "b"), c(StatusUnverified, "2026-01-01", "", "a")},
+		{"checked before never checked", c(StatusUnverified, "2020", "", "b"), c(StatusUnverified, "", "", "a")},
+		{"Production before Sandbox", c(StatusUnverified, "", "production", "z"), c(StatusUnverified, "", "Sandbox", "a")},
+		{"Staging before another environment", c(StatusUnverified, "", "Staging", "z"), c(StatusUnverified, "", "EU", "a")},
+		{"an environment before none", c(StatusUnverified, "", "EU", "z"), c(StatusUnverified, "", "", "a")},
+		{"then by environment", c(StatusUnverified, "", "APAC", "z"), c(StatusUnverified, "", "eu", "a")},
+		{"then by name, without case", c(StatusUnverified, "", "", "alpha"), c(StatusUnverified, "", "", "Beta")},
+	}
+	for _, tt := range tests {
+		require.True(t, shownBefore(tt.a, tt.b), tt.name)
+		require.False(t, shownBefore(tt.b, tt.a), tt.name+", not the other way")
+	}
+}

@@ -323,18 +323,13 @@ func normalizeConnection(c Connection) (Connection, encodedConnection, error) {
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-func scanConnection(r rowScanner) (Connection, error) { return scanConnectionWith(r) }
-
-// scanConnectionWith reads connectionColumns and then the extra columns a
-// query adds after them into extra.
-func scanConnectionWith(r rowScanner, extra ...any) (Connection, error) {
+func scanConnection(r rowScanner) (Connection, error) {
 	var c Connection
 	var settings, fields, created, updated string
 	var checked sql.NullString
-	dest := []any{&c.ID, &c.WorkspaceID, &c.ConnectorID, &c.Name, &c.Environment, &c.AuthType, &c.BaseURL,
+	err := r.Scan(&c.ID, &c.WorkspaceID, &c.ConnectorID, &c.Name, &c.Environment, &c.AuthType, &c.BaseURL,
 		&settings, &c.SecretRef, &fields, &c.TimeoutSeconds, &c.Status, &c.Diagnosis, &c.Identity,
-		&checked, &created, &updated}
-	err := r.Scan(append(dest, extra...)...)
+		&checked, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Connection{}, err
 	}

@@ -99,6 +99,9 @@ describe('the first screen', () => {
     render(Rail);
     void appData.load();
     const status = await screen.findByText('Checking keychain…');
+    // The overview's count, short where the rail is narrow, whole in the tooltip.
+    await waitFor(() => expect(screen.getByTestId('nav-connectors').textContent).toContain('10K'));
+    expect(screen.getByTitle('10,000').textContent).toBe('10K');
     expect(status.closest('button')?.dataset.state).toBe('checking');
     go.pendingCall('Keychain').resolve({ ok: false, message: 'The keyring is locked: unlock it in your session.' });
     await screen.findByText('Keychain unavailable');
