@@ -418,8 +418,8 @@ func deleteRuns(ctx context.Context, tx *sql.Tx, runs []runKey) error {
 // reused by the next runs, which is cheaper than shrinking after each run.
 const reclaimAtBytes = 1 << 20
 
-// reclaimPages is how many pages one step gives back (8 MiB of 4 KiB pages).
-const reclaimPages = 2048
+// reclaimPages is how many pages one step gives back (4 MiB of 4 KiB pages).
+const reclaimPages = 1024
 
 // reclaimStep gives free pages back to the file system (the database uses
 // incremental auto_vacuum, see store.dsn), reclaimPages per step, then
