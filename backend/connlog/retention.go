@@ -215,6 +215,7 @@ func (j *pruneJob) finish(err error) {
 // starts, then a pruneJob; a failure goes to the log's logger.
 type trimJob struct {
 	settings Settings
+	pass     uint64 // which of the passes asked for (writer.trimAsked)
 	prune    *pruneJob
 	log      *Log
 }
