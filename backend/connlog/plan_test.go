@@ -21,7 +21,7 @@ import (
 // a page) nor sort (a sort reads every matching row first); the full-text
 // index must return rows newest first, or look up given rows. What is left
 // reads about a page of rows whatever the size of the log. Two small tables
-// may be scanned: exchange_marks (a row per 1,024 exchanges) and the
+// may be scanned: exchange_marks (a row per 64 exchanges) and the
 // one-row exchange_search_backfill. The plans do not depend on the size of
 // the log: nothing runs ANALYZE, so SQLite plans from the schema alone.
 func TestListPlansReadOnlyAPage(t *testing.T) {

@@ -15,12 +15,17 @@ import (
 // redirect chain or token step never loses half its story.
 //
 // The size is what the recorded exchanges take as stored JSON (headers,
-// bodies up to BodyCap, timings, TLS). The database file is larger: SQLite's
-// page packing, the search index and the filter indexes come on top (measured
-// with 100,000 typical exchanges: 244 MB counted, a 521 MB file, of which the
-// search index is 93 MB). Deleted rows are overwritten with zeros; once a
-// trim frees 1 MiB or more, the free pages go back to the file system and
-// the WAL is checkpointed (TestTrimGivesSpaceBackAndLeavesNothingReadable).
+// bodies up to BodyCap, timings, TLS). The database file is about twice
+// that. Measured with 100,000 typical exchanges (BenchmarkLogQueries100k's
+// log: 233 MB counted, a 485 MB file), per exchange: 2.6 KB of row (the
+// JSON and the list columns), 0.9 KB of page slack (a 2.5 KB row leaves the
+// rest of its 4 KiB page to a smaller one or to nothing), 0.9 KB of
+// full-text index (the terms and positions of the URL, headers and bodies,
+// and the scope), 0.4 KB of B-tree indexes (id, and the list's order per
+// workspace, connection and run) and 0.1 KB of run totals. Deleted rows are
+// overwritten with zeros; once a trim frees 1 MiB or more, the free pages go
+// back to the file system and the WAL is checkpointed
+// (TestTrimGivesSpaceBackAndLeavesNothingReadable).
 type Retention struct {
 	RunsPerConnection int   `json:"runsPerConnection"`
 	MaxBytes          int64 `json:"maxBytes"`
@@ -210,6 +215,7 @@ func (j *pruneJob) finish(err error) {
 // starts, then a pruneJob; a failure goes to the log's logger.
 type trimJob struct {
 	settings Settings
+	pass     uint64 // which of the passes asked for (writer.trimAsked)
 	prune    *pruneJob
 	log      *Log
 }
@@ -413,8 +419,8 @@ func deleteRuns(ctx context.Context, tx *sql.Tx, runs []runKey) error {
 // reused by the next runs, which is cheaper than shrinking after each run.
 const reclaimAtBytes = 1 << 20
 
-// reclaimPages is how many pages one step gives back (8 MiB of 4 KiB pages).
-const reclaimPages = 2048
+// reclaimPages is how many pages one step gives back (4 MiB of 4 KiB pages).
+const reclaimPages = 1024
 
 // reclaimStep gives free pages back to the file system (the database uses
 // incremental auto_vacuum, see store.dsn), reclaimPages per step, then

@@ -21,10 +21,11 @@ import (
 // seq is the order exchanges were stored, the list's order is their start:
 // the two differ when exchanges overlap (a slow request stored after quicker
 // ones that started later) or a clock steps. exchange_marks keeps the
-// earliest and latest start of each block of 64 seqs, so the walk in seq
-// order is exact and short: it starts at the last block holding a row
-// started by the range's end, skips every block whose rows all started
-// before the page's last row, and stops when no block is left (walkOn).
+// earliest and latest start of each block of 64 seqs, and the latest up to
+// it, so the walk in seq order is exact and short: it starts at the last
+// block holding a row started by the range's end, skips every block whose
+// rows all started before the page's last row, and stops when no block
+// below can hold one (walkOn).
 
 // querier is what List reads through: one connection holding a read
 // transaction, so every statement of a page sees the same snapshot.
@@ -261,14 +262,16 @@ const summaryColsOrEmpty = `ifnull(e.id, ''), ifnull(e.run_id, ''), ifnull(e.con
 func (l *Log) walkFrom(ctx context.Context, c querier, p listPlan, match string, upper int64) ([]listed, error) {
 	where, args := p.conditions()
 	q := `SELECT m.s, e.seq IS NOT NULL, ` + summaryColsOrEmpty + ` FROM
-		(SELECT rowid AS s FROM exchanges_search WHERE exchanges_search MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?) AS m
+		(SELECT rowid AS s FROM exchanges_search WHERE exchanges_search MATCH ? AND rowid < ? AND rowid >= ?
+		 ORDER BY rowid DESC LIMIT ?) AS m
 		LEFT JOIN exchanges e ON ` + strings.Join(append([]string{"e.seq = m.s"}, where...), " AND ")
 	found := []listed{}
 	chunk := p.limit + 1 + walkSlack
+	lower := int64(0) // rowids at or above it are read; 0: all
 	for {
-		n, last := 0, upper
+		n, next := 0, upper
 		err := func() error {
-			rows, err := c.QueryContext(ctx, q, append([]any{match, upper, chunk}, args...)...)
+			rows, err := c.QueryContext(ctx, q, append([]any{match, upper, lower, chunk}, args...)...)
 			if err != nil {
 				return err
 			}
@@ -281,7 +284,7 @@ func (l *Log) walkFrom(ctx context.Context, c querier, p listPlan, match string,
 				if err := rows.Scan(scanRow(append(dest[:0], &s, &joined), &r)...); err != nil {
 					return err
 				}
-				n, last = n+1, s
+				n, next = n+1, s
 				if !joined {
 					continue // outside the time range or before the cursor
 				}
@@ -298,42 +301,64 @@ func (l *Log) walkFrom(ctx context.Context, c querier, p listPlan, match string,
 		slices.SortFunc(found, newer)
 		found = found[:min(len(found), p.limit+1)]
 		if n < chunk {
-			return found, nil // the index has no more
+			if lower == 0 {
+				return found, nil // the index has no more
+			}
+			next = lower // the block is read
 		}
-		next, err := walkOn(ctx, c, p, found, last)
-		if err != nil || next == 0 {
+		var same bool
+		upper, same, err = walkOn(ctx, c, p, found, next)
+		if err != nil || upper == 0 {
 			return found, err
 		}
-		upper = next
-		chunk = min(2*chunk, maxWalkChunk)
+		lower = 0
+		if same {
+			// Only the rest of this block: what follows is decided after.
+			lower = (next - 1) >> markShift << markShift
+		} else {
+			chunk = min(2*chunk, maxWalkChunk)
+		}
 	}
 }
 
-// walkOn says where the walk goes on below seq last: the next rowid bound
-// (last itself while last's block can still hold a row of the page, else
-// the end of the next lower block that can), or 0 when no block can. A
-// block can when a row in it started at or after the page's last row (or,
-// with fewer rows than a page, the range's start).
-func walkOn(ctx context.Context, c querier, p listPlan, found []listed, last int64) (int64, error) {
+// walkOn says where the walk goes on below seq next: the rowid bound to read
+// below, 0 when no row there can be on the page. same says it is the rest
+// of next's block. A block can hold a row of the page when one of its rows
+// started at or after the page's last row (or, with fewer rows than a page,
+// the range's start); exchange_marks says which, and upto_max whether any
+// block below can at all.
+func walkOn(ctx context.Context, c querier, p listPlan, found []listed, next int64) (int64, bool, error) {
 	bound := p.from
 	if len(found) > p.limit {
 		bound = found[p.limit].started
 	}
-	if bound == "" {
-		return last, nil // every row below can be on the page
+	if next <= 0 {
+		return 0, false, nil
 	}
-	var block sql.NullInt64
-	err := c.QueryRowContext(ctx, `SELECT block FROM exchange_marks WHERE block <= ? AND max_started >= ?
-		ORDER BY block DESC LIMIT 1`, (last-1)>>markShift, bound).Scan(&block)
+	if bound == "" {
+		return next, false, nil // every row below can be on the page
+	}
+	here := (next - 1) >> markShift
+	var upto string
+	err := c.QueryRowContext(ctx, `SELECT upto_max FROM exchange_marks WHERE block <= ? ORDER BY block DESC LIMIT 1`, here).Scan(&upto)
+	if err == sql.ErrNoRows || (err == nil && upto < bound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	var block int64
+	err = c.QueryRowContext(ctx, `SELECT block FROM exchange_marks WHERE block <= ? AND max_started >= ?
+		ORDER BY block DESC LIMIT 1`, here, bound).Scan(&block)
 	switch {
 	case err == sql.ErrNoRows:
-		return 0, nil
+		return 0, false, nil
 	case err != nil:
-		return 0, err
-	case block.Int64 == (last-1)>>markShift:
-		return last, nil
+		return 0, false, err
+	case block == here:
+		return next, true, nil
 	}
-	return (block.Int64 + 1) << markShift, nil
+	return (block + 1) << markShift, false, nil
 }
 
 // legacyList reads the rows the new index does not hold yet (seq < below)

@@ -17,10 +17,13 @@ import (
 //
 // Reads see every write queued before them: each read method waits for the
 // queue to reach the point where the read began (flush), which costs nothing
-// when the queue is empty. Retention and deleting a connection are jobs:
-// the writer runs them a small transaction at a time, storing the exchanges
-// queued meanwhile between two steps, so neither a verification nor another
-// writer waits for a long trim. Reads do not wait for jobs.
+// when the queue is empty; a retention pass asked for before the read
+// (TrimSoon, after a verification) is waited for too, so the log read after
+// a run is within its limits (about a millisecond in the steady state).
+// Retention and deleting a connection are jobs: the writer runs them a small
+// transaction at a time, storing the exchanges queued meanwhile between two
+// steps, so neither a verification nor another writer waits for a long
+// trim. Reads do not wait for the other jobs.
 //
 // The goroutine exists only while there is work: it starts with the first
 // write and ends when the queue is empty, so a Log needs no start and a
@@ -77,6 +80,9 @@ type writer struct {
 	closed  bool
 	current job      // the job being stepped, if any
 	trim    Settings // a retention pass is wanted with these settings
+	// trimAsked counts the passes asked for (requests made while one waits
+	// to start count once), trimDone is the last one finished.
+	trimAsked, trimDone uint64
 	// backfill: the search index's backfill is wanted (backfilled: it is
 	// done). It runs when there is nothing else to do, and Close does not
 	// wait for it.
@@ -149,12 +155,13 @@ func (q *writer) signalLocked() {
 	}
 }
 
-// flush waits until every write queued before it is applied.
+// flush waits until every write queued before it is applied, and the
+// retention pass asked for before it is done.
 func (l *Log) flush(ctx context.Context) error {
 	q := &l.w
 	q.mu.Lock()
-	target := q.queued
-	for q.applied < target {
+	target, trim := q.queued, q.trimAsked
+	for q.applied < target || q.trimDone < trim {
 		ch := q.progressLocked()
 		q.mu.Unlock()
 		select {
@@ -195,6 +202,9 @@ func (l *Log) TrimSoon(s Settings) {
 	if q.closed {
 		return
 	}
+	if q.trim == nil {
+		q.trimAsked++
+	}
 	q.trim = s
 	if !q.backfilled {
 		q.backfill = true // a log that is only ever verified gets its search index filled too
@@ -227,7 +237,7 @@ func (l *Log) writeLoop(idle chan struct{}) {
 				q.queue[0] = entry{}
 				q.queue = q.queue[1:]
 			case q.trim != nil:
-				q.current = &trimJob{settings: q.trim}
+				q.current = &trimJob{settings: q.trim, pass: q.trimAsked}
 				q.trim = nil
 			case q.backfill && !q.closed:
 				q.current = backfillJob{}
@@ -279,6 +289,10 @@ func (l *Log) writeLoop(idle chan struct{}) {
 			current.finish(err)
 			q.mu.Lock()
 			q.current = nil
+			if t, ok := current.(*trimJob); ok {
+				q.trimDone = t.pass
+				q.signalLocked()
+			}
 			q.mu.Unlock()
 		}
 	}

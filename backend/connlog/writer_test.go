@@ -88,3 +88,21 @@ func TestEnforceTrimsEveryConnectionOverTheRunCap(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n)
 }
+
+// A read after a verification sees the log within its limits: it waits for
+// the retention pass the verification asked for (TrimSoon), which itself
+// runs in the background.
+func TestAReadAfterTrimSoonSeesTheLogTrimmed(t *testing.T) {
+	log, s, _ := openLog(t)
+	ctx := context.Background()
+	require.NoError(t, connlog.SaveRetention(ctx, s, connlog.Retention{RunsPerConnection: 2, MaxBytes: connlog.DefaultMaxBytes}))
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 5 {
+		run := log.NewRun(ctx, connlog.Meta{RunID: fmt.Sprintf("run-%d", i), ConnectionID: "a", WorkspaceID: "ws"}, nil, nil)
+		run.Record(connlog.Exchange{Method: "GET", URL: "https://x.example/", StartedAt: base.Add(time.Duration(i) * time.Minute)}, connlog.Redaction{})
+		log.TrimSoon(s)
+		p, err := log.List(ctx, connlog.Filter{ConnectionID: "a"})
+		require.NoError(t, err)
+		require.Len(t, p.Items, min(i+1, 2), "after run %d", i)
+	}
+}
