@@ -106,6 +106,13 @@ VALUES ('seed-ex-8', 'seed-run-8', 'seed-conn-2', 'personal', 'test', '2024-05-1
         '2024-05-10T07:08:10.050000000Z', 'GET', 'https://warehouse.example/health', 200, 'OK',
         '', '', 10.5, 2, 64, '{"responseBody":"ok","note":"ñ"}');
 `,
+	9: `
+INSERT INTO exchanges (id, run_id, connection_id, workspace_id, kind, started_at, recorded_at,
+    method, url, status, status_text, error_class, error, total_ms, response_body_size, size_bytes, detail_json)
+VALUES ('seed-ex-9', 'seed-run-9', 'seed-conn-1', 'personal', 'test', '2024-05-09T07:08:10.000000000Z',
+        '2024-05-11T07:08:10.050000000Z', 'GET', 'https://acme.zendesk.com/api/v2/users/me.json', 401, 'Unauthorized',
+        'http', '', 12.0, 2, 64, '{"responseBody":"no","note":"late clock"}');
+`,
 }
 
 func embedded(t *testing.T) []migration {
@@ -641,4 +648,51 @@ func TestOpenRefusesFileThatIsNotADatabase(t *testing.T) {
 	got, err := os.ReadFile(path)
 	require.NoError(t, err)
 	require.Equal(t, junk, got, "the file must be left untouched")
+}
+
+// TestMigration009MarksTheLatestStartUpToEachBlock upgrades a schema 8
+// database whose exchanges were stored out of start order across several
+// blocks of 64 seqs, and checks each block's upto_max is the latest start
+// in it or any block below, before and after new rows arrive.
+func TestMigration009MarksTheLatestStartUpToEachBlock(t *testing.T) {
+	ms := embedded(t)
+	path := filepath.Join(t.TempDir(), "patchbay.db")
+	buildAt(t, path, ms, 8)
+	db := rawDB(t, path)
+	// Block 2 started latest; block 5 holds a row whose clock was behind.
+	mustExec(t, db, `INSERT INTO exchanges (seq, id, run_id, connection_id, started_at, recorded_at, size_bytes, detail_json) VALUES
+		(130, 'b2', 'r', 'seed-conn-2', '2024-07-01T00:00:00.000000000Z', '2024-07-01T00:00:00.000000000Z', 1, '{}'),
+		(330, 'b5', 'r', 'seed-conn-2', '2024-06-01T00:00:00.000000000Z', '2024-07-02T00:00:00.000000000Z', 1, '{}')`)
+	require.NoError(t, db.Close())
+
+	s, err := Open(path)
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	requireRunningMax := func(why string) {
+		t.Helper()
+		rows, err := s.DB().QueryContext(ctx, `SELECT block, upto_max,
+			(SELECT max(max_started) FROM exchange_marks b WHERE b.block <= m.block) FROM exchange_marks m ORDER BY block`)
+		require.NoError(t, err)
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var block int
+			var got, want string
+			require.NoError(t, rows.Scan(&block, &got, &want))
+			require.Equal(t, want, got, "%s: block %d", why, block)
+			n++
+		}
+		require.NoError(t, rows.Err())
+		require.GreaterOrEqual(t, n, 3, "%s: the rows span several blocks", why)
+	}
+	requireRunningMax("after the upgrade")
+
+	_, err = s.DB().ExecContext(ctx, `INSERT INTO exchanges (id, run_id, connection_id, started_at, recorded_at, size_bytes, detail_json)
+		VALUES ('late', 'r2', 'seed-conn-2', '2024-05-01T00:00:00.000000000Z', '2024-07-03T00:00:00.000000000Z', 1, '{}')`)
+	require.NoError(t, err)
+	var upto string
+	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT upto_max FROM exchange_marks ORDER BY block DESC LIMIT 1`).Scan(&upto))
+	require.Equal(t, "2024-07-01T00:00:00.000000000Z", upto, "a row with an early clock keeps the latest start below it")
+	requireRunningMax("after a new row")
 }

@@ -18,18 +18,18 @@
 -- and stops after a page (connlog/search.go), where the old index could only
 -- list every match of a word and leave the rest to a scan of the workspace.
 -- Rows are still found by rowid = seq. exchange_marks keeps, per block of 64
--- seqs (seq >> 6; connlog's markShift, a row per 64 exchanges), the earliest
--- and the latest start in the block and the latest start up to its end
--- (upto_max): seq follows the order exchanges were stored, not the order
--- they started, and these bounds let a walk in seq order start, skip blocks
--- and stop exactly where the list's order (start time, then id) requires.
+-- seqs (seq >> 6; connlog's markShift), the earliest and the latest start in
+-- the block (a row per 64 exchanges): seq follows
+-- the order exchanges were stored, not the order they started, and these
+-- bounds let a walk in seq order start, skip blocks and stop exactly where
+-- the list's order (start time, then id) requires.
 --
 -- The new index is filled for existing rows in the background (connlog's
 -- writer, a few hundred rows per transaction, newest first), not here: it
--- takes about 20 s per 100,000 exchanges (this migration itself: 0.6 s).
--- Until then exchange_search_backfill says which rows it lacks (seq <
--- below) and the search asks the old index, exchanges_fts, for those; once
--- done, below is 0 and the old index is emptied and dropped the same way.
+-- takes about 20 s per 100,000 exchanges (this migration itself: 0.6 s). Until then exchange_search_backfill
+-- says which rows it lacks (seq < below) and the search asks the old index,
+-- exchanges_fts, for those; once done, below is 0 and the old index is
+-- emptied and dropped the same way.
 --
 -- The per-class and per-kind B-tree indexes are dropped: those filters now go
 -- through the scope tokens (each costs a few bytes per exchange in the
@@ -93,12 +93,10 @@ INSERT INTO exchange_search_backfill (id, below) SELECT 1, coalesce(max(seq), 0)
 CREATE TABLE exchange_marks (
     block       INTEGER PRIMARY KEY,
     min_started TEXT NOT NULL,
-    max_started TEXT NOT NULL,
-    upto_max    TEXT NOT NULL
+    max_started TEXT NOT NULL
 );
-INSERT INTO exchange_marks (block, min_started, max_started, upto_max)
-SELECT block, lo, hi, max(hi) OVER (ORDER BY block ROWS UNBOUNDED PRECEDING)
-FROM (SELECT seq >> 6 AS block, min(started_at) AS lo, max(started_at) AS hi FROM exchanges GROUP BY seq >> 6);
+INSERT INTO exchange_marks (block, min_started, max_started)
+SELECT seq >> 6, min(started_at), max(started_at) FROM exchanges GROUP BY seq >> 6;
 
 DROP TRIGGER exchanges_after_insert;
 DROP TRIGGER exchanges_after_delete;
@@ -130,15 +128,11 @@ CREATE TRIGGER exchanges_after_insert AFTER INSERT ON exchanges BEGIN
         last_started  = max(last_started, excluded.last_started),
         exchanges     = exchanges + 1,
         bytes         = bytes + excluded.bytes;
-    -- New rows land in the newest block (seq is the largest plus one), so
-    -- no later block's upto_max needs to change.
-    INSERT INTO exchange_marks (block, min_started, max_started, upto_max)
-    VALUES (new.seq >> 6, new.started_at, new.started_at, max(new.started_at, coalesce(
-        (SELECT upto_max FROM exchange_marks WHERE block < new.seq >> 6 ORDER BY block DESC LIMIT 1), '')))
+    INSERT INTO exchange_marks (block, min_started, max_started)
+    VALUES (new.seq >> 6, new.started_at, new.started_at)
     ON CONFLICT (block) DO UPDATE SET
         min_started = min(min_started, excluded.min_started),
-        max_started = max(max_started, excluded.max_started),
-        upto_max    = max(upto_max, excluded.upto_max);
+        max_started = max(max_started, excluded.max_started);
 END;
 
 -- A connection or a workspace's contents moved (store.MoveConnection, a
