@@ -91,6 +91,42 @@ func (l *Log) Add(ctx context.Context, ex *Exchange) error {
 	return l.waitFor(ctx, w)
 }
 
+// AddMany stores exchanges in order without waiting for each: the writer
+// puts up to a batch in one transaction, so an import or a seeded data home
+// costs a commit per batch rather than per exchange. It returns once all
+// are stored, with the first error any of them met.
+func (l *Log) AddMany(ctx context.Context, exs []Exchange) error {
+	var mu sync.Mutex
+	var first error
+	note := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first == nil {
+			first = err
+		}
+	}
+	for i := range exs {
+		w, err := l.insertion(&exs[i])
+		if err != nil {
+			return err
+		}
+		w.done = func(err error) {
+			if err != nil {
+				note(err)
+			}
+		}
+		if err := l.enqueue(w); err != nil {
+			return err
+		}
+	}
+	if err := l.flush(ctx); err != nil {
+		return err
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return first
+}
+
 // insertion checks ex, fills in its ID and StartedAt, and returns the write
 // that stores a copy of it.
 func (l *Log) insertion(ex *Exchange) (*write, error) {

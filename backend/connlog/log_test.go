@@ -1,6 +1,7 @@
 package connlog_test
 
 import (
+	"fmt"
 	"context"
 	"net/http"
 	"net/url"
@@ -112,6 +113,34 @@ func TestLogAddFillsIDAndStartAndValidates(t *testing.T) {
 	}
 	require.Error(t, log.Add(ctx, &ex), "the same id twice is refused")
 	require.Equal(t, apperr.Internal, apperr.CodeOf(log.Add(ctx, &ex)))
+}
+
+// TestAddManyStoresAllInOrderAndReportsTheFirstFailure stores more
+// exchanges than one batch holds, one of them a duplicate: every other one
+// is stored, and the duplicate's error comes back.
+func TestAddManyStoresAllInOrderAndReportsTheFirstFailure(t *testing.T) {
+	log, _, _ := openLog(t)
+	ctx := context.Background()
+	t0 := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	exs := make([]connlog.Exchange, 600)
+	for i := range exs {
+		exs[i] = connlog.Exchange{RunID: "bulk", ConnectionID: "c", Method: "GET", URL: fmt.Sprintf("https://x.example/%d", i),
+			StartedAt: t0.Add(time.Duration(i) * time.Second)}
+	}
+	require.NoError(t, log.AddMany(ctx, exs))
+	got, err := log.ListRun(ctx, "bulk")
+	require.NoError(t, err)
+	require.Len(t, got, 600)
+	for i, ex := range got {
+		require.Equal(t, exs[i].ID, ex.ID, "stored in order, ids filled in")
+	}
+
+	again := []connlog.Exchange{{RunID: "r2", ConnectionID: "c", URL: "https://x.example/new"}, exs[3],
+		{RunID: "r2", ConnectionID: "c", URL: "https://x.example/newer"}}
+	require.Equal(t, apperr.Internal, apperr.CodeOf(log.AddMany(ctx, again)), "the duplicate id's failure is reported")
+	stored, err := log.ListRun(ctx, "r2")
+	require.NoError(t, err)
+	require.Len(t, stored, 2, "the others in the same batch are still stored")
 }
 
 // seedRuns adds, for each connection, runs r1..rn with two exchanges each,
