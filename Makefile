@@ -38,7 +38,7 @@ e2e:
 	scripts/deps.sh test
 	scripts/e2e.sh
 
-## bench: the connection log benchmarks, 5 runs each (the first run builds and caches a 100,000-exchange database, ~75 s), then bench-startup
+## bench: the connection log benchmarks, 5 runs each (the first run builds and caches the 100,000- and 1,000,000-exchange logs: about 1 and 10 minutes on 2 cores), then bench-startup
 bench:
 	go test -run '^$$' -bench 'LogQueries1M|LogQueries100k|LogRetention|RecorderRealSink|RecorderOverhead' -count=5 -timeout 3h ./backend/connlog/
 	$(MAKE) --no-print-directory bench-startup
