@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeSortKey } from './time';
+import { absoluteTime, clockTime, logTime, timeSortKey } from './time';
 
 describe('timeSortKey', () => {
   it('orders Go RFC 3339 times whose fractions have different lengths', () => {
@@ -13,5 +13,24 @@ describe('timeSortKey', () => {
   it('compares across time zones in UTC', () => {
     expect(timeSortKey('2025-03-10T13:00:00+01:00')).toBe(timeSortKey('2025-03-10T12:00:00Z'));
     expect(timeSortKey('not a time')).toBe('');
+  });
+});
+
+describe('one time format', () => {
+  const at = '2026-12-04T14:03:22.123Z';
+  const now = Date.parse('2026-12-04T15:00:00Z');
+  const seconds = new Date(at).getSeconds().toString().padStart(2, '0');
+
+  it('always shows seconds, in the log, the detail and the test result', () => {
+    for (const text of [logTime(at, now), logTime(at, now + 3 * 86_400_000), absoluteTime(at), clockTime(at)]) {
+      expect(text).toMatch(new RegExp(`\\b\\d{1,2}[:.]\\d{2}[:.]${seconds}\\b`));
+    }
+  });
+
+  it('follows the locale: the time of day in the log row is the same text as in the test result', () => {
+    expect(logTime(at, now)).toBe(clockTime(at));
+    expect(clockTime(at)).toBe(new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' }).format(Date.parse(at)));
+    expect(absoluteTime('not a time')).toBe('');
+    expect(clockTime('')).toBe('');
   });
 });

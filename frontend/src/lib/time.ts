@@ -22,10 +22,18 @@ export function checkedLabel(iso: string, now: number): string {
   return rel ? `checked ${rel}` : 'never checked';
 }
 
+/** A date and time in the user's locale, with seconds: "4 Dec 2026, 14:03:22". */
 export function absoluteTime(iso: string): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
-  return new Date(t).toLocaleString();
+  return fmt().full.format(t);
+}
+
+/** A time of day in the user's locale, with seconds: "14:03:22" (or "2:03:22 PM"). */
+export function clockTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  return fmt().time.format(t);
 }
 
 export function formatDuration(ms: number): string {
@@ -43,20 +51,21 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-// Formatters are built once: the log formats a time per row, and a fresh
-// toLocale*String call builds a formatter each time.
+// One time format everywhere: the user's locale (its own 12- or 24-hour
+// clock), always with seconds. Formatters are built once: the log formats a
+// time per row, and a fresh toLocale*String call builds a formatter each time.
 let formats: { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat; full: Intl.DateTimeFormat } | null = null;
 
 function fmt(): NonNullable<typeof formats> {
   formats ??= {
-    time: new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }),
-    day: new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hour12: false }),
+    time: new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' }),
+    day: new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit', second: '2-digit' }),
     full: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }),
   };
   return formats;
 }
 
-/** A log row's time: "14:03:22" today, "21 Nov, 14:03" on another day. */
+/** A log row's time: "14:03:22" today, "21 Nov, 14:03:22" on another day. */
 export function logTime(iso: string, now: number): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return '';
