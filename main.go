@@ -31,6 +31,7 @@ func main() {
 		}))
 	}
 	app := NewApp()
+	limitMallocArenas()
 	err := wails.Run(&options.App{
 		Title:     "Patchbay",
 		Width:     1280,

@@ -178,7 +178,7 @@ test('a failed connection is understood from its log: status, headers, filters, 
   await page.keyboard.press('Escape');
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'log-search');
-  await page.keyboard.type('credentials');
+  await page.keyboard.type('credentials v1');
   await page.waitForFunction(() => document.querySelector('[data-testid="log-count"]')?.textContent?.match(/^\d/));
   await page.waitForTimeout(600);
   const statuses = await rowStatuses(page);
@@ -189,6 +189,11 @@ test('a failed connection is understood from its log: status, headers, filters, 
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   await detail.getByText('Bad credentials').first().waitFor();
+  // The searched words are marked where they occur: the path in the list, the body in the detail.
+  const listMarks = await page.locator('[data-testid="log-row"] mark.hit').allTextContents();
+  assert.ok(listMarks.length >= 2 && listMarks.every((m) => m === 'v1'), `the list marks v1 in each path (${listMarks})`);
+  const detailMarks = await detail.locator('mark.hit').allTextContents();
+  assert.ok(detailMarks.some((m) => m.toLowerCase() === 'credentials'), `the detail marks the word in the body (${detailMarks})`);
   await shot(page, 'log-07-filtered-search');
 
   // A search nothing matches, then Clear filters.

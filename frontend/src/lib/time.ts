@@ -59,18 +59,30 @@ let formats: { time: Intl.DateTimeFormat; day: Intl.DateTimeFormat; full: Intl.D
 function fmt(): NonNullable<typeof formats> {
   formats ??= {
     time: new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' }),
-    day: new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit', second: '2-digit' }),
+    day: new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }),
     full: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }),
   };
   return formats;
 }
 
-/** A log row's time: "14:03:22" today, "21 Nov, 14:03:22" on another day. */
-export function logTime(iso: string, now: number): string {
+/**
+ * A log row's time: the time of day with seconds, and above it the day
+ * when that is not today ("28 Dec"), so the column stays narrow.
+ */
+export function logTime(iso: string, now: number): { day: string; time: string } {
   const t = Date.parse(iso);
-  if (Number.isNaN(t)) return '';
+  if (Number.isNaN(t)) return { day: '', time: '' };
   const sameDay = new Date(t).toDateString() === new Date(now).toDateString();
-  return sameDay ? fmt().time.format(t) : fmt().day.format(t);
+  return { day: sameDay ? '' : fmt().day.format(t), time: fmt().time.format(t) };
+}
+
+/**
+ * The most characters a log row's time takes in this locale (the list sizes
+ * its time column to it): a late hour, a two-digit day.
+ */
+export function logTimeChars(): number {
+  const sample = new Date(2026, 11, 28, 22, 58, 58).getTime();
+  return Math.max(fmt().time.format(sample).length, fmt().day.format(sample).length);
 }
 
 /** A log row's full time for its tooltip, with milliseconds. */
