@@ -197,6 +197,10 @@ test('every shortcut, pressed in the real app', async () => {
 });
 
 test('screenshots: the switcher and the sheet, light and dark, large and small', async () => {
+  // Run alone, it seeds the connections itself.
+  const first = await browser.newPage(app.url);
+  if ((await first.evaluate(() => window.go.services.ConnectionService.ConnectionsOverview())).total < 2000) await seed(first);
+  await first.close();
   for (const [width, height] of [[1280, 800], [1024, 700]]) {
     for (const scheme of ['light', 'dark']) {
       const page = await browser.newPage(app.url, { colorScheme: scheme, width, height });

@@ -52,16 +52,25 @@ describe('searchIndex', () => {
     expect(names(searchIndex(index, 'bill').items)).toEqual(['Billing API', 'Bills']);
   });
 
-  it('orders equal matches by kind (pages first), then by name as people read numbers', () => {
+  it('orders equal matches by kind (pages first, as given), then by name as people read numbers', () => {
     const index = buildIndex([
       { kind: 'connector', id: 'stripe', name: 'Stripe', words: 'Payments' },
       conn('b', 'Stripe 10'),
       conn('a', 'Stripe 2'),
       { kind: 'integration', id: 'i1', name: 'Stripe to HubSpot', words: '' },
       { kind: 'page', id: 'settings', name: 'Settings', words: 'preferences' },
+      { kind: 'page', id: 'log', name: 'Connection log', words: '' },
     ]);
     expect(names(searchIndex(index, 'str').items)).toEqual(['Stripe 2', 'Stripe 10', 'Stripe to HubSpot', 'Stripe']);
-    expect(names(searchIndex(index, '').items)).toEqual(['Settings', 'Stripe 2', 'Stripe 10', 'Stripe to HubSpot', 'Stripe']);
+    // Pages keep the order they were given in (the rail's), not the alphabet's.
+    expect(names(searchIndex(index, '').items)).toEqual([
+      'Settings',
+      'Connection log',
+      'Stripe 2',
+      'Stripe 10',
+      'Stripe to HubSpot',
+      'Stripe',
+    ]);
     expect(names(searchIndex(index, 'preferences').items)).toEqual(['Settings']);
   });
 

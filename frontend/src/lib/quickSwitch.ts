@@ -51,10 +51,14 @@ export function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** Sorts once: by kind, then by name as the collator orders it (numbers numerically). */
+/**
+ * Sorts once: by kind, then by name as the collator orders it (numbers
+ * numerically); pages keep the order given (the rail's).
+ */
 export function buildIndex(items: SwitchItem[]): SwitchIndex {
   const sorted = [...items].sort(
-    (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || collator.compare(a.name, b.name),
+    (a, b) =>
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.kind === 'page' ? 0 : collator.compare(a.name, b.name)),
   );
   return {
     entries: sorted.map((item) => {

@@ -178,7 +178,7 @@ export function shortcutSheet(mac: boolean = MAC): ShortcutGroup[] {
       lines: [
         { keys: [m('K')], what: 'Go to a connection, connector, integration or page' },
         { keys: [m('N')], what: 'Add a connection (on Integrations: a new integration)' },
-        { keys: [['/']], what: 'Search the page (Connectors, Integrations, Connection log)' },
+        { keys: [['/']], what: 'Search or filter the page' },
         { keys: [['?']], what: 'Show these shortcuts' },
         { keys: [['Esc']], what: 'Close the topmost panel or dialog' },
       ],
@@ -195,7 +195,6 @@ export function shortcutSheet(mac: boolean = MAC): ShortcutGroup[] {
       lines: [
         { keys: [['↑'], ['↓']], what: 'Move through the results' },
         { keys: [['Enter']], what: 'Open the highlighted one' },
-        { keys: [['Esc']], what: 'Close without going anywhere' },
       ],
     },
   ];
