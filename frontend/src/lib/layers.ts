@@ -1,13 +1,21 @@
 // Panels and dialogs stack; Esc closes only the top one. Each layer registers
-// a close callback while it is open.
+// a close callback while it is open, and says what it is, so a keyboard
+// shortcut knows whether it makes sense over it (lib/shortcuts.ts).
 
-type Layer = { id: number; close: () => void };
+/**
+ * What a layer is: the connection editor, another side panel (Manage
+ * Connections, the integration editor), the quick switcher, the shortcut
+ * sheet, or a dialog or menu (the default: shortcuts keep out of those).
+ */
+export type LayerKind = 'editor' | 'panel' | 'switcher' | 'sheet' | 'dialog';
+
+type Layer = { id: number; close: () => void; kind: LayerKind };
 
 const stack: Layer[] = [];
 let nextId = 1;
 
-export function pushLayer(close: () => void): () => void {
-  const layer = { id: nextId++, close };
+export function pushLayer(close: () => void, kind: LayerKind = 'dialog'): () => void {
+  const layer = { id: nextId++, close, kind };
   stack.push(layer);
   return () => {
     const i = stack.findIndex((l) => l.id === layer.id);
@@ -17,6 +25,11 @@ export function pushLayer(close: () => void): () => void {
 
 export function hasLayers(): boolean {
   return stack.length > 0;
+}
+
+/** What is on top: a layer's kind, or "none". */
+export function topLayerKind(): LayerKind | 'none' {
+  return stack[stack.length - 1]?.kind ?? 'none';
 }
 
 /** Closes the top layer; false when none is open. */

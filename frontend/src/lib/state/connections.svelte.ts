@@ -14,6 +14,7 @@ function afterFirstFrame(): Promise<void> {
 import { SvelteSet } from 'svelte/reactivity';
 import * as api from '../api';
 import { coalesced } from '../coalesce';
+import { collator } from '../collate';
 import { defaultShown, needsAttention } from '../connectionList';
 import { statusNeedsAttention } from '../status';
 import type {
@@ -28,13 +29,6 @@ import type {
 import { parameters } from './parameters.svelte';
 import { runResults } from './runs.svelte';
 import { environmentAndName } from '../environment';
-
-/**
- * One collator for every comparison: localeCompare with options builds a
- * collator per call, and sorting 10,000 connections makes ~140,000 calls
- * (seconds of work and hundreds of MiB of garbage in WebKit's heap).
- */
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 function byText(a: string, b: string): number {
   return collator.compare(a, b);

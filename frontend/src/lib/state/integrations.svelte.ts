@@ -5,6 +5,7 @@
 
 import * as api from '../api';
 import { coalesced } from '../coalesce';
+import { collator } from '../collate';
 import type { IntegrationDraft, IntegrationDTO, Role, VerificationDTO } from '../types';
 import { appData } from './connections.svelte';
 import { runResults } from './runs.svelte';
@@ -32,9 +33,6 @@ export interface TestBothRun {
 function sideRun(running: boolean): SideRun {
   return { running, requests: 0, verification: null, error: '', errorCode: '' };
 }
-
-/** One collator for every comparison (localeCompare with options builds one per call). */
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
 function byName(a: IntegrationDTO, b: IntegrationDTO): number {
   return collator.compare(a.name, b.name);

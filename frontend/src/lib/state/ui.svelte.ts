@@ -30,6 +30,10 @@ class UiState {
   integration: string | null = $state(null);
   /** The connection chosen in each card's dropdown, by connector id. */
   selected: Record<string, string> = $state({});
+  /** The quick switcher (Ctrl/Cmd+K) is open. */
+  switcherOpen = $state(false);
+  /** The sheet of keyboard shortcuts (?) is open. */
+  shortcutsOpen = $state(false);
   toasts: Toast[] = $state([]);
   private nextToast = 1;
   /**
@@ -38,6 +42,8 @@ class UiState {
    * only if the user discards them); false lets the caller go on.
    */
   editorLeaveGuard: ((leave: () => void) => boolean) | null = null;
+  /** Set by an open connection editor: what Ctrl/Cmd+Enter and Ctrl/Cmd+S do (its Test and Save). */
+  editorCommands: { test: () => void; save: () => void } | null = null;
 
   openEditor(connectorId: string, connectionId: string | null = null): void {
     this.pickerOpen = false;
