@@ -104,7 +104,7 @@ describe('ConnectionForm: fields from the definition', () => {
     setup(new ConnectionFormState(acme()));
     const connection = screen.getByRole('region', { name: 'Connection' });
     const auth = screen.getByRole('region', { name: 'Authentication' });
-    const advanced = screen.getByRole('region', { name: 'Advanced' });
+    const advanced = screen.getByTestId('advanced');
     for (const id of ['field-name', 'field-environment', 'field-subdomain', 'field-region']) {
       expect(within(connection).getByTestId(id)).toBeTruthy();
     }
