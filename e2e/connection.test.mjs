@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chooseAuth, launchBrowser, newHome, shot, startApp, startPeer, openNewEditor } from './harness.mjs';
+import { chooseAuth, launchBrowser, newHome, openAdvanced, shot, startApp, startPeer, openNewEditor } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-right-key-7f3a';
 const WRONG_KEY = 'pb-e2e-wrong-key-0000';
@@ -125,7 +125,7 @@ test('a key typed into a plain field is refused on save and kept as a secret in 
   await editor.getByTestId('field-baseUrl').fill(peer.url);
   await editor.getByTestId('field-testPath').fill('/v1/me');
   const headers = editor.getByTestId('field-requestHeaders');
-  if (!(await headers.isVisible())) await editor.getByText('Advanced', { exact: false }).first().click();
+  await openAdvanced(editor);
   await headers.fill(`Accept: application/json\nX-Tenant-Key: ${GOOD_KEY}`);
 
   // Saving with the key in the text box is refused, with the offer; nothing is sent or stored.

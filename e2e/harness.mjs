@@ -329,6 +329,12 @@ export async function openNewEditor(page, words, connectorId) {
   return editor;
 }
 
+/** Opens the editor's Advanced group (closed unless something in it is set or wrong). */
+export async function openAdvanced(editor) {
+  const advanced = editor.getByTestId('advanced');
+  if (!(await advanced.evaluate((el) => el.open))) await editor.getByTestId('advanced-toggle').click();
+}
+
 export async function chooseAuth(editor, type) {
   const method = editor.getByTestId('auth-method');
   if ((await method.evaluate((el) => el.tagName)) === 'SELECT') await method.selectOption(type);

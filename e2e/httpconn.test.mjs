@@ -7,7 +7,7 @@
 // peer revokes its tokens a retest fetches a new token by itself.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chooseAuth, launchBrowser, newHome, shot, startApp, startTokenPeer, openNewEditor } from './harness.mjs';
+import { chooseAuth, launchBrowser, newHome, shot, startApp, startTokenPeer, openNewEditor, openAdvanced } from './harness.mjs';
 
 const PASSWORD = 'pb-e2e-login-secret-51c9';
 const WRONG_PASSWORD = 'pb-e2e-not-the-password';
@@ -54,6 +54,7 @@ test('a token-request connection: secrets, a parameter, a trusted CA, the token 
   await secretRow.locator('input[type="password"]').fill(WRONG_PASSWORD);
 
   // A garbage CA gets a clear error under the field; the real one shows what it is.
+  await openAdvanced(editor);
   const ca = editor.getByTestId('field-trustedCa');
   await ca.fill('-----BEGIN CERTIFICATE-----\nnot really a certificate\n-----END CERTIFICATE-----');
   const caError = editor.getByTestId('cert-error-trustedCa');

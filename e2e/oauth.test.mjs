@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, settled, openNewEditor } from './harness.mjs';
+import { freePort, launchBrowser, newHome, shot, startApp, startBrowserHook, startOAuthPeer, settled, openNewEditor, openAdvanced } from './harness.mjs';
 
 const CLIENT_ID = 'patchbay-e2e';
 const CLIENT_SECRET = 'e2e-client-secret';
@@ -91,6 +91,7 @@ test('Connect signs in in the browser, tests and saves: the card turns Connected
   assert.equal(await editor.getByTestId('save-button').isVisible(), false, 'no Save before the sign-in');
   assert.equal(await editor.getByTestId('test-button').isVisible(), false, 'no Test before the sign-in');
   // Advanced holds the redirect and client authentication settings.
+  await openAdvanced(editor);
   await editor.getByTestId('field-redirectPort').waitFor();
   await editor.getByTestId('connect-button').scrollIntoViewIfNeeded();
   await settledWithoutToasts(page);
@@ -223,6 +224,7 @@ test('a fixed redirect port in use and a token endpoint answering HTML are expla
   const port = busy.address().port;
   try {
     const editor = await newConnection('Port trouble');
+    await openAdvanced(editor);
     await editor.getByTestId('field-redirectPort').fill(String(port));
     assert.equal(await editor.getByTestId('oauth-redirect-preview').innerText(), `http://127.0.0.1:${port}/callback`);
     await editor.getByTestId('connect-button').click();

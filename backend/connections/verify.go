@@ -132,6 +132,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 	run := m.newRun(ctx, workspaceID, connectionID, runID, onExchange)
 	if r.connector.IsDatabase() {
 		v := m.verifyDatabase(ctx, run, *r, runID)
+		v.Field = blame(v.Result, r.connector, r.method, saved.draft.BaseURL)
 		oneClock(&v)
 		m.finishRun(run, v)
 		return v, tokenOutcome{}, nil
@@ -179,6 +180,7 @@ func (m *Manager) verifyWith(ctx context.Context, workspaceID, connectionID stri
 		in.Token = steps.token
 	}
 	result := m.Verifier.Run(ctx, in)
+	result.Field = blame(result, r.connector, r.method, saved.draft.BaseURL)
 	var out tokenOutcome
 	if steps != nil {
 		out = steps.outcome()

@@ -1,9 +1,10 @@
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { installFakeWails } from '../../test/fakeWails';
 import { closeTopLayer } from '../../lib/layers';
 import { ui } from '../../lib/state/ui.svelte';
-import type { ConnectionDTO, Connector } from '../../lib/types';
+import type { ConnectionDTO, Connector, VerificationDTO } from '../../lib/types';
 import ConnectionEditor from './ConnectionEditor.svelte';
 
 const connector: Connector = {
@@ -139,5 +140,83 @@ describe('ConnectionEditor: unsaved changes', () => {
     await user.click(screen.getByTestId('confirm-cancel'));
     expect(discardDialog()).toBeNull();
     expect(ui.page).toBe('connectors');
+  });
+});
+
+describe('ConnectionEditor: the action bar and the blamed input', () => {
+  /** Like a built-in with its own address: the override and the connection options wait under Advanced. */
+  const withOptions: Connector = {
+    ...connector,
+    advanced: [{ key: 'trustedCa', label: 'Trusted CA certificates', type: 'textarea', secret: false, required: false }],
+  };
+  const verdict = (o: Partial<VerificationDTO>): VerificationDTO => ({
+    runId: '',
+    status: 'disconnected',
+    code: 'unauthorized',
+    summary: 'Acme rejected the credentials (401 Unauthorized).',
+    advice: 'Check the token: it may be mistyped, revoked or expired.',
+    identity: '',
+    httpStatus: 401,
+    durationMs: 3,
+    checkedAt: '',
+    exchanges: [],
+    ...o,
+  });
+
+  async function failTest(field: string, o: Partial<VerificationDTO> = {}) {
+    const fake = installFakeWails();
+    fake.answer('TestConnection', (_draft, runId) => verdict({ runId: String(runId), field, ...o }));
+    fake.answer('FindLiteralSecrets', () => []);
+    const onclose = vi.fn();
+    const user = userEvent.setup();
+    render(ConnectionEditor, { props: { connector: withOptions, connection: null, onclose } });
+    await user.type(screen.getByTestId('field-name'), 'Acme');
+    await user.type(screen.getByTestId('field-token'), 'tok_wrong');
+    await user.click(screen.getByTestId('test-button'));
+    await screen.findByTestId('test-summary');
+    return { user, fake };
+  }
+
+  it('keeps Test, Cancel and Save in the panel’s footer, outside the scrolling body; Save submits the form', () => {
+    render(ConnectionEditor, { props: { connector, connection: saved, onclose: vi.fn() } });
+    const save = screen.getByTestId('save-button') as HTMLButtonElement;
+    const bar = save.closest('footer');
+    expect(bar).not.toBeNull();
+    expect(bar?.contains(screen.getByTestId('test-button'))).toBe(true);
+    expect(bar?.contains(screen.getByTestId('cancel-editor'))).toBe(true);
+    expect(bar?.closest('.body')).toBeNull();
+    expect(save.form).toBe(screen.getByTestId('connection-form').closest('form'));
+  });
+
+  it('links a rejected token to its input and focuses it', async () => {
+    const { user, fake } = await failTest('token');
+    const link = screen.getByTestId('goto-field');
+    expect(link.textContent?.trim()).toBe('Go to Token');
+    await user.click(link);
+    expect(document.activeElement).toBe(screen.getByTestId('field-token'));
+    fake.uninstall();
+  });
+
+  it('opens Advanced for a blamed input inside it', async () => {
+    const { user, fake } = await failTest('trustedCa', {
+      status: 'unreachable',
+      code: 'unknown_ca',
+      summary: 'The certificate of api.acme.test is signed by an authority this computer does not trust.',
+    });
+    const advanced = screen.getByTestId('advanced') as HTMLDetailsElement;
+    // The diagnosis is placed under the input, which opens Advanced by itself.
+    await waitFor(() => expect(advanced.open).toBe(true));
+    await user.click(screen.getByTestId('advanced-toggle'));
+    expect(advanced.open).toBe(false);
+    await user.click(screen.getByTestId('goto-field'));
+    expect(advanced.open).toBe(true);
+    expect(document.activeElement).toBe(screen.getByTestId('field-trustedCa'));
+    fake.uninstall();
+  });
+
+  it('has no link when the diagnosis blames no input of the form', async () => {
+    const { fake } = await failTest('', { status: 'unreachable', code: 'server_error', summary: 'Acme had a server error (500).' });
+    expect(screen.queryByTestId('goto-field')).toBeNull();
+    fake.uninstall();
   });
 });

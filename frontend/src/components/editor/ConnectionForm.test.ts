@@ -104,7 +104,7 @@ describe('ConnectionForm: fields from the definition', () => {
     setup(new ConnectionFormState(acme()));
     const connection = screen.getByRole('region', { name: 'Connection' });
     const auth = screen.getByRole('region', { name: 'Authentication' });
-    const advanced = screen.getByRole('region', { name: 'Advanced' });
+    const advanced = screen.getByTestId('advanced');
     for (const id of ['field-name', 'field-environment', 'field-subdomain', 'field-region']) {
       expect(within(connection).getByTestId(id)).toBeTruthy();
     }
@@ -347,5 +347,106 @@ describe('ConnectionForm: plain http:// credentials', () => {
     form.values.allowInsecureHttp = 'false';
     flushSync();
     expect(screen.queryByTestId('insecure-http-warning')).toBeNull();
+  });
+});
+
+describe('ConnectionForm: Advanced', () => {
+  const withOptions = (o: Partial<Connector> = {}) =>
+    acme({
+      advanced: [
+        { key: 'trustedCa', label: 'Trusted CA certificates', type: 'textarea', secret: false, required: false },
+        { key: 'requestHeaders', label: 'Extra request headers', type: 'textarea', secret: false, required: false },
+        { key: 'followRedirects', label: 'Follow redirects', type: 'boolean', secret: false, required: false, default: 'true' },
+        { key: 'streamResponse', label: 'Stream the response', type: 'boolean', secret: false, required: false },
+      ],
+      ...o,
+    });
+  const advanced = () => screen.getByTestId('advanced') as HTMLDetailsElement;
+
+  it('starts closed for a new connection and names what it holds', () => {
+    setup(new ConnectionFormState(withOptions()));
+    expect(advanced().open).toBe(false);
+    expect(screen.getByTestId('advanced-toggle').textContent).toContain('timeout, certificates, extra headers, redirects, streaming');
+  });
+
+  it('starts open when a saved connection set something in it', () => {
+    setup(new ConnectionFormState(withOptions(), saved({ settings: { subdomain: 'shop', trustedCa: '-----BEGIN CERTIFICATE-----' } })));
+    expect(advanced().open).toBe(true);
+  });
+
+  it('opens and closes at the user’s click, even with something set', async () => {
+    const user = setup(new ConnectionFormState(withOptions(), saved({ timeoutSeconds: 60 })));
+    expect(advanced().open).toBe(true);
+    await user.click(screen.getByTestId('advanced-toggle'));
+    expect(advanced().open).toBe(false);
+    await user.click(screen.getByTestId('advanced-toggle'));
+    expect(advanced().open).toBe(true);
+  });
+
+  it('opens by itself when an input in it turns wrong: a Test attempt, or a diagnosis that blames it', () => {
+    const form = new ConnectionFormState(withOptions());
+    setup(form);
+    flushSync(() => {
+      form.timeout = '0';
+    });
+    expect(advanced().open).toBe(false);
+    flushSync(() => form.validate());
+    expect(advanced().open).toBe(true);
+
+    const blamed = new ConnectionFormState(withOptions());
+    document.body.innerHTML = '';
+    setup(blamed);
+    expect(advanced().open).toBe(false);
+    flushSync(() => blamed.setServerError('trustedCa', 'The certificate is signed by an authority this computer does not trust.'));
+    expect(advanced().open).toBe(true);
+    expect(screen.getByTestId('error-trustedCa').textContent).toContain('does not trust');
+  });
+
+  it('focusField opens Advanced and focuses the input', async () => {
+    const form = new ConnectionFormState(withOptions());
+    const { component } = render(ConnectionForm, { props: { form } });
+    expect(advanced().open).toBe(false);
+    expect(await component.focusField('trustedCa')).toBe(true);
+    expect(advanced().open).toBe(true);
+    expect(document.activeElement).toBe(screen.getByTestId('field-trustedCa'));
+    // One outside Advanced leaves it as it is.
+    expect(await component.focusField('token')).toBe(true);
+    expect(document.activeElement).toBe(screen.getByTestId('field-token'));
+    expect(await component.focusField('nothing-here')).toBe(false);
+  });
+});
+
+describe('ConnectionForm: the name’s counter and errors that wait', () => {
+  it('shows a counter from 80% of the name limit, red past it', async () => {
+    const form = new ConnectionFormState(acme());
+    const user = setup(form);
+    const name = input('field-name');
+    await user.click(name);
+    await user.paste('x'.repeat(159));
+    expect(screen.queryByTestId('counter-name')).toBeNull();
+    await user.type(name, 'y');
+    expect(screen.getByTestId('counter-name').textContent).toContain('160 / 200');
+    await user.paste('z'.repeat(24));
+    expect(screen.getByTestId('counter-name').textContent).toContain('184 / 200');
+    expect(name.getAttribute('aria-describedby')).toContain(screen.getByTestId('counter-name').id);
+    await user.paste('z'.repeat(17));
+    expect(screen.getByTestId('counter-name').classList.contains('over')).toBe(true);
+    await user.tab();
+    expect(screen.getByTestId('error-name').textContent).toBe('Name must be 200 characters or fewer.');
+  });
+
+  it('does not say "Token is required" for the default method when the user only tabbed past it', async () => {
+    const form = new ConnectionFormState(acme());
+    const user = setup(form);
+    await user.click(input('field-token'));
+    await user.tab();
+    await user.click(input('field-name'));
+    await user.tab();
+    expect(screen.queryByTestId('error-token')).toBeNull();
+    expect(screen.queryByTestId('error-name')).toBeNull();
+    // A Test or Save attempt shows them.
+    flushSync(() => form.validate());
+    expect(screen.getByTestId('error-token').textContent).toBe('Token is required.');
+    expect(screen.getByTestId('error-name').textContent).toBe('Name is required.');
   });
 });

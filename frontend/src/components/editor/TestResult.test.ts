@@ -92,6 +92,25 @@ describe('TestResult', () => {
     expect(screen.queryByTestId('exchange')).toBeNull();
   });
 
+  it('offers "Go to" the input the diagnosis blames, and nothing when none is blamed', async () => {
+    const run = new LiveRun();
+    run.result = failed();
+    let went = 0;
+    const user = userEvent.setup();
+    render(TestResult, { props: { run, subject: '', blamed: { label: 'Token', go: () => went++ } } });
+    const link = screen.getByTestId('goto-field');
+    expect(link.textContent?.trim()).toBe('Go to Token');
+    await user.click(link);
+    expect(went).toBe(1);
+  });
+
+  it('has no "Go to" link without a blamed input', () => {
+    const run = new LiveRun();
+    run.result = failed();
+    render(TestResult, { props: { run, subject: '' } });
+    expect(screen.queryByTestId('goto-field')).toBeNull();
+  });
+
   it('says who the connection authenticates as when connected', () => {
     const run = new LiveRun();
     run.result = { ...failed(), status: 'connected', summary: 'GitHub accepted the token.', advice: '', identity: 'octocat' };

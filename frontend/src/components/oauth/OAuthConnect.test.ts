@@ -182,11 +182,13 @@ describe('OAuthConnect in the editor', () => {
     const { user } = open();
     expect(screen.getByTestId('oauth-connect').dataset.mode).toBe('connect');
     expect(screen.getByTestId('connect-button').textContent).toContain('Connect');
-    expect(screen.getByTestId('save-button').closest('.form-actions')?.classList.contains('sign-in-first')).toBe(true);
+    // Connect stands in for the action bar: no Test or Save until signed in.
+    expect(screen.queryByTestId('save-button')).toBeNull();
+    expect(screen.queryByTestId('test-button')).toBeNull();
     expect(screen.getByTestId('oauth-redirect-preview').textContent).toBe('http://127.0.0.1/callback');
     await user.type(screen.getByTestId('field-redirectPort'), '8765');
     expect(screen.getByTestId('oauth-redirect-preview').textContent).toBe('http://127.0.0.1:8765/callback');
-    const advanced = screen.getByRole('heading', { name: 'Advanced' }).closest('section');
+    const advanced = screen.getByTestId('advanced');
     expect(advanced?.querySelector('[data-testid="field-redirectPort"]')).not.toBeNull();
     expect(advanced?.querySelector('[data-testid="field-clientAuth"]')).not.toBeNull();
     expect(advanced?.querySelector('[data-testid="field-clientId"]')).toBeNull();

@@ -4,6 +4,7 @@
 // editor's Test and Save buttons read the same state the form shows.
 
 import { literalIn } from '../literalSecrets';
+import { isAdvancedAuthField } from '../oauth';
 import type { AuthMethod, ConnectionDraft, ConnectionDTO, Connector, Field, LiteralFinding } from '../types';
 import { resolveTemplate, urlProblem, validateValue } from '../validation';
 
@@ -82,8 +83,20 @@ export class ConnectionFormState {
   clearedSecrets: Record<string, boolean> = $state({});
   /** Inputs the user has left at least once: their errors show from then on. */
   visited: Record<string, boolean> = $state({});
+  /**
+   * Inputs the user typed into (or changed). An input only passed through
+   * (tabbed past, clicked and left) and still empty is not wrong yet: its
+   * "is required" waits for a Test or Save.
+   */
+  edited: Record<string, boolean> = $state({});
   /** Set by validate(): every error shows, not only visited ones. */
   showAllErrors = $state(false);
+  /**
+   * The inputs there were at the last Test or Save attempt: an auth method
+   * chosen after it brings new inputs, which stay quiet until touched or the
+   * next attempt.
+   */
+  #attempted: ReadonlySet<string> = $state.raw(new Set());
   /** Errors Go reported for a field; cleared when that field changes. */
   serverErrors: Record<string, string> = $state({});
   /** The connection's own secrets ({{name}}); values only when typed or revealed. */
@@ -252,6 +265,7 @@ export class ConnectionFormState {
 
   setValue(key: string, value: string): void {
     this.values[key] = value;
+    this.edited[key] = true;
     const field = this.activeFields.find((f) => f.key === key);
     if (field && isSecret(field)) this.typedSecrets[key] = true;
     this.clearServerError(key);
@@ -272,6 +286,26 @@ export class ConnectionFormState {
 
   visit(key: string): void {
     this.visited[key] = true;
+  }
+
+  /** The user changed an input of the editor's own (name, environment, base URL, timeout). */
+  edit(key: string): void {
+    this.edited[key] = true;
+  }
+
+  /** What an input holds now, as typed. */
+  #valueOf(key: string): string {
+    switch (key) {
+      case BUILTIN.name:
+        return this.name;
+      case BUILTIN.environment:
+        return this.environment;
+      case BUILTIN.baseUrl:
+        return this.baseUrl;
+      case BUILTIN.timeout:
+        return this.timeout;
+    }
+    return this.values[key] ?? '';
   }
 
   clearServerError(key: string): void {
@@ -424,18 +458,96 @@ export class ConnectionFormState {
     return errors;
   }
 
-  /** The message to show under an input, "" for none. */
+  /**
+   * The message to show under an input, "" for none. Go's word shows at
+   * once; the form's own checks show after a Test or Save attempt, or once
+   * the user typed into the input and left it (an input only passed through
+   * and still empty says nothing yet).
+   */
   errorFor(key: string): string {
     const server = this.serverErrors[key];
     if (server) return server;
-    if (!this.showAllErrors && !this.visited[key]) return '';
-    return this.clientErrors[key] ?? '';
+    const message = this.clientErrors[key] ?? '';
+    if (message === '') return '';
+    if (this.showAllErrors && this.#attempted.has(key)) return message;
+    if (!this.visited[key]) return '';
+    if (!this.edited[key] && this.#valueOf(key).trim() === '') return '';
+    return message;
+  }
+
+  /** Every input key the form shows now: the editor's own and the draft's fields. */
+  get inputKeys(): string[] {
+    return [BUILTIN.name, BUILTIN.environment, BUILTIN.baseUrl, BUILTIN.timeout, ...this.activeFields.map((f) => f.key)];
   }
 
   /** Shows every error; true when there are none and the draft may go to Go. */
   validate(): boolean {
+    this.#attempted = new Set(this.inputKeys);
     this.showAllErrors = true;
     return Object.keys(this.clientErrors).length === 0;
+  }
+
+  /**
+   * The inputs under Advanced: the base URL when it is an override, the
+   * timeout, OAuth's rarely changed settings, and the connection-level
+   * options (TLS, extra headers, redirects, streaming).
+   */
+  get advancedKeys(): string[] {
+    return [
+      ...(this.needsBaseUrl || this.isDatabase ? [] : [BUILTIN.baseUrl]),
+      BUILTIN.timeout,
+      ...this.authFields.filter((f) => isAdvancedAuthField(this.authType, f.key)).map((f) => f.key),
+      ...this.advancedFields.map((f) => f.key),
+    ];
+  }
+
+  /** Whether an input holds something else than what a new connection starts with. */
+  isSet(key: string): boolean {
+    switch (key) {
+      case BUILTIN.name:
+      case BUILTIN.environment:
+      case BUILTIN.baseUrl:
+        return this.#valueOf(key).trim() !== '';
+      case BUILTIN.timeout:
+        return this.timeout.trim() !== String(DEFAULT_TIMEOUT_SECONDS);
+    }
+    const field = this.allFields.find((f) => f.key === key);
+    if (!field) return false;
+    if (isSecret(field)) return this.isSecretTyped(key) || this.isSecretSaved(key);
+    return (this.values[key] ?? '').trim() !== (field.default ?? defaultFor(field)).trim();
+  }
+
+  /** Something under Advanced differs from its default. */
+  get advancedSet(): boolean {
+    return this.advancedKeys.some((k) => this.isSet(k));
+  }
+
+  /** Something under Advanced shows an error (the form's, or Go's, a diagnosis's included). */
+  get advancedHasError(): boolean {
+    return this.advancedKeys.some((k) => this.errorFor(k) !== '');
+  }
+
+  /** Advanced opens by itself when something in it is set or wrong; else it starts closed. */
+  get advancedWanted(): boolean {
+    return this.advancedSet || this.advancedHasError;
+  }
+
+  /** The label an input is shown with, for "Go to …" links. */
+  labelFor(key: string): string {
+    switch (key) {
+      case BUILTIN.name:
+        return 'Name';
+      case BUILTIN.environment:
+        return 'Environment';
+      case BUILTIN.baseUrl:
+        return this.needsBaseUrl ? 'Base URL' : 'Base URL override';
+      case BUILTIN.timeout:
+        return 'Timeout (seconds)';
+    }
+    const field = this.activeFields.find((f) => f.key === key);
+    if (field) return field.label || key;
+    const row = this.userSecrets.find((r) => secretKey(r.name) === key);
+    return row ? row.name.trim() : key;
   }
 
   /** The first input with a visible error, to move focus to. */

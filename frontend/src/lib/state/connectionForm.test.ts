@@ -143,3 +143,132 @@ describe('ConnectionFormState bearer prefix', () => {
     expect(reopened.dirty).toBe(false);
   });
 });
+
+/** Like the generic HTTP API as the catalog loader fills it: no base URL of its own, connection options under Advanced. */
+const generic: Connector = {
+  ...connector,
+  id: 'http',
+  name: 'HTTP API',
+  baseUrl: '',
+  fields: [{ key: 'testPath', label: 'Test path', type: 'text', secret: false, required: true, default: '/', pattern: '^/', patternMessage: 'Start the test path with /.' }],
+  auth: [
+    {
+      type: 'bearer',
+      fields: [
+        { key: 'bearerHeader', label: 'Header', type: 'text', secret: false, required: false, default: 'Authorization' },
+        { key: 'token', label: 'Token', type: 'password', secret: true, required: true },
+      ],
+    },
+    { type: 'apiKey', fields: [{ key: 'apiKey', label: 'API key', type: 'password', secret: true, required: true }] },
+  ],
+  advanced: [
+    { key: 'trustedCa', label: 'Trusted CA certificates', type: 'textarea', secret: false, required: false },
+    { key: 'followRedirects', label: 'Follow redirects', type: 'boolean', secret: false, required: false, default: 'true' },
+    { key: 'streamResponse', label: 'Stream the response', type: 'boolean', secret: false, required: false },
+  ],
+};
+
+describe('ConnectionFormState Advanced: closed unless something in it is set or wrong', () => {
+  it('lists the base URL override, the timeout and the connection options', () => {
+    expect(new ConnectionFormState(connector).advancedKeys).toEqual(['baseUrl', 'timeoutSeconds']);
+    // A connector without a base URL asks for it up front, not under Advanced.
+    expect(new ConnectionFormState(generic).advancedKeys).toEqual(['timeoutSeconds', 'trustedCa', 'followRedirects', 'streamResponse']);
+  });
+
+  it('is not wanted for a new connection, nor for a saved one holding only defaults', () => {
+    expect(new ConnectionFormState(generic).advancedWanted).toBe(false);
+    const defaults = new ConnectionFormState(generic, {
+      ...saved,
+      connectorId: 'http',
+      baseUrl: 'https://api.example.com',
+      timeoutSeconds: 15,
+      settings: { testPath: '/me', followRedirects: 'true', streamResponse: 'false', trustedCa: '' },
+    });
+    expect(defaults.advancedWanted).toBe(false);
+  });
+
+  it.each([
+    ['a longer timeout', { timeoutSeconds: 60 }],
+    ['a trusted CA', { settings: { trustedCa: '-----BEGIN CERTIFICATE-----' } }],
+    ['redirects turned off', { settings: { followRedirects: 'false' } }],
+    ['streaming turned on', { settings: { streamResponse: 'true' } }],
+  ])('is wanted when a saved connection has %s', (_, change) => {
+    const form = new ConnectionFormState(generic, { ...saved, connectorId: 'http', timeoutSeconds: 15, settings: {}, ...change });
+    expect(form.advancedSet).toBe(true);
+    expect(form.advancedWanted).toBe(true);
+  });
+
+  it('is wanted for a base URL override on a connector with its own address', () => {
+    expect(new ConnectionFormState(connector, { ...saved, baseUrl: 'https://proxy.example.com' }).advancedWanted).toBe(true);
+  });
+
+  it('is wanted when one of its inputs has an error: after an attempt, or blamed by a diagnosis', () => {
+    const form = new ConnectionFormState(generic);
+    form.timeout = '0';
+    expect(form.advancedHasError).toBe(false); // not shown yet
+    form.validate();
+    expect(form.advancedHasError).toBe(true);
+
+    const blamed = new ConnectionFormState(generic);
+    blamed.setServerError('trustedCa', 'The certificate of api.example.com is signed by an authority this computer does not trust.');
+    expect(blamed.advancedWanted).toBe(true);
+    // An error outside Advanced does not open it.
+    const elsewhere = new ConnectionFormState(generic);
+    elsewhere.setServerError('token', 'Rejected.');
+    expect(elsewhere.advancedWanted).toBe(false);
+  });
+});
+
+describe('ConnectionFormState errors wait for the user', () => {
+  it('says nothing about the default method’s empty token when the user only passed through it', () => {
+    const form = new ConnectionFormState(generic);
+    form.visit('token'); // tabbed past, or clicked and left
+    form.visit('name');
+    expect(form.errorFor('token')).toBe('');
+    expect(form.errorFor('name')).toBe('');
+  });
+
+  it('shows "is required" once the user typed and emptied the input, or after a Test or Save attempt', () => {
+    const typed = new ConnectionFormState(generic);
+    typed.setValue('token', 'x');
+    typed.setValue('token', '');
+    typed.visit('token');
+    expect(typed.errorFor('token')).toBe('Token is required.');
+
+    const attempted = new ConnectionFormState(generic);
+    expect(attempted.validate()).toBe(false);
+    expect(attempted.errorFor('token')).toBe('Token is required.');
+    expect(attempted.errorFor('name')).toBe('Name is required.');
+  });
+
+  it('keeps a method chosen after an attempt quiet until its inputs are touched or the next attempt', () => {
+    const form = new ConnectionFormState(generic);
+    form.validate();
+    form.authType = 'apiKey';
+    expect(form.errorFor('apiKey')).toBe('');
+    expect(form.firstErrorKey()).toBe('name');
+    form.validate();
+    expect(form.errorFor('apiKey')).toBe('API key is required.');
+  });
+
+  it('shows a wrong value as soon as the user leaves the input', () => {
+    const form = new ConnectionFormState(generic);
+    form.name = 'x'.repeat(201);
+    form.edit('name');
+    form.visit('name');
+    expect(form.errorFor('name')).toBe('Name must be 200 characters or fewer.');
+    // A saved value the user did not retype is checked too.
+    const old = new ConnectionFormState(generic, { ...saved, connectorId: 'http', timeoutSeconds: 15, settings: { testPath: 'me' } });
+    old.visit('testPath');
+    expect(old.errorFor('testPath')).not.toBe('');
+  });
+});
+
+describe('ConnectionFormState.labelFor', () => {
+  it('names inputs as the form shows them', () => {
+    expect(new ConnectionFormState(generic).labelFor('baseUrl')).toBe('Base URL');
+    expect(new ConnectionFormState(connector).labelFor('baseUrl')).toBe('Base URL override');
+    expect(new ConnectionFormState(generic).labelFor('token')).toBe('Token');
+    expect(new ConnectionFormState(generic).labelFor('timeoutSeconds')).toBe('Timeout (seconds)');
+  });
+});
