@@ -4,15 +4,15 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"time"
 
-	"github.com/pkg/browser"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"patchbay/backend/core"
+	"patchbay/backend/opener"
 	"patchbay/backend/services"
+	"patchbay/backend/theme"
 )
 
 // keychainTimeout bounds every keychain call: D-Bus can hang on a locked keyring.
@@ -23,9 +23,12 @@ const keychainTimeout = 5 * time.Second
 type App struct {
 	backend *services.Backend
 	ctx     context.Context // the Wails runtime's, once started
+	page    *pageTheme      // the theme the served page starts in
 }
 
-func NewApp() *App { return &App{backend: services.NewBackend()} }
+func NewApp(choice theme.Choice) *App {
+	return &App{backend: services.NewBackend(), page: newPageTheme(choice)}
+}
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
@@ -35,7 +38,7 @@ func (a *App) startup(ctx context.Context) {
 			Options: core.Options{
 				Home:            home,
 				KeychainTimeout: keychainTimeout,
-				OpenBrowser:     openBrowser(os.Getenv("PATCHBAY_BROWSER")),
+				OpenBrowser:     opener.URL(os.Getenv("PATCHBAY_BROWSER")),
 			},
 			Emit:             func(ctx context.Context, name string, data ...any) { runtime.EventsEmit(ctx, name, data...) },
 			PickFile:         pickJSONFile,
@@ -43,6 +46,9 @@ func (a *App) startup(ctx context.Context) {
 			SaveFile:         saveHARFile,
 			PickExportFile:   pickExportFile,
 			SaveExportFile:   saveExportFile,
+			OpenFolder:       opener.Folder(os.Getenv("PATCHBAY_BROWSER")),
+			ThemeChosen:      a.page.set,
+			PaintWindow:      paintWindow,
 		})
 	}
 	if err != nil {
@@ -71,25 +77,11 @@ func (a *App) shutdown(context.Context) {
 	}
 }
 
-// openBrowser returns how OAuth authorization URLs reach the system browser:
-// github.com/pkg/browser (xdg-open, open, or the Windows shell). When
-// PATCHBAY_BROWSER names a program, that program is run with the URL as its
-// only argument instead: end-to-end tests point it at a headless Chromium,
-// and a person can choose a browser other than the default.
-func openBrowser(program string) func(url string) error {
-	if program == "" {
-		return browser.OpenURL
-	}
-	return func(url string) error {
-		cmd := exec.Command(program, url)
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			return fmt.Errorf("start PATCHBAY_BROWSER %s: %w", program, err)
-		}
-		// Reap it when it exits; a browser may keep running for long.
-		go func() { _ = cmd.Wait() }()
-		return nil
-	}
+// paintWindow paints the window under the page in the page's background,
+// so a reload or a resize never shows the other theme's colour.
+func paintWindow(ctx context.Context, dark bool) {
+	c := theme.Background(dark)
+	runtime.WindowSetBackgroundColour(ctx, c.R, c.G, c.B, 255)
 }
 
 func pickJSONFile(ctx context.Context, title string) (string, error) {

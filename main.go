@@ -1,20 +1,26 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"log"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
+	"github.com/wailsapp/wails/v2/pkg/options/windows"
 	"golang.org/x/term"
 
 	"patchbay/backend/cli"
 	"patchbay/backend/core"
+	"patchbay/backend/theme"
 )
 
 //go:embed all:frontend/dist
@@ -30,28 +36,73 @@ func main() {
 			ReadSecret: func() (string, error) { b, err := term.ReadPassword(int(os.Stdin.Fd())); return string(b), err },
 		}))
 	}
-	app := NewApp()
+	choice, dark := startTheme()
+	app := NewApp(choice)
+	bg := theme.Background(dark)
 	limitMallocArenas()
 	err := wails.Run(&options.App{
-		Title:     "Patchbay",
-		Width:     1280,
-		Height:    820,
+		Title: "Patchbay",
+		// The window and its title bar fit a 1280×800 screen (a title bar
+		// is about 30–40 px); the minimum fits 1024×700 with room to spare.
+		Width:     1200,
+		Height:    740,
 		MinWidth:  900,
 		MinHeight: 600,
+		// The window is painted in the page's background before the page
+		// draws: no white frame at start, whatever the theme.
+		BackgroundColour: &options.RGBA{R: bg.R, G: bg.G, B: bg.B, A: 255},
 		AssetServer: &assetserver.Options{
 			Assets:     assets,
-			Middleware: withContentSecurityPolicy,
+			Middleware: func(next http.Handler) http.Handler { return withContentSecurityPolicy(app.page.middleware(next)) },
 		},
 		OnStartup:  app.startup,
 		OnShutdown: app.shutdown,
 		Bind:       app.backend.Bound(),
 		Linux:      &linux.Options{ProgramName: "patchbay", WebviewGpuPolicy: webviewGPUPolicy},
+		Windows:    &windows.Options{Theme: windowsTheme(choice)},
+		Mac:        &mac.Options{Appearance: macAppearance(choice)},
 		// One window per data home: a second launch brings the first forward.
 		SingleInstanceLock: &options.SingleInstanceLock{UniqueId: instanceID(), OnSecondInstanceLaunch: app.secondLaunch},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
+}
+
+// startTheme reads the theme chosen on Settings straight from the database
+// (the store opens beside the window, too late for its first frame) and
+// says whether the window starts dark: the choice, or for System the OS's
+// preference. A few milliseconds; anything amiss gives System.
+func startTheme() (theme.Choice, bool) {
+	choice := theme.System
+	if home, err := core.ResolveHome(); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		choice = theme.Peek(ctx, core.PathsOf(home).Database)
+		cancel()
+	}
+	return choice, choice.IsDark(choice == theme.System && theme.SystemDark())
+}
+
+// windowsTheme and macAppearance give the title bar the chosen theme
+// (System: the OS's own).
+func windowsTheme(c theme.Choice) windows.Theme {
+	switch c {
+	case theme.Dark:
+		return windows.Dark
+	case theme.Light:
+		return windows.Light
+	}
+	return windows.SystemDefault
+}
+
+func macAppearance(c theme.Choice) mac.AppearanceType {
+	switch c {
+	case theme.Dark:
+		return mac.NSAppearanceNameDarkAqua
+	case theme.Light:
+		return mac.NSAppearanceNameAqua
+	}
+	return mac.DefaultAppearance
 }
 
 // webviewGPUPolicy keeps WebKitGTK's hardware acceleration off, as Wails

@@ -41,10 +41,11 @@ fi
 # The bare app: the template as it comes, with the two fixes every Svelte 5
 # build of it needs (PLATFORM-NOTES: its pinned vite plugin does not install
 # with Vite 8, and Svelte 5 mounts with mount(), not new App()), and
-# Patchbay's window size (1280×820), so both paint the same area.
+# Patchbay's window size (1200×740, main.go), so both paint the same area; the
+# size is in the cache's name, so a change of size builds it again.
 wails_version="$(wails version | sed -n '1{s/[[:space:]]//g;p;}')" # sed reads it all: no SIGPIPE under pipefail
 [ -n "$wails_version" ] || { say "cannot tell the Wails CLI's version (wails version)"; exit 1; }
-bare_dir="$cache/bare-$wails_version"
+bare_dir="$cache/bare-$wails_version-1200x740"
 bare="$bare_dir/build/bin/bare"
 if [ ! -x "$bare" ]; then
 	say "building the bare Wails $wails_version app (once) in $bare_dir"
@@ -63,8 +64,8 @@ if [ ! -x "$bare" ]; then
 
 			export default app
 		EOF
-		sed -i 's/Width:  1024,/Width:  1280,/; s/Height: 768,/Height: 820,/' main.go
-		grep -q 'Width:  1280,' main.go && grep -q 'Height: 820,' main.go
+		sed -i 's/Width:  1024,/Width:  1200,/; s/Height: 768,/Height: 740,/' main.go
+		grep -q 'Width:  1200,' main.go && grep -q 'Height: 740,' main.go
 		(cd frontend && npm install --no-audit --no-fund --loglevel=error \
 			-D svelte@5 @sveltejs/vite-plugin-svelte@latest vite@latest >/dev/null)
 		wails build >"$cache/bare-build.log" 2>&1 || { cat "$cache/bare-build.log" >&2; exit 1; }

@@ -77,8 +77,8 @@ type Cert struct {
 	Issuer      string    `json:"issuer"`
 	DNSNames    []string  `json:"dnsNames"`
 	IPAddresses []string  `json:"ipAddresses"`
-	NotBefore   time.Time `json:"notBefore"`
-	NotAfter    time.Time `json:"notAfter"`
+	NotBefore   time.Time `json:"notBefore" ts_type:"string"`
+	NotAfter    time.Time `json:"notAfter" ts_type:"string"`
 	// SHA256 is the fingerprint of the DER certificate, hex, so a person can
 	// compare it with what their administrator says the CA is.
 	SHA256 string `json:"sha256"`
@@ -104,7 +104,7 @@ type Exchange struct {
 	ConnectionID string    `json:"connectionId"`
 	WorkspaceID  string    `json:"workspaceId"`
 	Kind         string    `json:"kind"`
-	StartedAt    time.Time `json:"startedAt"`
+	StartedAt    time.Time `json:"startedAt" ts_type:"string"`
 
 	Method           string   `json:"method"`
 	URL              string   `json:"url"`

@@ -64,7 +64,7 @@ type Summary struct {
 	StatusText       string    `json:"statusText"`
 	ErrorClass       string    `json:"errorClass"`
 	Error            string    `json:"error"`
-	StartedAt        time.Time `json:"startedAt"`
+	StartedAt        time.Time `json:"startedAt" ts_type:"string"`
 	TotalMs          float64   `json:"totalMs"`
 	ResponseBodySize int64     `json:"responseBodySize"`
 }

@@ -34,15 +34,20 @@ func ResolveHome() (string, error) {
 	return filepath.Join(base, "Patchbay"), nil
 }
 
-// Prepare creates the data home's folders (private to the user) and returns its paths.
-func PrepareHome(root string) (Paths, error) {
-	p := Paths{
+// PathsOf returns the paths under a data home without creating anything.
+func PathsOf(root string) Paths {
+	return Paths{
 		Root:       root,
 		Database:   filepath.Join(root, "patchbay.db"),
 		LogFile:    filepath.Join(root, "logs", "patchbay.log"),
 		Connectors: filepath.Join(root, "connectors"),
 		Locks:      filepath.Join(root, "locks"),
 	}
+}
+
+// Prepare creates the data home's folders (private to the user) and returns its paths.
+func PrepareHome(root string) (Paths, error) {
+	p := PathsOf(root)
 	for _, dir := range []string{root, filepath.Dir(p.LogFile), p.Connectors} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return Paths{}, fmt.Errorf("create data folder %s (check its permissions, or set %s): %w", dir, HomeEnvVar, err)

@@ -2,11 +2,16 @@ package services
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"os"
 	"time"
 
 	"patchbay/backend/apperr"
 	"patchbay/backend/core"
 	"patchbay/backend/secrets"
+	"patchbay/backend/theme"
 )
 
 // AppService is bound to the front end: where data lives and whether the keychain works.
@@ -16,6 +21,12 @@ type AppService struct {
 	workspace *current
 	secrets   secrets.Store
 	warnings  []string
+
+	settings    theme.Settings
+	logger      *slog.Logger
+	openFolder  func(path string) error
+	themeChosen func(theme.Choice)
+	paintWindow func(ctx context.Context, dark bool)
 }
 
 func NewAppService() *AppService { return &AppService{} }
@@ -50,6 +61,57 @@ func (s *AppService) Keychain() KeychainDTO {
 		return KeychainDTO{OK: false, Message: apperr.From(err).Message}
 	}
 	return KeychainDTO{OK: true}
+}
+
+// Theme returns the theme chosen on Settings: "system", "light" or "dark".
+func (s *AppService) Theme() (string, error) {
+	c, err := theme.Get(s.ctx, s.settings)
+	return string(c), toUI(err)
+}
+
+// SetTheme keeps the theme chosen on Settings ("system", "light" or
+// "dark"; anything else is refused), so the window opens in it next time.
+// The page applies it itself, at once.
+func (s *AppService) SetTheme(choice string) (string, error) {
+	c, err := theme.Set(s.ctx, s.settings, choice)
+	if err != nil {
+		return "", toUI(err)
+	}
+	if s.themeChosen != nil {
+		s.themeChosen(c)
+	}
+	return string(c), nil
+}
+
+// PaintWindow paints the window's own background (what shows while the
+// page reloads or before it draws) in the page's colours: the page calls it
+// whenever it turns light or dark, System included.
+func (s *AppService) PaintWindow(dark bool) {
+	if s.paintWindow != nil {
+		s.paintWindow(s.ctx, dark)
+	}
+}
+
+// OpenDataFolder shows the data folder in the system file manager. When it
+// cannot, the error says why and gives the path to open by hand.
+func (s *AppService) OpenDataFolder() error {
+	dir := s.paths.Root
+	if st, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return toUI(apperr.Wrap(apperr.NotFound, err, "The data folder %s is missing: start Patchbay again to create it.", dir))
+	} else if err != nil {
+		return toUI(apperr.Wrap(apperr.Internal, err, "The data folder %s cannot be read: %v.", dir, err))
+	} else if !st.IsDir() {
+		return toUI(apperr.New(apperr.Internal, "The data folder %s is not a folder.", dir))
+	}
+	if s.openFolder == nil {
+		return toUI(apperr.New(apperr.Internal, "This build cannot open folders. The data folder is %s.", dir))
+	}
+	if err := s.openFolder(dir); err != nil {
+		s.logger.Warn("open the data folder", "folder", dir, "error", err)
+		return toUI(apperr.Wrap(apperr.Internal, err,
+			"Could not open the data folder in the file manager (%v). Open %s yourself, or copy the path from Settings.", err, dir))
+	}
+	return nil
 }
 
 // AppInfoDTO describes where Patchbay keeps its data.

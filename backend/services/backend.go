@@ -7,6 +7,7 @@ import (
 	"patchbay/backend/connlog"
 	"patchbay/backend/core"
 	"patchbay/backend/store"
+	"patchbay/backend/theme"
 	"patchbay/backend/transfer"
 )
 
@@ -24,6 +25,15 @@ type Options struct {
 	// and export (nil: this build has none).
 	PickExportFile FilePicker
 	SaveExportFile FileSaver
+	// OpenFolder shows a folder in the system file manager (the app: the
+	// same opener as OAuth's browser; nil: this build cannot).
+	OpenFolder func(path string) error
+	// ThemeChosen tells the window a new theme choice (the page it serves
+	// next carries it); nil: nothing to tell.
+	ThemeChosen func(theme.Choice)
+	// PaintWindow paints the window's own background, under the page, light
+	// or dark; nil: nothing to paint.
+	PaintWindow func(ctx context.Context, dark bool)
 }
 
 // Backend is every bound service plus the core they share. The services
@@ -95,6 +105,8 @@ func (b *Backend) Start(ctx context.Context, o Options) error {
 	b.Workspaces.pickFile, b.Workspaces.saveFile = o.PickExportFile, o.SaveExportFile
 	b.Logs.start(ctx, c.Log, c.Connections, c.Store, cur, o.SaveFile, c.Logger)
 	b.App.start(ctx, c.Paths, cur, c.Secrets, c.CatalogWarnings)
+	b.App.settings, b.App.logger = c.Store, c.Logger
+	b.App.openFolder, b.App.themeChosen, b.App.paintWindow = o.OpenFolder, o.ThemeChosen, o.PaintWindow
 	return nil
 }
 

@@ -34,7 +34,7 @@ type mapped struct {
 }
 
 // startDisplay starts Xvfb on a free display number (it picks one and says
-// which through -displayfd), large enough for a 1280×820 window.
+// which through -displayfd), large enough for the app's window (1200×740; it was 1280×820).
 func startDisplay(width, height int) (*Display, error) {
 	r, w, err := os.Pipe()
 	if err != nil {

@@ -550,6 +550,23 @@ export function keychainStatus(): Promise<KeychainStatus> {
   });
 }
 
+/** Keeps the theme chosen on Settings for the next start ("system", "light" or "dark"). */
+export function setTheme(choice: 'system' | 'light' | 'dark'): Promise<void> {
+  return call(async () => {
+    await appService.SetTheme(choice);
+  });
+}
+
+/** Paints the window under the page light or dark (what shows while the page reloads). */
+export function paintWindow(dark: boolean): Promise<void> {
+  return call(() => appService.PaintWindow(dark));
+}
+
+/** Shows the data folder in the system file manager; the error says why not, with the path. */
+export function openDataFolder(): Promise<void> {
+  return call(() => appService.OpenDataFolder());
+}
+
 // Events. Without the Wails runtime (a plain browser) subscriptions are no-ops.
 
 function hasRuntime(): boolean {

@@ -484,10 +484,8 @@ export namespace connlog {
 	    issuer: string;
 	    dnsNames: string[];
 	    ipAddresses: string[];
-	    // Go type: time
-	    notBefore: any;
-	    // Go type: time
-	    notAfter: any;
+	    notBefore: string;
+	    notAfter: string;
 	    sha256: string;
 	
 	    static createFrom(source: any = {}) {
@@ -500,28 +498,10 @@ export namespace connlog {
 	        this.issuer = source["issuer"];
 	        this.dnsNames = source["dnsNames"];
 	        this.ipAddresses = source["ipAddresses"];
-	        this.notBefore = this.convertValues(source["notBefore"], null);
-	        this.notAfter = this.convertValues(source["notAfter"], null);
+	        this.notBefore = source["notBefore"];
+	        this.notAfter = source["notAfter"];
 	        this.sha256 = source["sha256"];
 	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
 	}
 	export class Chunk {
 	    offsetMs: number;
@@ -703,8 +683,7 @@ export namespace connlog {
 	    connectionId: string;
 	    workspaceId: string;
 	    kind: string;
-	    // Go type: time
-	    startedAt: any;
+	    startedAt: string;
 	    method: string;
 	    url: string;
 	    requestHeaders: Header[];
@@ -745,7 +724,7 @@ export namespace connlog {
 	        this.connectionId = source["connectionId"];
 	        this.workspaceId = source["workspaceId"];
 	        this.kind = source["kind"];
-	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.startedAt = source["startedAt"];
 	        this.method = source["method"];
 	        this.url = source["url"];
 	        this.requestHeaders = this.convertValues(source["requestHeaders"], Header);
@@ -809,8 +788,7 @@ export namespace connlog {
 	    statusText: string;
 	    errorClass: string;
 	    error: string;
-	    // Go type: time
-	    startedAt: any;
+	    startedAt: string;
 	    totalMs: number;
 	    responseBodySize: number;
 	
@@ -832,28 +810,10 @@ export namespace connlog {
 	        this.statusText = source["statusText"];
 	        this.errorClass = source["errorClass"];
 	        this.error = source["error"];
-	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.startedAt = source["startedAt"];
 	        this.totalMs = source["totalMs"];
 	        this.responseBodySize = source["responseBodySize"];
 	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
 	}
 	
 

@@ -5,3 +5,11 @@ import {services} from '../models';
 export function Info():Promise<services.AppInfoDTO>;
 
 export function Keychain():Promise<services.KeychainDTO>;
+
+export function OpenDataFolder():Promise<void>;
+
+export function PaintWindow(arg1:boolean):Promise<void>;
+
+export function SetTheme(arg1:string):Promise<string>;
+
+export function Theme():Promise<string>;

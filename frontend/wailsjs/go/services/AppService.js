@@ -9,3 +9,19 @@ export function Info() {
 export function Keychain() {
   return window['go']['services']['AppService']['Keychain']();
 }
+
+export function OpenDataFolder() {
+  return window['go']['services']['AppService']['OpenDataFolder']();
+}
+
+export function PaintWindow(arg1) {
+  return window['go']['services']['AppService']['PaintWindow'](arg1);
+}
+
+export function SetTheme(arg1) {
+  return window['go']['services']['AppService']['SetTheme'](arg1);
+}
+
+export function Theme() {
+  return window['go']['services']['AppService']['Theme']();
+}
