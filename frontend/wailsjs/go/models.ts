@@ -1313,6 +1313,7 @@ export namespace services {
 	    total: number;
 	    byStatus: Record<string, number>;
 	    shown: ConnectionSummaryDTO;
+	    chosen: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ConnectorOverviewDTO(source);
@@ -1324,6 +1325,7 @@ export namespace services {
 	        this.total = source["total"];
 	        this.byStatus = source["byStatus"];
 	        this.shown = this.convertValues(source["shown"], ConnectionSummaryDTO);
+	        this.chosen = source["chosen"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1393,6 +1395,22 @@ export namespace services {
 	        this.password = source["password"];
 	        this.hasPassword = source["hasPassword"];
 	        this.ignored = source["ignored"];
+	    }
+	}
+	export class DeletionDTO {
+	    connectionId: string;
+	    undoUntil: string;
+	    undoSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeletionDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.connectionId = source["connectionId"];
+	        this.undoUntil = source["undoUntil"];
+	        this.undoSeconds = source["undoSeconds"];
 	    }
 	}
 	export class LogFilterDTO {

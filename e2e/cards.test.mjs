@@ -1,0 +1,74 @@
+// The Connectors page's cards and the undo of a delete, in the real app:
+// screenshots of a card with several connections and of the toast after a
+// delete (light and dark, 1280×800 and 1024×700).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, newHome, settled, shot, startApp, startPeer } from './harness.mjs';
+
+const GOOD = 'sk_test_pbCards51HxQ2b';
+let peer, home, app, browser;
+
+before(async () => {
+  peer = await startPeer(GOOD);
+  home = newHome();
+  app = await startApp(home.dir);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await app?.stop();
+  peer?.stop();
+  home?.remove();
+});
+
+/** Saves through the real bound API; verify=false saves as Unverified. */
+async function save(page, draft, verify) {
+  return page.evaluate(([d, v]) => window.go.services.ConnectionService.SaveConnection(d, v, ''), [draft, verify]);
+}
+function stripe(name, environment, token) {
+  return { id: '', connectorId: 'stripe', name, environment, authType: 'bearer', baseUrl: peer.url, settings: {},
+    secrets: { token }, clearSecrets: [], timeoutSeconds: 5 };
+}
+
+const SIZES = [
+  { width: 1280, height: 800, tag: '1280' },
+  { width: 1024, height: 700, tag: '1024' },
+];
+
+/** Four shots of what is on screen: light and dark, at both sizes. */
+async function shots(page, name) {
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const s of SIZES) {
+      await page.setViewportSize({ width: s.width, height: s.height });
+      await settled(page);
+      await shot(page, `${name}-${scheme}-${s.tag}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test('screenshots: a card with several connections, and the toast after a delete', async () => {
+  const page = await browser.newPage(app.url);
+  const prod = await save(page, stripe('Payments', 'Production', GOOD), true);
+  assert.equal(prod.saved, true, prod.verification?.summary);
+  const sandbox = await save(page, stripe('Payments', 'Sandbox', 'sk_test_revoked'), false);
+  await page.evaluate((id) => window.go.services.ConnectionService.RetestConnection(id, ''), sandbox.connection.id);
+  await save(page, stripe('Refunds worker', 'Test', GOOD), false);
+  await page.reload();
+  const card = page.getByTestId('connector-card-stripe');
+  await card.waitFor();
+  await shots(page, `${process.env.SHOT_PREFIX ?? 'cards'}-card`);
+
+  await card.getByTestId('manage-connections-stripe').click();
+  const manage = page.getByTestId('manage-connections');
+  await manage.waitFor();
+  await manage.getByTestId(`delete-${prod.connection.id}`).click();
+  await page.getByTestId('confirm-button').click();
+  await page.getByTestId('toast').first().waitFor();
+  await page.keyboard.press('Escape');
+  await shots(page, `${process.env.SHOT_PREFIX ?? 'cards'}-toast`);
+  assert.deepEqual(browser.errors, [], 'no page errors');
+});
