@@ -1,6 +1,8 @@
 // The Connectors page's cards and the undo of a delete, in the real app:
-// screenshots of a card with several connections and of the toast after a
-// delete (light and dark, 1280×800 and 1024×700).
+// + Add connection opens the editor for the card's connector; a deleted
+// connection comes back with Undo, Connected, and a retest works (its
+// keychain entry came back); screenshots of a card with several connections
+// and of the toast after a delete (light and dark, 1280×800 and 1024×700).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, newHome, settled, shot, startApp, startPeer } from './harness.mjs';
@@ -50,6 +52,57 @@ async function shots(page, name) {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
+test('+ Add connection opens the editor for the connector; Undo brings a deleted connection back, connected', async () => {
+  const page = await browser.newPage(app.url);
+  const prod = await save(page, stripe('Billing', 'Production', GOOD), true);
+  assert.equal(prod.saved, true, prod.verification?.summary);
+  const broken = await save(page, stripe('Billing', 'Sandbox', 'sk_test_revoked'), false);
+  await page.evaluate((id) => window.go.services.ConnectionService.RetestConnection(id, ''), broken.connection.id);
+  await page.reload();
+  const card = page.getByTestId('connector-card-stripe');
+  const select = card.getByTestId('connection-select-stripe');
+  await card.waitFor();
+
+  // + Add connection: a new connection of this card's connector.
+  await card.getByTestId('add-connection-stripe').click();
+  const editor = page.getByTestId('connection-editor');
+  await editor.waitFor();
+  assert.equal(await page.getByRole('dialog').locator('h2').first().innerText(), 'New Stripe connection');
+  assert.equal(await editor.getByTestId('field-name').inputValue(), '', 'a new connection, not the shown one');
+  await page.getByTestId('close-editor').click();
+  await editor.waitFor({ state: 'detached' });
+
+  // The user picks Production; the card keeps it (the Sandbox one needs attention).
+  await select.selectOption(prod.connection.id);
+  await page.reload();
+  await card.waitFor();
+  assert.equal(await select.inputValue(), prod.connection.id, 'the choice outlives a reload');
+
+  // Delete it from Manage Connections, then Undo from the toast.
+  await card.getByTestId('manage-connections-stripe').click();
+  const manage = page.getByTestId('manage-connections');
+  await manage.getByTestId(`delete-${prod.connection.id}`).click();
+  await page.getByTestId('confirm-button').click();
+  await manage.getByTestId(`connection-row-${prod.connection.id}`).waitFor({ state: 'detached' });
+  const toast = page.getByTestId('toast').filter({ hasText: 'Deleted' });
+  assert.match(await toast.innerText(), /Deleted “Production · Billing”/);
+  await toast.getByTestId('undo-delete').click();
+  await page.getByTestId('toast').filter({ hasText: 'Restored “Production · Billing”' }).waitFor();
+  await manage.getByTestId(`connection-row-${prod.connection.id}`).waitFor();
+  await page.keyboard.press('Escape');
+  await manage.waitFor({ state: 'detached' });
+
+  // Back on its card, Connected; a retest works: the keychain entry came back.
+  assert.equal(await select.inputValue(), prod.connection.id, 'the card shows it again');
+  await card.getByTestId('card-retest-stripe').click();
+  await page.getByTestId('toast').filter({ hasText: 'Production · Billing:' }).waitFor();
+  assert.equal(await card.getByTestId('status-badge').first().getAttribute('data-status'), 'connected');
+  const again = await page.evaluate((id) => window.go.services.ConnectionService.RetestConnection(id, ''), prod.connection.id);
+  assert.equal(again.status, 'connected', again.summary);
+  assert.deepEqual(browser.errors, [], 'no page errors');
+  await page.close();
+});
+
 test('screenshots: a card with several connections, and the toast after a delete', async () => {
   const page = await browser.newPage(app.url);
   const prod = await save(page, stripe('Payments', 'Production', GOOD), true);
@@ -69,6 +122,7 @@ test('screenshots: a card with several connections, and the toast after a delete
   await page.getByTestId('confirm-button').click();
   await page.getByTestId('toast').first().waitFor();
   await page.keyboard.press('Escape');
+  await page.getByTestId('manage-connections').waitFor({ state: 'detached' });
   await shots(page, `${process.env.SHOT_PREFIX ?? 'cards'}-toast`);
   assert.deepEqual(browser.errors, [], 'no page errors');
 });

@@ -27,8 +27,9 @@ describe('searchPick', () => {
 describe('shownOnCard', () => {
   const byId = (id: string | undefined) => list.find((c) => c.id === id);
   it('prefers the pick, then the last shown, then the suggestion; skips ones that are gone', () => {
-    expect(shownOnCard({ picked: 's', shown: 'r' }, byId, prod)?.id).toBe('s');
-    expect(shownOnCard({ picked: 'gone', shown: 'r' }, byId, prod)?.id).toBe('r');
+    expect(shownOnCard({ picked: 's', chosen: 'p', shown: 'r' }, byId, prod)?.id).toBe('s');
+    expect(shownOnCard({ picked: 'gone', chosen: 's', shown: 'r' }, byId, prod)?.id).toBe('s');
+    expect(shownOnCard({ picked: 'gone', chosen: 'gone', shown: 'r' }, byId, prod)?.id).toBe('r');
     expect(shownOnCard({}, byId, prod)?.id).toBe('p');
     expect(shownOnCard({}, byId, null)).toBeNull();
   });

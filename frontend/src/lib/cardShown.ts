@@ -35,22 +35,24 @@ export function searchPick(
 
 /** What decides a card's connection, besides the search. */
 export interface CardPicks {
-  /** Picked by the user in the dropdown (this session or, from Go, an earlier one). */
+  /** Picked in this session: in the dropdown, or just saved from the editor. */
   picked?: string;
+  /** Chosen in the dropdown in an earlier session, as Go kept it. */
+  chosen?: string;
   /** Shown by the card last in this session. */
   shown?: string;
 }
 
 /**
- * The connection the card shows without a search: the user's pick, else the
- * one it showed last, else the suggestion (the user's choice kept in Go, or
- * the rule's pick); a pick or a last-shown connection that is not in byId
- * (deleted, or its page not here yet) is skipped.
+ * The connection the card shows without a search: this session's pick,
+ * else the choice Go kept, else the one it showed last, else the suggestion
+ * (the rule's pick); one that is not in byId (deleted, or its page not here
+ * yet) is skipped, and shown again once it is back (Undo).
  */
 export function shownOnCard(
   picks: CardPicks,
   byId: (id: string | undefined) => ConnectionSummary | undefined,
   suggested: ConnectionSummary | null,
 ): ConnectionSummary | null {
-  return byId(picks.picked) ?? byId(picks.shown) ?? suggested;
+  return byId(picks.picked) ?? byId(picks.chosen) ?? byId(picks.shown) ?? suggested;
 }

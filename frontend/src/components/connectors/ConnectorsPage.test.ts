@@ -230,6 +230,25 @@ describe('A card’s connection', () => {
     expect(card().textContent).toContain('1 needs attention');
   });
 
+  it('shows the chosen one again when it comes back (Undo of its delete), after a restart too', async () => {
+    const user = userEvent.setup();
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    await user.selectOptions(select(), 'b');
+    const b = appData.find('b')!;
+    appData.remove('b');
+    await waitFor(() => expect(select().value).toBe('a'));
+    appData.upsert(b);
+    await waitFor(() => expect(select().value).toBe('b'));
+
+    // As after a restart: the choice is only Go's, the card showed another meanwhile.
+    ui.selected = {};
+    appData.chosen = { http: 'b' };
+    appData.remove('b');
+    await waitFor(() => expect(select().value).toBe('a'));
+    appData.upsert(b);
+    await waitFor(() => expect(select().value).toBe('b'));
+  });
+
   it('follows the rule until the user chooses, and keeps what it showed when drawn again', async () => {
     const page = render(ConnectorsPage, { props: { onimport: () => {} } });
     expect(select().value).toBe('a');
