@@ -110,10 +110,35 @@ test('screenshots: a card with several connections, and the toast after a delete
   const sandbox = await save(page, stripe('Payments', 'Sandbox', 'sk_test_revoked'), false);
   await page.evaluate((id) => window.go.services.ConnectionService.RetestConnection(id, ''), sandbox.connection.id);
   await save(page, stripe('Refunds worker', 'Test', GOOD), false);
+  for (const [connectorId, name, token] of [['github', 'Octo org CI', 'ghp_pbCards000000000000000000000000000'],
+    ['sendgrid', 'Transactional mail', 'SG.pbCards.kQ29xLm']]) {
+    const r = await save(page, { ...stripe(name, 'Production', token), connectorId }, false);
+    assert.equal(r.saved, true);
+  }
   await page.reload();
   const card = page.getByTestId('connector-card-stripe');
   await card.waitFor();
-  await shots(page, `${process.env.SHOT_PREFIX ?? 'cards'}-card`);
+  const prefix = process.env.SHOT_PREFIX ?? 'cards';
+  await shots(page, `${prefix}-card`);
+
+  // At every width the footer's buttons hold their labels (at the
+  // narrowest cards they say "Edit" and "Add").
+  for (const width of [1280, 1250, 1240, 1180, 1024]) {
+    await page.setViewportSize({ width, height: 800 });
+    const clipped = await page.locator('.connector-card footer .btn').evaluateAll((els) =>
+      els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => `${el.textContent} ${el.scrollWidth}>${el.clientWidth}`));
+    assert.deepEqual(clipped, [], `no clipped button at ${width}px`);
+  }
+  await page.setViewportSize({ width: 1180, height: 800 });
+  await shot(page, `${prefix}-narrow-cards-light-1180`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // A search shows the connection it names on its card.
+  await page.getByPlaceholder('Search connections').fill('refunds');
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid="connection-select-stripe"]')?.selectedOptions[0]?.textContent.includes('Refunds'));
+  await shot(page, `${prefix}-search-light-1280`);
+  await page.getByPlaceholder('Search connections').fill('');
 
   await card.getByTestId('manage-connections-stripe').click();
   const manage = page.getByTestId('manage-connections');
@@ -123,6 +148,6 @@ test('screenshots: a card with several connections, and the toast after a delete
   await page.getByTestId('toast').first().waitFor();
   await page.keyboard.press('Escape');
   await page.getByTestId('manage-connections').waitFor({ state: 'detached' });
-  await shots(page, `${process.env.SHOT_PREFIX ?? 'cards'}-toast`);
+  await shots(page, `${prefix}-toast`);
   assert.deepEqual(browser.errors, [], 'no page errors');
 });
