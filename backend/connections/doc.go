@@ -7,6 +7,7 @@
 //   - parameters.go: {{references}}: user secrets, remembered parameters, expansion
 //   - literals.go: secrets typed into plain settings: refused on save, found for the editor, moved on import, hidden from the log
 //   - save.go: the two-store save, edits and deletes
+//   - undo.go: a delete the person can undo for UndoWindow (the keychain entry and log wait, untouched)
 //   - secrets.go: keychain entries (write, drop, sweep), reveal, and secrets put back into a recorded request for cURL
 //   - verify.go: test runs (Test, Retest) and their log
 //   - tokens.go: OAuth tokens carried across edits, refreshed and persisted

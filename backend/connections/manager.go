@@ -48,6 +48,10 @@ type Manager struct {
 	flowsWG sync.WaitGroup
 	locks   map[string]*connLock // per connection: token refreshes and saves take turns
 	started time.Time            // keychain refs journalled after this belong to saves of this process
+	// pending are this process's deletes that Undo can still reverse (undo.go).
+	pending    map[string]*pendingDelete
+	closed     bool           // Close ran: no more undo timers or undoable deletes
+	background sync.WaitGroup // undo timers finishing deletes
 }
 
 func New(d Deps) *Manager {
@@ -58,7 +62,7 @@ func New(d Deps) *Manager {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Manager{Deps: d, runs: map[string]context.CancelFunc{}, flows: map[string]context.CancelFunc{},
-		locks: map[string]*connLock{}, started: d.Now()}
+		locks: map[string]*connLock{}, started: d.Now(), pending: map[string]*pendingDelete{}}
 }
 
 // Verification is one test run's result with the exchanges it made.

@@ -49,9 +49,13 @@ type Options struct {
 	// OnChunk receives each chunk of a streamed test response as it
 	// arrives (nil: none).
 	OnChunk connlog.ChunkFunc
-	// SkipSweep leaves orphaned keychain entries to the app: a short
-	// command-line run has no reason to touch the keychain at start.
+	// SkipSweep leaves orphaned keychain entries and deletes an earlier run
+	// left pending to the app: a short command-line run has no reason to
+	// touch the keychain at start.
 	SkipSweep bool
+	// Now is the connection manager's clock (nil: time.Now); tests move it
+	// to end an Undo's window.
+	Now func() time.Time
 }
 
 // Core is the opened core. Its pieces are shared by every front door.
@@ -97,6 +101,10 @@ func Open(ctx context.Context, o Options) (*Core, error) {
 	c.bg.Add(1)
 	go func() {
 		defer c.bg.Done()
+		// A delete whose Undo died with an earlier run is finished first.
+		if _, err := c.Connections.FinishDeletes(ctx); err != nil {
+			c.Logger.Warn("finish deletes left pending", "error", err)
+		}
 		if _, err := c.Connections.SweepOrphans(ctx); err != nil {
 			c.Logger.Warn("sweep orphaned keychain entries", "error", err)
 		}
@@ -149,6 +157,7 @@ func (c *Core) open(ctx context.Context, o Options) error {
 		FlowTimeout: o.FlowTimeout,
 		OnChunk:     o.OnChunk,
 		ProcessLock: fileLocks(paths.Locks),
+		Now:         o.Now,
 	})
 	c.Workspaces = &workspaces.Manager{Store: st, Connections: c.Connections, Logger: logger}
 	c.Integrations = &integrations.Manager{Store: st, Catalog: c.Catalog, Connections: c.Connections, Logger: logger}
@@ -185,6 +194,10 @@ func (c *Core) Close() error {
 		select {
 		case <-swept:
 		case <-ctx.Done():
+		}
+		// Deletes still offering Undo are finished: nobody can press it now.
+		if err := c.Connections.Close(ctx); err != nil {
+			c.Logger.Warn("finish pending deletes at quit; the next start finishes them", "error", err)
 		}
 		cancel()
 	}

@@ -80,7 +80,7 @@ func (s *ConnectionService) ConnectionsOverview() (ConnectionsOverviewDTO, error
 	for i, o := range list {
 		shown := connectionSummaryDTO(o.Shown)
 		shown.UsedBy = useDTOs(uses[o.Shown.ID])
-		out.Connectors[i] = ConnectorOverviewDTO{ConnectorID: o.ConnectorID, Total: o.Total, ByStatus: o.ByStatus, Shown: shown}
+		out.Connectors[i] = ConnectorOverviewDTO{ConnectorID: o.ConnectorID, Total: o.Total, ByStatus: o.ByStatus, Shown: shown, Chosen: o.Chosen}
 		out.Total += o.Total
 	}
 	return out, nil
@@ -175,12 +175,49 @@ func (s *ConnectionService) RetestConnectionWithParameters(id, runID string, par
 	return verificationDTO(v), nil
 }
 
-func (s *ConnectionService) DeleteConnection(id string) error {
-	if err := s.manager.Delete(s.ctx, id); err != nil {
-		return toUI(err)
+// DeleteConnection deletes a connection so that UndoDeleteConnection can
+// bring it back until undoUntil (its keychain entry and log wait until then;
+// see connections.DeleteUndoably). It refuses (in_use) while an active
+// integration uses it.
+func (s *ConnectionService) DeleteConnection(id string) (DeletionDTO, error) {
+	d, err := s.manager.DeleteUndoably(s.ctx, id)
+	if err != nil {
+		return DeletionDTO{}, toUI(err)
 	}
 	s.changed()
-	return nil
+	return DeletionDTO{
+		ConnectionID: id,
+		UndoUntil:    d.UndoUntil.UTC().Format(time.RFC3339Nano),
+		UndoSeconds:  int(connections.UndoWindow / time.Second),
+	}, nil
+}
+
+// UndoDeleteConnection brings back a connection DeleteConnection deleted,
+// with the same secrets; not_found once the delete is final (its window is
+// over, or it was undone already).
+func (s *ConnectionService) UndoDeleteConnection(id string) (ConnectionDTO, error) {
+	c, err := s.manager.UndoDelete(s.ctx, id)
+	if err != nil {
+		return ConnectionDTO{}, toUI(err)
+	}
+	s.changed()
+	return connectionDTO(c), nil
+}
+
+// ChooseShownConnection records the connection the user chose in a
+// connector's card ("" forgets it): the card shows it from the first screen
+// on, across restarts, until the user chooses another.
+func (s *ConnectionService) ChooseShownConnection(connectorID, connectionID string) error {
+	if connectionID != "" {
+		c, err := s.store.GetConnection(s.ctx, connectionID)
+		if err != nil {
+			return toUI(err)
+		}
+		if c.ConnectorID != connectorID || c.WorkspaceID != s.workspace() {
+			return toUI(apperr.Invalid("connectionId", "That connection is not one of this card's."))
+		}
+	}
+	return toUI(s.store.SetCardChoice(s.ctx, s.workspace(), connectorID, connectionID))
 }
 
 // RevealSecret returns one stored secret value: called only when the user
@@ -592,14 +629,23 @@ type ConnectionsOverviewDTO struct {
 
 // ConnectorOverviewDTO is one connector's card before its list arrives:
 // how many connections, how many in each status (only statuses that occur),
-// and Shown, the one the card shows until the user picks another (a
-// Disconnected one, else Unreachable, else Limited, else the one checked
-// last; see store.ConnectionOverview).
+// and Shown, the one the card shows: the one the user chose on it (Chosen;
+// ChooseShownConnection), else a Disconnected one, else Unreachable, else
+// Limited, else the one checked last (see store.ConnectionOverview).
 type ConnectorOverviewDTO struct {
 	ConnectorID string               `json:"connectorId"`
 	Total       int                  `json:"total"`
 	ByStatus    map[string]int       `json:"byStatus"`
 	Shown       ConnectionSummaryDTO `json:"shown"`
+	Chosen      bool                 `json:"chosen"`
+}
+
+// DeletionDTO is a delete that can be undone: UndoDeleteConnection works
+// until UndoUntil (RFC 3339), UndoSeconds after the delete.
+type DeletionDTO struct {
+	ConnectionID string `json:"connectionId"`
+	UndoUntil    string `json:"undoUntil"`
+	UndoSeconds  int    `json:"undoSeconds"`
 }
 
 // OAuthDTO describes an OAuth connection's token without revealing it.

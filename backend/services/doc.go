@@ -37,8 +37,10 @@
 // # ConnectionService
 //
 // ConnectionsOverview is the Connectors page's first screen: per connector that has connections, its
-// count, its counts by status and the connection its card shows (a Disconnected one, else Unreachable,
-// else Limited, else the one checked last); its size grows with the connectors, not the connections.
+// count, its counts by status and the connection its card shows (the one the user chose on the card with
+// ChooseShownConnection(connectorId, connectionId), chosen: true; else a Disconnected one, else
+// Unreachable, else Limited, else the one checked last); its size grows with the connectors, not the
+// connections.
 // ListConnectionSummaries(cursor, limit) then pages the list (connector, name, environment order; 1 to
 // 2,000 a page; cursor "" first, then the page's next) as ConnectionSummaryDTO: what a card, a Manage
 // Connections row or a dropdown shows, without settings or secret field names. The front end never
@@ -55,7 +57,9 @@
 // RetestConnection(id, runId) verifies a saved connection and records its status;
 // RetestConnectionWithParameters adds values for {{parameters}} it does not remember. CancelRun(runId)
 // stops a run (status unverified, code canceled). These block in Go while each exchange streams as
-// verify:exchange. DeleteConnection removes the connection, its secrets and its log. RevealSecret(id,
+// verify:exchange. DeleteConnection removes the connection at once and returns a DeletionDTO: until
+// undoUntil (undoSeconds later) UndoDeleteConnection(id) brings it back with the same keychain entry, its
+// log and its integration sides; then its secrets and its log are removed. RevealSecret(id,
 // field) returns one stored value, the only way a secret leaves Go (field "secret:NAME" for a user
 // secret, "accessToken" or "refreshToken" for tokens). LastRun(id) returns the exchanges of the latest
 // run.

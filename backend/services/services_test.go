@@ -189,8 +189,27 @@ func TestSaveRefusesFailingConnectionThenSavesFixedOne(t *testing.T) {
 	require.Contains(t, e.events.all(), EventExchange+` [{"runId":"run-5"`)
 	require.Equal(t, 3, e.events.count(EventConnectionsChanged), "a retest changes the status")
 
-	require.NoError(t, svc.DeleteConnection(c.ID))
+	// Delete offers Undo for a few seconds; Undo brings it back, connected.
+	d, err := svc.DeleteConnection(c.ID)
+	require.NoError(t, err)
+	require.Equal(t, c.ID, d.ConnectionID)
+	require.Equal(t, 10, d.UndoSeconds)
+	require.NotEmpty(t, d.UndoUntil)
 	require.Equal(t, 4, e.events.count(EventConnectionsChanged))
+	_, err = svc.GetConnection(c.ID)
+	require.Equal(t, apperr.NotFound, uiCode(t, err))
+	back, err := svc.UndoDeleteConnection(c.ID)
+	require.NoError(t, err)
+	require.Equal(t, "connected", back.Status)
+	require.Equal(t, 5, e.events.count(EventConnectionsChanged))
+	_, err = svc.UndoDeleteConnection(c.ID)
+	require.Equal(t, apperr.NotFound, uiCode(t, err), "a second Undo is refused")
+
+	// Deleted again and the app quits within the window: the delete is final.
+	_, err = svc.DeleteConnection(c.ID)
+	require.NoError(t, err)
+	e.restart(t)
+	svc = e.b.Connections
 	_, err = svc.GetConnection(c.ID)
 	require.Equal(t, apperr.NotFound, uiCode(t, err))
 	last, err := svc.LastRun(c.ID)

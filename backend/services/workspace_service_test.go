@@ -112,7 +112,7 @@ func TestIntegrationsTestAllAndFetchThroughTheServices(t *testing.T) {
 	uses, err := conns.IntegrationsUsing(ids[1])
 	require.NoError(t, err)
 	require.Equal(t, "destination", uses[0].Role)
-	err = conns.DeleteConnection(ids[0])
+	_, err = conns.DeleteConnection(ids[0])
 	require.Equal(t, apperr.InUse, uiCode(t, err))
 
 	batch, err := conns.TestAllConnections("batch-1")

@@ -179,3 +179,49 @@ func TestShownBeforeFollowsTheCardsRule(t *testing.T) {
 		require.False(t, shownBefore(tt.b, tt.a), tt.name+", not the other way")
 	}
 }
+
+// The connection the user chose on a card is what the overview shows for it,
+// whatever needs attention, until it is gone; choices are per workspace.
+func TestConnectionOverviewShowsTheCardsChoice(t *testing.T) {
+	s, _, _ := openTestStore(t)
+	ctx := context.Background()
+	seedConnections(t, s, 6, "http", "stripe")
+	at := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	require.NoError(t, s.SetStatus(ctx, "c00000", StatusDisconnected, "401", "", at))
+	shown := func() (string, bool) {
+		t.Helper()
+		list, err := s.ConnectionOverview(ctx, DefaultWorkspaceID)
+		require.NoError(t, err)
+		require.Equal(t, "http", list[0].ConnectorID)
+		return list[0].Shown.ID, list[0].Chosen
+	}
+	id, chosen := shown()
+	require.Equal(t, "c00000", id, "the rule: the Disconnected one")
+	require.False(t, chosen)
+
+	require.NoError(t, s.SetCardChoice(ctx, DefaultWorkspaceID, "http", "c00004"))
+	require.NoError(t, s.SetCardChoice(ctx, DefaultWorkspaceID, "stripe", "c00001"))
+	require.NoError(t, s.SetStatus(ctx, "c00002", StatusDisconnected, "401", "", at.Add(time.Hour)))
+	id, chosen = shown()
+	require.Equal(t, "c00004", id, "the choice, though others need attention")
+	require.True(t, chosen)
+	choices, err := s.CardChoices(ctx, DefaultWorkspaceID)
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"http": "c00004", "stripe": "c00001"}, choices)
+	other, err := s.CardChoices(ctx, "another-workspace")
+	require.NoError(t, err)
+	require.Empty(t, other)
+
+	// A chosen connection that is gone leaves the rule to pick.
+	require.NoError(t, s.DeleteConnection(ctx, "c00004"))
+	id, chosen = shown()
+	require.Equal(t, "c00002", id)
+	require.False(t, chosen)
+
+	// "" forgets the choice.
+	require.NoError(t, s.SetCardChoice(ctx, DefaultWorkspaceID, "http", "c00000"))
+	require.NoError(t, s.SetCardChoice(ctx, DefaultWorkspaceID, "http", ""))
+	choices, err = s.CardChoices(ctx, DefaultWorkspaceID)
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"stripe": "c00001"}, choices)
+}

@@ -171,35 +171,38 @@ func (s *Store) ListConnections(ctx context.Context, workspaceID string) ([]Conn
 // Its secret_refs entry stays, so the keychain entry is swept if the caller
 // does not get to delete it.
 func (s *Store) DeleteConnection(ctx context.Context, id string) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		var name string
-		err := tx.QueryRowContext(ctx, "SELECT name FROM connections WHERE id = ?", id).Scan(&name)
-		if errors.Is(err, sql.ErrNoRows) {
-			return connectionNotFound(id)
+	return s.withTx(ctx, func(tx *sql.Tx) error { return deleteConnectionTx(ctx, tx, id) })
+}
+
+// deleteConnectionTx is DeleteConnection inside the caller's transaction.
+func deleteConnectionTx(ctx context.Context, tx *sql.Tx, id string) error {
+	var name string
+	err := tx.QueryRowContext(ctx, "SELECT name FROM connections WHERE id = ?", id).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return connectionNotFound(id)
+	}
+	if err != nil {
+		return fmt.Errorf("store: delete connection: %w", err)
+	}
+	// Checked inside the same IMMEDIATE transaction as the delete, so no
+	// integration can be activated in between.
+	users, err := activeIntegrationsUsing(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if len(users) > 0 {
+		what := "the active integration " + users[0]
+		if len(users) > 1 {
+			what = "the active integrations " + strings.Join(users[:len(users)-1], ", ") + " and " + users[len(users)-1]
 		}
-		if err != nil {
-			return fmt.Errorf("store: delete connection: %w", err)
-		}
-		// Checked inside the same IMMEDIATE transaction as the delete, so no
-		// integration can be activated in between.
-		users, err := activeIntegrationsUsing(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if len(users) > 0 {
-			what := "the active integration " + users[0]
-			if len(users) > 1 {
-				what = "the active integrations " + strings.Join(users[:len(users)-1], ", ") + " and " + users[len(users)-1]
-			}
-			return apperr.New(apperr.InUse,
-				"Connection %q is used by %s. Deactivate it or choose another connection there, then delete again.",
-				name, what)
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM connections WHERE id = ?", id); err != nil {
-			return fmt.Errorf("store: delete connection: %w", err)
-		}
-		return nil
-	})
+		return apperr.New(apperr.InUse,
+			"Connection %q is used by %s. Deactivate it or choose another connection there, then delete again.",
+			name, what)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM connections WHERE id = ?", id); err != nil {
+		return fmt.Errorf("store: delete connection: %w", err)
+	}
+	return nil
 }
 
 // activeIntegrationsUsing returns the quoted names of active integrations

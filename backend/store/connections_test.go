@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -467,4 +468,44 @@ func TestSetStatus(t *testing.T) {
 
 	err = s.SetStatus(ctx, "c1", "fine", "", "", at)
 	require.Equal(t, apperr.Validation, apperr.CodeOf(err))
+}
+
+// An undoable delete takes the row away at once and notes it as pending;
+// RestoreConnection puts it back as it was, with the inactive integration's
+// side, exactly once.
+func TestUndoableDeleteRestoresTheRowOnce(t *testing.T) {
+	s, clock, _ := openTestStore(t)
+	ctx := context.Background()
+	c := newConnection("conn-u", "zendesk", "Support")
+	c.SecretRef, c.SecretFields = "conn-u.1a2b3c4d", []string{"api_token"}
+	created, err := s.CreateConnection(ctx, c)
+	require.NoError(t, err)
+	require.NoError(t, s.RecordSecretRef(ctx, c.SecretRef, c.ID))
+	addIntegration(t, s.DB(), "int-1", "Draft", false, map[string]string{"source": "conn-u"})
+
+	clock.advance(time.Minute)
+	slots, err := s.DeleteConnectionUndoably(ctx, c.ID, clock.now().Add(10*time.Second))
+	require.NoError(t, err)
+	require.Equal(t, []SlotRef{{IntegrationID: "int-1", Role: "source"}}, slots)
+	_, err = s.GetConnection(ctx, c.ID)
+	require.Equal(t, apperr.NotFound, apperr.CodeOf(err))
+	pending, err := s.PendingDeletes(ctx)
+	require.NoError(t, err)
+	require.Len(t, pending, 1)
+	require.Equal(t, c.SecretRef, pending[0].SecretRef)
+	orphans, err := s.OrphanSecretRefs(ctx, clock.now().Add(time.Hour))
+	require.NoError(t, err)
+	require.Empty(t, orphans, "a pending delete's keychain entry is no orphan")
+
+	require.NoError(t, s.RestoreConnection(ctx, created, slots))
+	got, err := s.GetConnection(ctx, c.ID)
+	require.NoError(t, err)
+	require.Equal(t, created, got)
+	var source sql.NullString
+	require.NoError(t, s.DB().QueryRow("SELECT connection_id FROM integration_slots WHERE integration_id = 'int-1' AND role = 'source'").Scan(&source))
+	require.Equal(t, "conn-u", source.String)
+
+	err = s.RestoreConnection(ctx, created, slots)
+	require.ErrorIs(t, err, ErrNotPending)
+	require.Equal(t, apperr.NotFound, apperr.CodeOf(err))
 }

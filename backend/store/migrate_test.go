@@ -113,6 +113,15 @@ VALUES ('seed-ex-9', 'seed-run-9', 'seed-conn-1', 'personal', 'test', '2024-05-0
         '2024-05-11T07:08:10.050000000Z', 'GET', 'https://acme.zendesk.com/api/v2/users/me.json', 401, 'Unauthorized',
         'http', '', 12.0, 2, 64, '{"responseBody":"no","note":"late clock"}');
 `,
+	// 10: a connection deleted with Undo offered: its row is gone, its
+	// journal entry and keychain account wait for the delete to finish.
+	10: `
+INSERT INTO secret_refs (ref, connection_id, created_at)
+VALUES ('patchbay:seed-conn-gone.1a2b', 'seed-conn-gone', '2024-05-12T07:08:09.000000000Z');
+INSERT INTO pending_deletes (connection_id, workspace_id, secret_ref, deleted_at, undo_until)
+VALUES ('seed-conn-gone', 'personal', 'patchbay:seed-conn-gone.1a2b', '2024-05-12T07:08:10.000000000Z',
+        '2024-05-12T07:08:20.000000000Z');
+`,
 }
 
 func embedded(t *testing.T) []migration {

@@ -43,7 +43,8 @@ func (s *Store) ForgetSecretRef(ctx context.Context, ref string) error {
 }
 
 // OrphanSecretRefs lists journaled refs recorded before recordedBefore that
-// no connection currently uses as its SecretRef, in name order. Pass the
+// no connection currently uses as its SecretRef and no pending delete holds
+// for an undo (see PendingDeletes), in name order. Pass the
 // process start time: a save in progress has a journaled ref whose connection
 // is not written yet, and it must not be swept from under that save.
 func (s *Store) OrphanSecretRefs(ctx context.Context, recordedBefore time.Time) ([]string, error) {
@@ -51,6 +52,7 @@ func (s *Store) OrphanSecretRefs(ctx context.Context, recordedBefore time.Time) 
 		SELECT r.ref FROM secret_refs r
 		WHERE r.created_at < ?
 		  AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.secret_ref <> '' AND c.secret_ref = r.ref)
+		  AND NOT EXISTS (SELECT 1 FROM pending_deletes p WHERE p.secret_ref = r.ref)
 		ORDER BY r.ref`, formatTime(recordedBefore))
 	if err != nil {
 		return nil, fmt.Errorf("store: list orphan secret refs: %w", err)

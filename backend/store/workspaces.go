@@ -158,6 +158,10 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM workspaces WHERE id = ?", id); err != nil {
 			return fmt.Errorf("store: delete workspace: %w", err)
 		}
+		// The cards' choices of the workspace go with it.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM app_settings WHERE key = ?", cardChoicesKey(id)); err != nil {
+			return fmt.Errorf("store: delete workspace: %w", err)
+		}
 		return nil
 	})
 }

@@ -26,13 +26,14 @@ func RequireSecretService(t testing.TB) {
 	}
 }
 
-// FailingKeyring is the real Secret Service with Set failing on demand: it
-// simulates a keychain that locks in the middle of a save. Gets counts the
-// reads.
+// FailingKeyring is the real Secret Service with Set (or Delete) failing on
+// demand: it simulates a keychain that locks in the middle of a save (or of
+// a delete). Gets counts the reads.
 type FailingKeyring struct {
 	keychain.Keyring
-	FailSet atomic.Bool
-	Gets    atomic.Int64
+	FailSet    atomic.Bool
+	FailDelete atomic.Bool
+	Gets       atomic.Int64
 }
 
 // NewFailingKeyring wraps the system keychain.
@@ -43,6 +44,13 @@ func (f *FailingKeyring) Set(service, user, password string) error {
 		return errors.New("org.freedesktop.Secret.Error.IsLocked: collection is locked")
 	}
 	return f.Keyring.Set(service, user, password)
+}
+
+func (f *FailingKeyring) Delete(service, user string) error {
+	if f.FailDelete.Load() {
+		return errors.New("org.freedesktop.Secret.Error.IsLocked: collection is locked")
+	}
+	return f.Keyring.Delete(service, user)
 }
 
 func (f *FailingKeyring) Get(service, user string) (string, error) {

@@ -33,6 +33,7 @@ import type {
   ConnectionPage,
   ConnectionsOverview,
   Connector,
+  DeletionDTO,
   Exchange,
   ExchangeEvent,
   ExchangePage,
@@ -311,8 +312,25 @@ export function pickDatabaseFile(): Promise<string> {
   return call(() => connectionService.PickDatabaseFile());
 }
 
-export function deleteConnection(id: string): Promise<void> {
-  return call(() => connectionService.DeleteConnection(id));
+/** Deletes a connection; undoDeleteConnection brings it back until the answer's undoUntil. */
+export function deleteConnection(id: string): Promise<DeletionDTO> {
+  return call(async () => {
+    const d: DeletionDTO = await connectionService.DeleteConnection(id);
+    return d;
+  });
+}
+
+/** Brings back a deleted connection with the same secrets; not_found once the delete is final. */
+export function undoDeleteConnection(id: string): Promise<ConnectionDTO> {
+  return call(async () => {
+    const c: ConnectionDTO = await connectionService.UndoDeleteConnection(id);
+    return c;
+  });
+}
+
+/** Records the connection the user chose on a connector's card ("" forgets it). */
+export function chooseShownConnection(connectorId: string, connectionId: string): Promise<void> {
+  return call(() => connectionService.ChooseShownConnection(connectorId, connectionId));
 }
 
 // OAuth 2.0 in the system browser. Each call blocks in Go until the browser

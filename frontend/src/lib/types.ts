@@ -200,8 +200,17 @@ export interface ConnectorOverview {
   total: number;
   /** Counts of the statuses that occur. */
   byStatus: Record<string, number> | null;
-  /** The connection the card shows until the user picks one. */
+  /** The connection the card shows: the user's choice (chosen), else the rule's pick. */
   shown: ConnectionSummary;
+  /** Whether shown is the connection the user chose on the card (kept across restarts). */
+  chosen: boolean;
+}
+
+/** A delete that Undo can reverse until undoUntil (RFC 3339), undoSeconds after it. */
+export interface DeletionDTO {
+  connectionId: string;
+  undoUntil: string;
+  undoSeconds: number;
 }
 
 /** The Connectors page's first screen: counts and what each card shows. */

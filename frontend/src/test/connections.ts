@@ -52,8 +52,11 @@ export function workspace(id: string, name: string, o: Partial<WorkspaceDTO> = {
   return { id, name, connections: 0, integrations: 0, current: false, ...o };
 }
 
-/** The overview Go would give of list: per connector its counts and the connection its card shows. */
-export function overviewOf(list: ConnectionSummary[]): ConnectionsOverview {
+/**
+ * The overview Go would give of list: per connector its counts and the
+ * connection its card shows (the one chosen on it, by connector id, while it exists).
+ */
+export function overviewOf(list: ConnectionSummary[], chosen: Record<string, string> = {}): ConnectionsOverview {
   const groups = new Map<string, ConnectionSummary[]>();
   for (const c of list) groups.set(c.connectorId, [...(groups.get(c.connectorId) ?? []), c]);
   return {
@@ -63,7 +66,14 @@ export function overviewOf(list: ConnectionSummary[]): ConnectionsOverview {
       .map(([connectorId, group]) => {
         const byStatus: Record<string, number> = {};
         for (const c of group) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
-        return { connectorId, total: group.length, byStatus, shown: defaultShown(sortConnections(group))! };
+        const pick = group.find((c) => c.id === chosen[connectorId]);
+        return {
+          connectorId,
+          total: group.length,
+          byStatus,
+          shown: pick ?? defaultShown(sortConnections(group))!,
+          chosen: !!pick,
+        };
       }),
   };
 }
@@ -72,7 +82,11 @@ export function overviewOf(list: ConnectionSummary[]): ConnectionsOverview {
  * Answers what reads the workspace's connections (the overview and the pages
  * of summaries, one page) from list(), as Go would.
  */
-export function answerConnections(go: FakeWails, list: () => ConnectionSummary[]): void {
-  go.answer('ConnectionsOverview', () => overviewOf(list()));
+export function answerConnections(
+  go: FakeWails,
+  list: () => ConnectionSummary[],
+  chosen: () => Record<string, string> = () => ({}),
+): void {
+  go.answer('ConnectionsOverview', () => overviewOf(list(), chosen()));
   go.answer('ListConnectionSummaries', () => ({ items: list(), next: '' }));
 }

@@ -1273,6 +1273,7 @@ export namespace services {
 	    total: number;
 	    byStatus: Record<string, number>;
 	    shown: ConnectionSummaryDTO;
+	    chosen: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new ConnectorOverviewDTO(source);
@@ -1284,6 +1285,7 @@ export namespace services {
 	        this.total = source["total"];
 	        this.byStatus = source["byStatus"];
 	        this.shown = this.convertValues(source["shown"], ConnectionSummaryDTO);
+	        this.chosen = source["chosen"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1353,6 +1355,22 @@ export namespace services {
 	        this.password = source["password"];
 	        this.hasPassword = source["hasPassword"];
 	        this.ignored = source["ignored"];
+	    }
+	}
+	export class DeletionDTO {
+	    connectionId: string;
+	    undoUntil: string;
+	    undoSeconds: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeletionDTO(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.connectionId = source["connectionId"];
+	        this.undoUntil = source["undoUntil"];
+	        this.undoSeconds = source["undoSeconds"];
 	    }
 	}
 	export class LogFilterDTO {

@@ -7,7 +7,7 @@ import { appData } from '../../lib/state/connections.svelte';
 import { testAll } from '../../lib/state/testAll.svelte';
 import { ui } from '../../lib/state/ui.svelte';
 import type { AppInfoDTO, ConnectionDTO } from '../../lib/types';
-import { answerConnections, connection, connector } from '../../test/connections';
+import { answerConnections, connection, connector, overviewOf } from '../../test/connections';
 import { installFakeWails, type FakeWails } from '../../test/fakeWails';
 import ConnectorsPage from './ConnectorsPage.svelte';
 
@@ -15,7 +15,7 @@ let go: FakeWails;
 
 beforeEach(() => {
   go = installFakeWails();
-  answerConnections(go, () => appData.connections);
+  answerConnections(go, () => appData.connections, () => chosenInGo);
   go.answer('CancelRun', () => undefined);
   appData.loading = false;
   appData.loadError = '';
@@ -27,9 +27,22 @@ beforeEach(() => {
     connection('c', { connectorId: 'stripe', name: 'Payments', status: 'unverified' }),
   ];
   ui.selected = {};
+  ui.shown = {};
+  ui.pickedDuring = {};
+  ui.search = '';
   ui.editor = null;
   ui.manage = null;
+  appData.chosen = {};
+  appData.overview = null;
+  appData.partial = false;
+  chosenInGo = {};
+  go.answer('ChooseShownConnection', (connectorId, connectionId) => {
+    chosenInGo[connectorId as string] = connectionId as string;
+  });
 });
+
+/** What Go keeps of the cards' choices (ChooseShownConnection), by connector id. */
+let chosenInGo: Record<string, string> = {};
 
 afterEach(() => {
   testAll.reset();
@@ -160,5 +173,135 @@ describe('Connector cards', () => {
     appData.remove('a');
     await waitFor(() => expect(card.textContent).toContain('1 connection'));
     expect((within(card).getByTestId('connection-select-http') as HTMLSelectElement).value).toBe('b');
+  });
+});
+
+describe('A card’s connection', () => {
+  const card = () => screen.getByTestId('connector-card-http');
+  const select = () => within(card()).getByTestId('connection-select-http') as HTMLSelectElement;
+
+  it('stays the one the user chose across a status change, a refresh, a redraw and a restart', async () => {
+    const user = userEvent.setup();
+    const first = render(ConnectorsPage, { props: { onimport: () => {} } });
+    expect(select().value).toBe('a');
+    await user.selectOptions(select(), 'b');
+    expect(select().value).toBe('b');
+    expect(chosenInGo, 'the choice is kept in Go for the next start').toEqual({ http: 'b' });
+
+    // Orders fails (Test all, a retest elsewhere): the card does not jump to it.
+    appData.upsert({ ...appData.find('a')!, status: 'disconnected', diagnosis: 'The API rejected the credentials (401).' });
+    await waitFor(() => expect(card().textContent).toContain('1 needs attention'));
+    expect(select().value).toBe('b');
+
+    // A refresh (a change event) reads the overview and the list again.
+    await appData.refreshConnections();
+    expect(select().value).toBe('b');
+    expect(card().textContent).toContain('1 needs attention');
+
+    // The page drawn again (another page was open).
+    first.unmount();
+    const second = render(ConnectorsPage, { props: { onimport: () => {} } });
+    expect(select().value).toBe('b');
+
+    // A restart: nothing of this session is left but what Go kept; the
+    // first screen (the overview, before any page of the list) already
+    // shows the choice, and so does the card once the list is here.
+    second.unmount();
+    const list = appData.connections;
+    const connectors = appData.connectors;
+    ui.selected = {};
+    ui.shown = {};
+    appData.chosen = {};
+    appData.connections = [];
+    go.answer('ListConnectors', () => connectors);
+    go.answer('Info', () => ({ workspaceId: 'w1', workspaceName: 'Personal' }));
+    go.answer('ConnectionsOverview', () => overviewOf(list, chosenInGo));
+    let page: (p: unknown) => void = () => {};
+    go.answer('ListConnectionSummaries', () => new Promise((resolve) => (page = resolve)));
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    const loading = appData.load();
+    await waitFor(() => expect(go.calls('ListConnectionSummaries').length).toBeGreaterThan(1));
+    expect(appData.partial).toBe(true);
+    expect(select().value, 'the first screen shows the choice').toBe('b');
+    page({ items: list, next: '' });
+    await loading;
+    expect(appData.partial).toBe(false);
+    expect(select().value).toBe('b');
+    expect(card().textContent).toContain('1 needs attention');
+  });
+
+  it('shows the chosen one again when it comes back (Undo of its delete), after a restart too', async () => {
+    const user = userEvent.setup();
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    await user.selectOptions(select(), 'b');
+    const b = appData.find('b')!;
+    appData.remove('b');
+    await waitFor(() => expect(select().value).toBe('a'));
+    appData.upsert(b);
+    await waitFor(() => expect(select().value).toBe('b'));
+
+    // As after a restart: the choice is only Go's, the card showed another meanwhile.
+    ui.selected = {};
+    appData.chosen = { http: 'b' };
+    appData.remove('b');
+    await waitFor(() => expect(select().value).toBe('a'));
+    appData.upsert(b);
+    await waitFor(() => expect(select().value).toBe('b'));
+  });
+
+  it('follows the rule until the user chooses, and keeps what it showed when drawn again', async () => {
+    const page = render(ConnectorsPage, { props: { onimport: () => {} } });
+    expect(select().value).toBe('a');
+    // Billing fails while the card is away; drawn again, it still shows Orders.
+    page.unmount();
+    appData.upsert({ ...appData.find('b')!, status: 'disconnected', checkedAt: '2025-03-12T00:00:00Z' });
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    expect(select().value).toBe('a');
+    expect(card().textContent).toContain('1 needs attention');
+  });
+
+  it('is the one a search names, until the search is cleared or the user picks another', async () => {
+    const user = userEvent.setup();
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    expect(select().value).toBe('a');
+
+    ui.search = 'billing';
+    await waitFor(() => expect(select().value).toBe('b'));
+    expect(screen.queryByTestId('connector-card-stripe'), 'other cards are filtered out').toBeNull();
+    // The connector's name and the environment narrow it too.
+    ui.search = 'http sandbox';
+    await waitFor(() => expect(select().value).toBe('b'));
+    // The connector's name alone changes nothing.
+    ui.search = 'http';
+    await waitFor(() => expect(select().value).toBe('a'));
+
+    ui.search = 'billing';
+    await waitFor(() => expect(select().value).toBe('b'));
+    await user.selectOptions(select(), 'a');
+    expect(select().value, 'a pick during the search wins').toBe('a');
+
+    ui.search = '';
+    await waitFor(() => expect(select().value).toBe('a'));
+    ui.search = 'billing';
+    await waitFor(() => expect(select().value).toBe('b'));
+    ui.search = '';
+    await waitFor(() => expect(select().value, 'clearing the search shows the choice again').toBe('a'));
+  });
+
+  it('has Edit connection for the one shown and + Add connection for a new one of the connector', async () => {
+    const user = userEvent.setup();
+    render(ConnectorsPage, { props: { onimport: () => {} } });
+    await user.selectOptions(select(), 'b');
+    const edit = within(card()).getByTestId('manage-http');
+    expect(edit.textContent).toContain('Edit connection');
+    await user.click(edit);
+    expect(ui.editor).toEqual({ connectorId: 'http', connectionId: 'b' });
+
+    ui.editor = null;
+    const add = within(screen.getByTestId('connector-card-stripe')).getByTestId('add-connection-stripe');
+    expect(add.textContent).toContain('Add connection');
+    await user.click(add);
+    expect(ui.editor).toEqual({ connectorId: 'stripe', connectionId: null });
+    expect(within(card()).getByTestId('manage-connections-http').textContent).toContain('Manage Connections');
   });
 });

@@ -25,8 +25,8 @@ const broken = tenant('http', 4321, { status: 'disconnected', diagnosis: 'The AP
 const overview: ConnectionsOverview = {
   total: 10_000,
   connectors: [
-    { connectorId: 'http', total: 9_000, byStatus: { connected: 8_990, disconnected: 10 }, shown: broken },
-    { connectorId: 'stripe', total: 1_000, byStatus: { connected: 1_000 }, shown: tenant('stripe', 7) },
+    { connectorId: 'http', total: 9_000, byStatus: { connected: 8_990, disconnected: 10 }, shown: broken, chosen: false },
+    { connectorId: 'stripe', total: 1_000, byStatus: { connected: 1_000 }, shown: tenant('stripe', 7), chosen: false },
   ],
 };
 

@@ -1,10 +1,11 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { closeTopLayer } from '../../lib/layers';
 import { appData } from '../../lib/state/connections.svelte';
 import { ui } from '../../lib/state/ui.svelte';
 import type { ConnectionDTO, Connector } from '../../lib/types';
+import Toasts from '../shell/Toasts.svelte';
 import ManageConnections from './ManageConnections.svelte';
 
 const connector: Connector = {
@@ -45,6 +46,8 @@ function conn(id: string, name: string, environment: string, status: string): Co
 }
 
 let deleteConnection: ReturnType<typeof vi.fn>;
+let undoDelete: ReturnType<typeof vi.fn>;
+let undoRefused = false;
 
 beforeEach(() => {
   deleteConnection = vi.fn((id: string) =>
@@ -52,12 +55,20 @@ beforeEach(() => {
       ? Promise.reject(
           JSON.stringify({ code: 'in_use', message: 'The active integration “Orders sync” uses “Main”. Deactivate it first.' }),
         )
-      : Promise.resolve(),
+      : Promise.resolve({ connectionId: id, undoUntil: new Date(Date.now() + 10_000).toISOString(), undoSeconds: 10 }),
   );
+  undoDelete = vi.fn((id: string) =>
+    undoRefused
+      ? Promise.reject(JSON.stringify({ code: 'not_found', message: 'This delete can no longer be undone: it is final.' }))
+      : Promise.resolve(conn(id, 'CI bot', 'Sandbox', 'disconnected')),
+  );
+  undoRefused = false;
+  ui.toasts = [];
   (window as { go?: unknown }).go = {
     services: {
       ConnectionService: {
         DeleteConnection: deleteConnection,
+        UndoDeleteConnection: undoDelete,
         ListConnections: () => Promise.resolve(appData.connections),
         IntegrationsUsing: () =>
           Promise.resolve([{ integrationId: 'i1', name: 'Orders sync', role: 'destination', active: true }]),
@@ -113,6 +124,38 @@ describe('ManageConnections', () => {
     await waitFor(() => expect(screen.queryByTestId('confirm-delete')).toBeNull());
     expect(screen.queryByTestId('connection-row-c2')).toBeNull();
     expect(screen.getByTestId('connection-row-c1')).toBeTruthy();
+  });
+
+  it('offers Undo in the toast after a delete, which brings the connection back', async () => {
+    const user = userEvent.setup();
+    render(ManageConnections, { props: { connector, onclose: () => {} } });
+    render(Toasts);
+    await user.click(screen.getByTestId('delete-c2'));
+    expect(screen.getByTestId('confirm-delete').textContent).toContain('Undo brings it back');
+    await user.click(screen.getByTestId('confirm-button'));
+    const toast = await screen.findByTestId('toast');
+    expect(toast.textContent).toContain('Deleted “Sandbox · CI bot”.');
+    await waitFor(() => expect(screen.queryByTestId('connection-row-c2')).toBeNull());
+    expect(appData.wasDeleted('c2')).toBe(true);
+
+    await user.click(within(toast).getByTestId('undo-delete'));
+    expect(undoDelete).toHaveBeenCalledWith('c2');
+    await waitFor(() => expect(screen.getByTestId('connection-row-c2')).toBeTruthy());
+    expect(appData.wasDeleted('c2')).toBe(false);
+    expect(screen.getByTestId('toast').textContent).toContain('Restored “Sandbox · CI bot”.');
+    expect(screen.queryByTestId('undo-delete'), 'Undo is offered once').toBeNull();
+  });
+
+  it('says so when Undo comes too late, and the connection stays deleted', async () => {
+    const user = userEvent.setup();
+    undoRefused = true;
+    render(ManageConnections, { props: { connector, onclose: () => {} } });
+    render(Toasts);
+    await user.click(screen.getByTestId('delete-c2'));
+    await user.click(screen.getByTestId('confirm-button'));
+    await user.click(await screen.findByTestId('undo-delete'));
+    await waitFor(() => expect(screen.getByTestId('toast').textContent).toContain('can no longer be undone'));
+    expect(screen.queryByTestId('connection-row-c2')).toBeNull();
   });
 
   it('turns an in_use refusal into a dialog that names each integration and opens it', async () => {

@@ -91,6 +91,11 @@ class AppData {
   connections: ConnectionSummary[] = $state.raw([]);
   /** The first screen: per connector its counts and the connection its card shows. */
   overview: ConnectionsOverview | null = $state.raw(null);
+  /**
+   * The connection the user chose on each card, by connector id, as Go keeps
+   * it (per workspace, across restarts): read with every overview, set by choose.
+   */
+  chosen: Record<string, string> = $state({});
   /** The list is still arriving: counts and what cards show come from the overview. */
   partial = $state(false);
   /** The connection open in the editor, whole (settings and all); it follows saves and refreshes. */
@@ -133,7 +138,12 @@ class AppData {
       return map;
     }
     for (const [id, list] of this.connectionsByConnector) {
-      map.set(id, { total: list.length, attention: list.filter(needsAttention).length, suggested: defaultShown(list) });
+      const chosen = this.chosen[id];
+      map.set(id, {
+        total: list.length,
+        attention: list.filter(needsAttention).length,
+        suggested: (chosen ? list.find((c) => c.id === chosen) : undefined) ?? defaultShown(list),
+      });
     }
     return map;
   });
@@ -173,6 +183,8 @@ class AppData {
       this.connectors = connectors;
       this.info = info;
       this.overview = o;
+      this.chosen = chosenOf(o);
+      this.#chosenHere = {}; // a load is a workspace's first screen: its choices are Go's
       this.connections = [];
       this.partial = o.total > 0;
     } catch (e) {
@@ -235,6 +247,7 @@ class AppData {
     const overview = await api.connectionsOverview();
     if (gen !== this.#gen) return;
     if (this.partial) this.overview = overview;
+    this.chosen = { ...chosenOf(overview), ...this.#chosenHere };
     await this.#readList(gen, overview);
   });
 
@@ -291,6 +304,37 @@ class AppData {
     this.connections = this.connections.filter((c) => c.id !== id);
     if (this.editing?.id === id) this.editing = null;
     this.deleted.add(id);
+  }
+
+  /**
+   * Undo of a delete: Go brings the connection back (same secrets, same
+   * log); it is listed again at once. Throws an ApiError (not_found once
+   * the delete is final).
+   */
+  async undoDelete(id: string): Promise<ConnectionDTO> {
+    const c = await api.undoDeleteConnection(id);
+    this.deleted.delete(id);
+    this.upsert(c);
+    void this.refreshConnections();
+    return c;
+  }
+
+  /** Choices made in this session, so an overview read before Go stored one cannot undo it. */
+  #chosenHere: Record<string, string> = {};
+
+  /**
+   * The user chose a connection in a card's dropdown: the card keeps it
+   * (now, and from the first screen of the next start). Storing it is best
+   * effort: a failure costs only the next start's pick.
+   */
+  async choose(connectorId: string, connectionId: string): Promise<void> {
+    this.#chosenHere[connectorId] = connectionId;
+    this.chosen[connectorId] = connectionId;
+    try {
+      await api.chooseShownConnection(connectorId, connectionId);
+    } catch {
+      // The card shows it all the same; only a restart forgets it.
+    }
   }
 
   /** Connections deleted in this session: their exchanges may still be on screen. */
@@ -363,6 +407,13 @@ class AppData {
     if (i >= 0) this.connectors[i] = c;
     else this.connectors.push(c);
   }
+}
+
+/** The connections the user chose on cards, by connector id, as an overview says. */
+function chosenOf(o: ConnectionsOverview): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of o.connectors ?? []) if (line.chosen) out[line.connectorId] = line.shown.id;
+  return out;
 }
 
 export const appData = new AppData();

@@ -66,6 +66,8 @@ class Workspaces {
       ui.editor = null;
       ui.manage = null;
       ui.selected = {};
+      ui.shown = {};
+      ui.pickedDuring = {};
       ui.search = '';
       await Promise.all([this.load(), appData.load(), integrations.load()]);
       testAll.followWorkspace(appData.info?.workspaceId ?? '');

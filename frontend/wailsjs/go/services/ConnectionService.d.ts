@@ -8,11 +8,13 @@ export function CancelAuthorization(arg1:string):Promise<void>;
 
 export function CancelRun(arg1:string):Promise<void>;
 
+export function ChooseShownConnection(arg1:string,arg2:string):Promise<void>;
+
 export function ConnectionsOverview():Promise<services.ConnectionsOverviewDTO>;
 
 export function CopyConnection(arg1:string,arg2:string,arg3:string,arg4:string):Promise<services.ConnectionDTO>;
 
-export function DeleteConnection(arg1:string):Promise<void>;
+export function DeleteConnection(arg1:string):Promise<services.DeletionDTO>;
 
 export function FetchSample(arg1:string,arg2:string):Promise<services.SampleDTO>;
 
@@ -53,3 +55,5 @@ export function StartAuthorization(arg1:connections.Draft,arg2:string):Promise<s
 export function TestAllConnections(arg1:string):Promise<services.BatchResultDTO>;
 
 export function TestConnection(arg1:connections.Draft,arg2:string):Promise<services.VerificationDTO>;
+
+export function UndoDeleteConnection(arg1:string):Promise<services.ConnectionDTO>;

@@ -10,6 +10,10 @@ export function CancelRun(arg1) {
   return window['go']['services']['ConnectionService']['CancelRun'](arg1);
 }
 
+export function ChooseShownConnection(arg1, arg2) {
+  return window['go']['services']['ConnectionService']['ChooseShownConnection'](arg1, arg2);
+}
+
 export function ConnectionsOverview() {
   return window['go']['services']['ConnectionService']['ConnectionsOverview']();
 }
@@ -100,4 +104,8 @@ export function TestAllConnections(arg1) {
 
 export function TestConnection(arg1, arg2) {
   return window['go']['services']['ConnectionService']['TestConnection'](arg1, arg2);
+}
+
+export function UndoDeleteConnection(arg1) {
+  return window['go']['services']['ConnectionService']['UndoDeleteConnection'](arg1);
 }
