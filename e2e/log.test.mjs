@@ -431,3 +431,52 @@ test('the cURL and HAR menus open inside the window at any width', async () => {
   }
   assert.deepEqual(browser.errors, []);
 });
+
+test('the detail says when its exchange leaves the list, and a deleted connection reads as deleted, with nothing to edit or retest', async () => {
+  const page = await browser.newPage(app.url);
+  const id = await page.evaluate(async (peerUrl) => {
+    const svc = window.go.services.ConnectionService;
+    const r = await svc.SaveConnection({
+      id: '', connectorId: 'http', name: 'Soon gone', environment: 'Test', authType: 'none', baseUrl: peerUrl,
+      settings: { testPath: '/v1/me' }, secrets: {}, clearSecrets: [], timeoutSeconds: 5,
+    }, false, '');
+    return r.connection.id;
+  }, peer.url);
+  await page.reload();
+  // Tested from its card, so this session knows the run's diagnosis.
+  await page.getByTestId('connection-select-http').selectOption(id);
+  await page.getByTestId('card-retest-http').click();
+  await page.getByTestId('toast').filter({ hasText: 'Soon gone' }).waitFor();
+  await page.getByTestId('nav-log').click();
+  await page.getByTestId('log-filter-connection').selectOption(id);
+  await page.locator('[data-testid="log-row"][data-status="401"]').first().click();
+  const detail = page.getByTestId('log-detail');
+  await detail.getByTestId('log-edit-connection').waitFor();
+
+  // A filter that leaves it out: the detail says so and offers to close.
+  await page.getByTestId('log-filter-status-2xx').click();
+  await page.getByTestId('log-detail-left-list').waitFor();
+  assert.match(await page.getByTestId('log-detail-left-list').innerText(), /No longer in this list/);
+  await shot(page, 'log-17-left-the-list');
+  await page.getByTestId('log-detail-left-list-close').click();
+  await detail.waitFor({ state: 'detached' });
+  await page.getByTestId('log-clear-filters').click();
+
+  // Deleted in the app: its exchanges stay, named as deleted, with no Edit or Test again.
+  await page.getByTestId('nav-connectors').click();
+  await page.getByTestId('manage-connections-http').click();
+  const manage = page.getByTestId('manage-connections');
+  await manage.getByTestId(`delete-${id}`).click();
+  await page.getByTestId('confirm-button').click();
+  await manage.getByTestId(`connection-row-${id}`).waitFor({ state: 'detached' });
+  await page.keyboard.press('Escape');
+  await page.getByTestId('nav-log').click();
+  const row = page.locator(`[data-testid="log-row"][data-status="401"]`).filter({ hasText: 'Deleted connection' }).first();
+  await row.click();
+  await detail.getByText('Deleted connection').first().waitFor();
+  assert.equal(await detail.getByTestId('log-edit-connection').count(), 0, 'nothing to edit');
+  assert.equal(await detail.getByTestId('log-retest').count(), 0, 'nothing to retest');
+  await shot(page, 'log-18-deleted-connection');
+  assert.deepEqual(browser.errors, []);
+  await page.close();
+});

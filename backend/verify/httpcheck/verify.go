@@ -644,6 +644,10 @@ func httpFailure(name string, c catalog.Connector, m catalog.AuthMethod, resp *h
 			r.Summary = fmt.Sprintf("%s asked for Digest authentication Patchbay cannot answer: %s.", name, err.Error())
 			r.Advice = "Nothing is wrong with the credentials; the server's Digest options are not supported."
 		}
+	case code == http.StatusUnauthorized && m.Type == catalog.AuthNone:
+		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeUnauthorized,
+			Summary: fmt.Sprintf("%s asks for credentials, and this connection sends none (%s).", name, line),
+			Advice:  "Choose the auth method the API's documentation names (the WWW-Authenticate header in the connection log says which scheme it expects), enter its credentials, then test."}
 	case code == http.StatusUnauthorized:
 		r = verify.Result{Status: verify.Disconnected, Code: verify.CodeUnauthorized,
 			Summary: fmt.Sprintf("%s rejected the credentials (%s).", name, line),

@@ -341,6 +341,19 @@ func TestRunHTMLPageIsNotConnectedUnlessAccepted(t *testing.T) {
 	})
 }
 
+// TestUnauthorizedWithoutCredentialsSaysChooseAMethod: a 401 to a
+// connection that sends no credentials is not about mistyped ones.
+func TestUnauthorizedWithoutCredentialsSaysChooseAMethod(t *testing.T) {
+	p := newPeer(t)
+	c := connector("Acme", p.srv.URL, catalog.TestRequest{Path: "/status/401"}, catalog.AuthMethod{Type: catalog.AuthNone, Label: "No authentication"})
+	r := httpcheck.New(nil).Run(context.Background(), httpcheck.Input{Connector: c, Timeout: 5 * time.Second})
+	require.Equal(t, verify.Disconnected, r.Status)
+	require.Equal(t, verify.CodeUnauthorized, r.Code)
+	require.Contains(t, r.Summary, "asks for credentials, and this connection sends none (401 Unauthorized)")
+	require.Contains(t, r.Advice, "Choose the auth method")
+	require.NotContains(t, r.Advice, "No authentication", "the method's label is not a credential to check")
+}
+
 func TestRunHTTPOutcomes(t *testing.T) {
 	p := newPeer(t)
 	bearer := catalog.AuthMethod{Type: catalog.AuthBearer, Label: "Personal access token"}
