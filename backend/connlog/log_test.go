@@ -1,8 +1,8 @@
 package connlog_test
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
