@@ -148,10 +148,10 @@ ok "apt-get purge patchbay removed every file it installed"
 step "Windows: PE headers and version resources (they cannot run here)"
 go build -o "$tmp/pecheck" ./packaging/pecheck
 product="$(sed -n 's/^ *"productVersion": *"\([^"]*\)".*/\1/p' wails.json)"
-"$tmp/pecheck" -arch amd64 -gui -file-version "$product.0" -string ProductName=Patchbay -string CompanyName=Patchbay \
+"$tmp/pecheck" -arch amd64 -gui -file-version "$product.0" -product-version "$product.0" -string ProductName=Patchbay -string CompanyName=Patchbay \
 	-string "ProductVersion=$product" -string OriginalFilename=patchbay.exe "$exe" || fail "$exe"
 ok "$exe: x86-64, GUI subsystem, icon, version $product"
-"$tmp/pecheck" -arch 386 -gui -file-version "$PATCHBAY_FILEVERSION" -string ProductName=Patchbay \
+"$tmp/pecheck" -arch 386 -gui -file-version "$PATCHBAY_FILEVERSION" -product-version "$PATCHBAY_FILEVERSION" -string ProductName=Patchbay \
 	-string "ProductVersion=$v" -string "FileDescription=Patchbay Installer" "$setup" || fail "$setup"
 grep -q 'Nullsoft' "$setup" || fail "$setup is not an NSIS installer"
 ok "$setup: an NSIS installer (x86 stub, as NSIS builds them), GUI, icon, version $v"

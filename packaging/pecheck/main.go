@@ -34,6 +34,7 @@ func main() {
 	flag.StringVar(&want.Arch, "arch", "amd64", "machine type: amd64 or 386")
 	flag.BoolVar(&want.GUI, "gui", false, "require the Windows GUI subsystem")
 	flag.StringVar(&want.FileVersion, "file-version", "", "require this fixed file version (a.b.c.d)")
+	flag.StringVar(&want.ProductVersion, "product-version", "", "require this fixed product version (a.b.c.d)")
 	flag.BoolVar(&want.Icon, "icon", true, "require an icon resource")
 	flag.Var(stringFlags(want.Strings), "string", "require a version string NAME=VALUE (repeatable)")
 	flag.Usage = func() {

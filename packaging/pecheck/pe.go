@@ -37,11 +37,12 @@ type VersionInfo struct {
 
 // Want is what an executable must be.
 type Want struct {
-	Arch        string
-	GUI         bool
-	Icon        bool
-	FileVersion string
-	Strings     map[string]string
+	Arch           string
+	GUI            bool
+	Icon           bool
+	FileVersion    string
+	ProductVersion string
+	Strings        map[string]string
 }
 
 func (r *Report) String() string {
@@ -76,13 +77,16 @@ func (r *Report) Problems(want Want) []string {
 		out = append(out, "no icon resource")
 	}
 	if r.Version == nil {
-		if want.FileVersion != "" || len(want.Strings) > 0 {
+		if want.FileVersion != "" || want.ProductVersion != "" || len(want.Strings) > 0 {
 			out = append(out, "no version resource")
 		}
 		return out
 	}
 	if want.FileVersion != "" && r.Version.FileVersion != want.FileVersion {
 		out = append(out, fmt.Sprintf("file version %s, want %s", r.Version.FileVersion, want.FileVersion))
+	}
+	if want.ProductVersion != "" && r.Version.ProductVersion != want.ProductVersion {
+		out = append(out, fmt.Sprintf("product version %s, want %s", r.Version.ProductVersion, want.ProductVersion))
 	}
 	keys := make([]string, 0, len(want.Strings))
 	for k := range want.Strings {

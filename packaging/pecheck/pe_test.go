@@ -129,6 +129,15 @@ func TestParseVersionInfoReadsFixedNumbersAndStrings(t *testing.T) {
 		t.Fatalf("got %+v\nwant %+v", v, want)
 	}
 
+	r := &Report{Machine: "amd64", Subsystem: "gui", Icon: true, Version: v}
+	got := r.Problems(Want{Arch: "amd64", GUI: true, Icon: true, FileVersion: "0.1.0.316", ProductVersion: "9.9.9.9",
+		Strings: map[string]string{"ProductName": "Other", "ProductVersion": "0.1.0~dev.316.ga04da63", "Missing": "x"}})
+	wantProblems := []string{"product version 2.3.4.5, want 9.9.9.9", `no version string Missing, want "x"`,
+		`version string ProductName is "Patchbay", want "Other"`}
+	if !reflect.DeepEqual(got, wantProblems) {
+		t.Fatalf("problems = %q, want %q", got, wantProblems)
+	}
+
 	if _, err := parseVersionInfo(vblock("VS_VERSION_INFO", false, make([]byte, 52))); err == nil || !strings.Contains(err.Error(), "VS_FIXEDFILEINFO") {
 		t.Fatalf("a version resource without the fixed signature: err = %v", err)
 	}
