@@ -13,7 +13,7 @@ LDFLAGS := -X patchbay/backend/core.Version=$(VERSION)
 TAGS := sqlite_fts5
 export GOFLAGS := -tags=$(TAGS)
 
-.PHONY: run build test deps bindings frontend e2e bench bench-startup screenshots clean
+.PHONY: run build test deps bindings frontend e2e bench bench-startup screenshots package package-test icons clean
 
 ## run: install what is missing, build, and open Patchbay
 run: build
@@ -28,6 +28,20 @@ build:
 test:
 	scripts/deps.sh test
 	scripts/test.sh
+
+## package: release artefacts in dist/ — a .deb, the Windows app and its NSIS installer (cross-compiled), SHA256SUMS
+package:
+	scripts/deps.sh package
+	scripts/package.sh
+
+## package-test: install the .deb on this machine, check it, remove it; check the Windows files (CI runs it after test)
+package-test: package
+	scripts/package-test.sh
+
+## icons: render every icon under build/ from build/appicon.svg
+icons:
+	scripts/deps.sh icons
+	scripts/icons.sh
 
 ## bindings: regenerate the front end's typed Go bindings (frontend/wailsjs)
 bindings:
@@ -54,4 +68,4 @@ screenshots:
 	PATCHBAY_SCREENSHOTS=docs scripts/e2e.sh
 
 clean:
-	rm -rf build/bin frontend/dist/assets frontend/dist/index.html e2e/artifacts
+	rm -rf build/bin dist frontend/dist/assets frontend/dist/index.html e2e/artifacts

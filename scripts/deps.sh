@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# deps.sh run|test|bench — install what `make run`, `make test` or `make bench`
-# needs and is missing.
+# deps.sh run|test|bench|package|icons — install what `make run`, `make test`,
+# `make bench`, `make package` (and package-test) or `make icons` needs and is
+# missing.
 #
 # Debian/Ubuntu: system packages through apt-get (with sudo when not root), the
 # pinned Wails CLI through `go install`, front-end packages through `npm ci`.
@@ -29,9 +30,21 @@ test_pkgs=(gnome-keyring dbus-daemon dbus-x11 libsecret-tools chromium xvfb xaut
 # with a private Secret Service; it takes its screenshots itself (no X tools).
 bench_pkgs=(xvfb gnome-keyring dbus-daemon dbus-x11 fonts-dejavu-core)
 
+# make package cross-compiles the Windows build (mingw-w64 for SQLite's cgo),
+# makes its installer (nsis) and checks the Linux package: desktop-file-utils
+# and appstream validate what it installs, dpkg-dev's dpkg-shlibdeps says what
+# the binary links against. nfpm, which builds the .deb, comes from the Go
+# module proxy (install_nfpm).
+package_pkgs=(gcc-mingw-w64-x86-64 nsis desktop-file-utils appstream dpkg-dev)
+# make icons renders build/appicon.svg.
+icons_pkgs=(librsvg2-bin imagemagick)
+NFPM_VERSION=v2.48.0
+
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 [ "$mode" = bench ] && pkgs+=("${bench_pkgs[@]}")
+[ "$mode" = package ] && pkgs+=("${package_pkgs[@]}")
+[ "$mode" = icons ] && pkgs=("${icons_pkgs[@]}")
 
 is_debian() { [ -r /etc/os-release ] && grep -Eqi '^(ID|ID_LIKE)=.*(debian|ubuntu)' /etc/os-release && command -v apt-get >/dev/null; }
 
@@ -74,6 +87,14 @@ install_wails() {
 	go install "github.com/wailsapp/wails/v2/cmd/wails@$WAILS_VERSION"
 }
 
+install_nfpm() {
+	local bin; bin="$(go env GOPATH)/bin/nfpm"
+	# go install leaves nfpm's own --version at "dev": ask the binary's build info.
+	if [ -x "$bin" ] && go version -m "$bin" 2>/dev/null | grep -Eq "^\s+mod\s+github.com/goreleaser/nfpm/v2\s+$NFPM_VERSION\s"; then return 0; fi
+	say "installing nfpm $NFPM_VERSION"
+	GOFLAGS= go install "github.com/goreleaser/nfpm/v2/cmd/nfpm@$NFPM_VERSION"
+}
+
 # npm_ci DIR: install DIR's locked packages, only when the lock changed since the last install.
 npm_ci() {
 	local dir="$here/$1"
@@ -85,8 +106,10 @@ npm_ci() {
 }
 
 install_system_packages
+[ "$mode" = icons ] && exit 0
 check_toolchains
 install_wails
+[ "$mode" = package ] && install_nfpm
 npm_ci frontend
 [ "$mode" = test ] && npm_ci e2e
 exit 0
