@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -274,15 +276,23 @@ func TestBaseURLFromTokenAndConnectedAs(t *testing.T) {
 // The built-in definitions produce the authorization requests their
 // providers document. The browser never goes (real providers are not
 // reachable from tests); the flow is canceled once the link is known.
+//
+// A definition with a fixed redirect port (the one registered with the
+// provider) is checked for that default in the catalog, and its flow runs on
+// a free port given as the Redirect port setting: the well-known ports
+// (53682, 1717) may be held by another program on the machine running the
+// tests, which made this test fail at random.
 func TestBuiltinAuthorizationRequests(t *testing.T) {
 	o := newOAuthEnv(t, oauth2test.Options{}, nil)
 	o.browser.Hold(true)
+	cat, err := catalog.LoadBuiltins()
+	require.NoError(t, err)
 	cases := []struct {
 		connector string
 		settings  map[string]string
 		endpoint  string
 		want      map[string]string
-		redirect  string
+		redirect  string // PORT stands for the port the flow listened on
 	}{
 		{"google", map[string]string{"clientId": "123-abc.apps.googleusercontent.com"}, "https://accounts.google.com/o/oauth2/v2/auth",
 			map[string]string{"scope": "openid email profile", "access_type": "offline", "prompt": "consent"}, `^http://127\.0\.0\.1:\d+/callback$`},
@@ -290,19 +300,28 @@ func TestBuiltinAuthorizationRequests(t *testing.T) {
 			"https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize",
 			map[string]string{"scope": "openid profile offline_access User.Read"}, `^http://localhost:\d+/callback$`},
 		{"salesforce", map[string]string{"clientId": "3MVG9", "loginHost": "test.salesforce.com"}, "https://test.salesforce.com/services/oauth2/authorize",
-			map[string]string{"scope": "api refresh_token openid"}, `^http://localhost:1717/OauthRedirect$`},
+			map[string]string{"scope": "api refresh_token openid"}, `^http://localhost:PORT/OauthRedirect$`},
 		{"slack", map[string]string{"clientId": "123.456", "scopes": "users:read chat:write"}, "https://slack.com/oauth/v2/authorize",
-			map[string]string{"scope": "users:read,chat:write"}, `^http://127\.0\.0\.1:53682/callback$`},
+			map[string]string{"scope": "users:read,chat:write"}, `^http://127\.0\.0\.1:PORT/callback$`},
 		{"dropbox", map[string]string{"clientId": "appkey"}, "https://www.dropbox.com/oauth2/authorize",
-			map[string]string{"token_access_type": "offline", "scope": "account_info.read"}, `^http://localhost:53682/callback$`},
+			map[string]string{"token_access_type": "offline", "scope": "account_info.read"}, `^http://localhost:PORT/callback$`},
 		{"github", map[string]string{"clientId": "Ov23li"}, "https://github.com/login/oauth/authorize",
 			map[string]string{"scope": "read:user"}, `^http://127\.0\.0\.1:\d+/callback$`},
 		{"zendesk", map[string]string{"clientId": "patchbay", "subdomain": "acme"}, "https://acme.zendesk.com/oauth/authorizations/new",
-			map[string]string{"scope": "read"}, `^http://localhost:53682/callback$`},
+			map[string]string{"scope": "read"}, `^http://localhost:PORT/callback$`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.connector, func(t *testing.T) {
-			d := connections.Draft{ConnectorID: tc.connector, Name: "Builtin " + tc.connector, AuthType: string(catalog.AuthOAuth2Code), Settings: tc.settings}
+			settings := maps.Clone(tc.settings)
+			redirect := tc.redirect
+			if fixed := fixedRedirectPort(t, cat, tc.connector); fixed != "" {
+				require.Contains(t, map[string]bool{"53682": true, "1717": true}, fixed, "the port the provider's guide registers")
+				port := strconv.Itoa(freeTCPPort(t))
+				settings[catalog.KeyRedirectPort] = port
+				redirect = strings.Replace(redirect, "PORT", port, 1)
+			}
+			require.NotContains(t, redirect, "PORT", "a PORT only where the definition fixes the port")
+			d := connections.Draft{ConnectorID: tc.connector, Name: "Builtin " + tc.connector, AuthType: string(catalog.AuthOAuth2Code), Settings: settings}
 			flow := "flow-builtin-" + tc.connector
 			done := make(chan error, 1)
 			go func() {
@@ -323,14 +342,42 @@ func TestBuiltinAuthorizationRequests(t *testing.T) {
 			for k, v := range tc.want {
 				require.Equal(t, v, q.Get(k), k)
 			}
-			require.Equal(t, tc.settings["clientId"], q.Get("client_id"))
+			require.Equal(t, settings["clientId"], q.Get("client_id"))
 			require.Equal(t, "code", q.Get("response_type"))
 			require.Equal(t, "S256", q.Get("code_challenge_method"))
-			require.Regexp(t, tc.redirect, q.Get("redirect_uri"))
+			require.Regexp(t, redirect, q.Get("redirect_uri"))
 			require.Equal(t, first.RedirectURI, q.Get("redirect_uri"))
 		})
 	}
 	require.Empty(t, o.list(t))
+}
+
+// fixedRedirectPort is the default of a built-in OAuth 2.0 method's Redirect
+// port field ("" when the port is chosen at each sign-in).
+func fixedRedirectPort(t *testing.T, cat *catalog.Catalog, id string) string {
+	t.Helper()
+	c, ok := cat.Get(id)
+	require.True(t, ok, id)
+	for _, m := range c.Auth {
+		if m.Type != catalog.AuthOAuth2Code {
+			continue
+		}
+		for _, f := range m.Fields {
+			if f.Key == catalog.KeyRedirectPort && f.Default != "" && f.Default != "0" {
+				return f.Default
+			}
+		}
+	}
+	return ""
+}
+
+// freeTCPPort is a loopback port nothing listens on right now.
+func freeTCPPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
 
 // startWithInstanceURL serves a provider whose token answers name its own
