@@ -39,7 +39,6 @@ func main() {
 	choice, dark := startTheme()
 	app := NewApp(choice)
 	bg := theme.Background(dark)
-	limitMallocArenas()
 	err := wails.Run(&options.App{
 		Title: "Patchbay",
 		// The window and its title bar fit a 1280×800 screen (a title bar
