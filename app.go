@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -24,13 +25,41 @@ type App struct {
 	backend *services.Backend
 	ctx     context.Context // the Wails runtime's, once started
 	page    *pageTheme      // the theme the served page starts in
+
+	started   chan struct{} // closed when startup is over, whether the back end started or not
+	backendUp atomic.Bool
 }
 
 func NewApp(choice theme.Choice) *App {
-	return &App{backend: services.NewBackend(), page: newPageTheme(choice)}
+	a := &App{backend: services.NewBackend(), page: newPageTheme(choice), started: make(chan struct{})}
+	a.page.firstScreen = a.firstScreen
+	return a
+}
+
+// firstScreen is the first screen's data for the served page, nil when the
+// back end could not start or answer (the page then asks for it). Wails
+// starts the back end (startup) beside the window, so the page's request may
+// come first: it waits for the start (measured, the start is over some
+// 300 ms before the page asks), for 3 s at most.
+func (a *App) firstScreen() []byte {
+	select {
+	case <-a.started:
+	case <-time.After(3 * time.Second):
+		return nil
+	}
+	if !a.backendUp.Load() {
+		return nil
+	}
+	data, err := a.backend.FirstScreenJSON()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "patchbay: first screen:", err)
+		return nil
+	}
+	return data
 }
 
 func (a *App) startup(ctx context.Context) {
+	defer close(a.started)
 	a.ctx = ctx
 	home, err := core.ResolveHome()
 	if err == nil {
@@ -51,6 +80,7 @@ func (a *App) startup(ctx context.Context) {
 			PaintWindow:      paintWindow,
 		})
 	}
+	a.backendUp.Store(err == nil)
 	if err != nil {
 		// Nothing works without the data home; say why where the user looks.
 		fmt.Fprintln(os.Stderr, "patchbay:", err)

@@ -16,7 +16,14 @@ import (
 // so the page's first frame, before any script runs, is already in the
 // chosen colours; a script could not do it as early, and the window's
 // policy runs no inline script. Settings changes it through ThemeChosen.
-type pageTheme struct{ choice atomic.Value } // theme.Choice
+//
+// The page also carries the first screen's data (firstScreen, when set and
+// it has any), as JSON in a <script type="application/json">: data, which
+// the policy lets through, not script.
+type pageTheme struct {
+	choice      atomic.Value // theme.Choice
+	firstScreen func() []byte
+}
 
 func newPageTheme(c theme.Choice) *pageTheme {
 	p := &pageTheme{}
@@ -27,8 +34,8 @@ func newPageTheme(c theme.Choice) *pageTheme {
 func (p *pageTheme) set(c theme.Choice) { p.choice.Store(c) }
 func (p *pageTheme) get() theme.Choice  { return p.choice.Load().(theme.Choice) }
 
-// middleware marks index.html with the theme; every other answer passes
-// through untouched.
+// middleware marks index.html with the theme and gives it the first
+// screen's data; every other answer passes through untouched.
 func (p *pageTheme) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := p.get()
@@ -42,15 +49,16 @@ func (p *pageTheme) middleware(next http.Handler) http.Handler {
 		r.Header.Del("If-Modified-Since")
 		r.Header.Del("If-None-Match")
 		w.Header().Set("Cache-Control", "no-store")
-		if c == theme.System {
-			next.ServeHTTP(w, r)
-			return
-		}
 		rec := &htmlRecorder{header: http.Header{}, code: http.StatusOK}
 		next.ServeHTTP(rec, r)
 		body := rec.body.Bytes()
 		if rec.code == http.StatusOK && strings.Contains(rec.header.Get("Content-Type"), "text/html") {
-			body = withThemeAttribute(body, c)
+			if c != theme.System {
+				body = withThemeAttribute(body, c)
+			}
+			if p.firstScreen != nil {
+				body = withFirstScreen(body, p.firstScreen())
+			}
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -89,3 +97,23 @@ type htmlRecorder struct {
 func (h *htmlRecorder) Header() http.Header         { return h.header }
 func (h *htmlRecorder) WriteHeader(code int)        { h.code = code }
 func (h *htmlRecorder) Write(b []byte) (int, error) { return h.body.Write(b) }
+
+// firstScreenID is the element the front end reads the first screen from
+// (api.ts, firstScreenFromPage).
+const firstScreenID = "patchbay-first-screen"
+
+// withFirstScreen puts the first screen's JSON (which must not hold "</";
+// services.FirstScreenJSON's cannot) at the end of the page's <body>;
+// nothing when there is none.
+func withFirstScreen(page, data []byte) []byte {
+	i := bytes.LastIndex(bytes.ToLower(page), []byte("</body>"))
+	if i < 0 || len(data) == 0 || bytes.Contains(data, []byte("</")) {
+		return page
+	}
+	out := make([]byte, 0, len(page)+len(data)+80)
+	out = append(out, page[:i]...)
+	out = append(out, `<script type="application/json" id="`+firstScreenID+`">`...)
+	out = append(out, data...)
+	out = append(out, "</script>"...)
+	return append(out, page[i:]...)
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,4 +62,48 @@ func TestServedPageCarriesTheChosenTheme(t *testing.T) {
 	js := get("/assets/app.js")
 	require.Equal(t, "<html", js.Body.String(), "other files pass untouched")
 	require.Empty(t, js.Header().Get("Cache-Control"))
+}
+
+// index.html carries the first screen's data at the end of its body, as a
+// JSON data block, whatever the theme; without data (the back end could not
+// start or answer) or with data that could end the element, the page goes
+// as built. Other files never get it.
+func TestServedPageCarriesTheFirstScreen(t *testing.T) {
+	const page = "<!doctype html>\n<html lang=\"en\">\n<head></head><body><div id=\"app\"></div></BODY></html>"
+	files := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/assets/app.js" {
+			w.Header().Set("Content-Type", "text/javascript")
+			_, _ = w.Write([]byte("</body>"))
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(page))
+	})
+	var data []byte
+	p := newPageTheme(theme.System)
+	p.firstScreen = func() []byte { return data }
+	h := p.middleware(files)
+	get := func(path string) string {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if isIndex(path) {
+			require.Equal(t, strconv.Itoa(rec.Body.Len()), rec.Header().Get("Content-Length"))
+		}
+		return rec.Body.String()
+	}
+
+	data = []byte(`{"connectors":[],"overview":{"total":0},"info":{"version":"\u003c/script\u003e"}}`)
+	want := `<div id="app"></div><script type="application/json" id="patchbay-first-screen">` + string(data) + `</script></BODY></html>`
+	require.True(t, strings.HasSuffix(get("/"), want), get("/"))
+	p.set(theme.Dark)
+	dark := get("/index.html")
+	require.Contains(t, dark, `<html data-theme="dark" lang="en">`)
+	require.True(t, strings.HasSuffix(dark, want))
+	require.Equal(t, "</body>", get("/assets/app.js"))
+
+	p.set(theme.System)
+	data = nil
+	require.Equal(t, page, get("/"), "no data: the page as built")
+	data = []byte(`{"info":{"version":"</script><script>alert(1)"}}`)
+	require.Equal(t, page, get("/"), "data that could end the element is left out")
 }

@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -69,6 +70,9 @@ func TestFirstScreenIsServedWithoutTheFullList(t *testing.T) {
 	// 20 connections first, then 1,500: the overview and the first page
 	// must not grow with them.
 	seedMany(t, e.b.Core.Store, 0, 20, "http", "stripe", "github")
+	// The first Keychain call answers with the probe the app started with;
+	// counted from its end, whatever else the first screen asks is seen.
+	require.True(t, e.b.App.Keychain().OK)
 	before := kr.calls.Load()
 	small, err := svc.ConnectionsOverview()
 	require.NoError(t, err)
@@ -120,7 +124,7 @@ func TestFirstScreenIsServedWithoutTheFullList(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, before, kr.calls.Load(), "the overview, the pages and Info never touch the keychain")
 	require.True(t, e.b.App.Keychain().OK)
-	require.Greater(t, kr.calls.Load(), before, "the probe is Keychain's")
+	require.Greater(t, kr.calls.Load(), before, "a later Keychain call probes afresh")
 
 	_, err = svc.ListConnectionSummaries("not a cursor", 10)
 	require.Equal(t, "cursor", uiErr(t, err).Field)
@@ -160,4 +164,75 @@ func TestSummariesMatchTheFullConnection(t *testing.T) {
 	require.Equal(t, "2026-02-03T04:05:06Z", overview.Connectors[0].Shown.CheckedAt)
 	require.Equal(t, map[string]int{"disconnected": 1, "unverified": 1}, overview.Connectors[0].ByStatus)
 	require.Len(t, overview.Connectors[0].Shown.UsedBy, 1)
+}
+
+// gatedKeyring is the real keychain whose writes wait for a gate, and which
+// says when the first one starts.
+type gatedKeyring struct {
+	countingKeyring
+	started chan struct{}
+	gate    chan struct{}
+	once    atomic.Bool
+}
+
+func (k *gatedKeyring) Set(service, user, password string) error {
+	if k.once.CompareAndSwap(false, true) {
+		close(k.started)
+	}
+	<-k.gate
+	return k.countingKeyring.Set(service, user, password)
+}
+
+// The keychain is probed as the app starts, before the page asks, so its
+// answer comes with the first screen; the first Keychain call takes that
+// answer instead of probing again, and later calls probe afresh.
+func TestKeychainIsProbedAsTheAppStarts(t *testing.T) {
+	kr := &gatedKeyring{countingKeyring: countingKeyring{Keyring: keychain.System()},
+		started: make(chan struct{}), gate: make(chan struct{})}
+	e := newEnvWith(t, kr, func(o *Options) { o.SkipSweep = true })
+
+	select {
+	case <-kr.started:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no keychain probe started with the app")
+	}
+	close(kr.gate)
+	require.True(t, e.b.App.Keychain().OK)
+	one := kr.calls.Load()
+	require.Positive(t, one)
+
+	require.True(t, e.b.App.Keychain().OK)
+	require.Equal(t, 2*one, kr.calls.Load(), "the second call made a probe of its own, the first took the start-up one")
+}
+
+// The first screen written into the served page is what the three calls it
+// stands for answer, in their JSON, and nothing in it can end its element.
+func TestFirstScreenJSONIsTheThreeAnswers(t *testing.T) {
+	e := newEnvWith(t, nil, func(o *Options) { o.SkipSweep = true })
+	seedMany(t, e.b.Core.Store, 0, 30, "http", "stripe")
+	_, err := e.b.Core.Store.CreateConnection(context.Background(), store.Connection{
+		ID: store.NewID(), WorkspaceID: store.DefaultWorkspaceID, ConnectorID: "http",
+		Name: "</script><script>alert(1)</script> & <b>", AuthType: "none", BaseURL: "https://api.example.com",
+	})
+	require.NoError(t, err)
+
+	data, err := e.b.FirstScreenJSON()
+	require.NoError(t, err)
+	require.NotContains(t, string(data), "</", "nothing can close the <script> element")
+	require.NotContains(t, string(data), "<script")
+
+	var got struct {
+		Connectors, Overview, Info json.RawMessage
+	}
+	require.NoError(t, json.Unmarshal(data, &got))
+	connectors, err := e.b.Connectors.ListConnectors()
+	require.NoError(t, err)
+	overview, err := e.b.Connections.ConnectionsOverview()
+	require.NoError(t, err)
+	info, err := e.b.App.Info()
+	require.NoError(t, err)
+	require.JSONEq(t, jsonOf(t, connectors), string(got.Connectors))
+	require.JSONEq(t, jsonOf(t, overview), string(got.Overview))
+	require.JSONEq(t, jsonOf(t, info), string(got.Info))
+	require.Equal(t, 31, overview.Total)
 }

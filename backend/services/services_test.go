@@ -385,7 +385,9 @@ func TestSecretsNeverLeak(t *testing.T) {
 	require.NoError(t, err)
 	summaries, err := svc.ListConnectionSummaries("", 100)
 	require.NoError(t, err)
-	returned = append(returned, list, connectors, info, e.b.App.Keychain(), overview, summaries)
+	firstScreen, err := e.b.FirstScreenJSON()
+	require.NoError(t, err)
+	returned = append(returned, list, connectors, info, e.b.App.Keychain(), overview, summaries, json.RawMessage(firstScreen))
 
 	// The secret really is stored: the reveal the user asks for returns it.
 	var headerKeyID string

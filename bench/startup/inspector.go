@@ -213,3 +213,51 @@ func (in *inspector) waitSelector(ctx context.Context, selector string) (time.Ti
 }
 
 func (in *inspector) Close() { _ = in.ws.Close() }
+
+// The page's moments the report shows, in the order they happen: when the
+// page started loading, its first contentful paint, and the marks
+// frontend/src/lib/marks.ts sets.
+var pageMoments = []struct{ Name, Label string }{
+	{"origin", "the page starts loading"},
+	{"first-contentful-paint", "first contentful paint (the still skeleton)"},
+	{"patchbay:mounted", "the app is mounted"},
+	{"patchbay:first-data", "the first screen's data is in"},
+	{"patchbay:first-frame", "the first screen is drawn"},
+	{"patchbay:list", "the whole connection list is in"},
+}
+
+// pageMarks waits (up to 10 s) for the page's last start-up mark and returns
+// each moment since start, the process's start.
+func pageMarks(ctx context.Context, in *inspector, start time.Time) (map[string]time.Duration, error) {
+	const last = "patchbay:list"
+	expr := fmt.Sprintf(`performance.getEntriesByName(%q).length > 0 ? JSON.stringify({origin: performance.timeOrigin, entries: performance.getEntries().filter(e => e.entryType === 'mark' || e.name === 'first-contentful-paint').map(e => [e.name, e.startTime])}) : ""`, last)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		v, ok, err := in.evaluate(ctx, expr)
+		if err != nil {
+			return nil, err
+		}
+		var text string
+		if ok && json.Unmarshal(v, &text) == nil && text != "" {
+			var page struct {
+				Origin  float64  `json:"origin"` // ms since the Unix epoch
+				Entries [][2]any `json:"entries"`
+			}
+			if err := json.Unmarshal([]byte(text), &page); err != nil {
+				return nil, fmt.Errorf("the page's marks: %w", err)
+			}
+			origin := time.UnixMicro(int64(page.Origin * 1000)).Sub(start)
+			marks := map[string]time.Duration{"origin": origin}
+			for _, e := range page.Entries {
+				name, _ := e[0].(string)
+				at, _ := e[1].(float64)
+				if _, seen := marks[name]; !seen && name != "" { // the first of each: a later load marks again
+					marks[name] = origin + time.Duration(at*float64(time.Millisecond))
+				}
+			}
+			return marks, nil
+		}
+		time.Sleep(pollEvery)
+	}
+	return nil, fmt.Errorf("the page never set %s", last)
+}

@@ -182,6 +182,7 @@ func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes 
 	}
 
 	shown, first, painted, pss, uss, card := samples{}, samples{}, samples{}, samples{}, samples{}, samples{}
+	moments := map[string]samples{} // card home → page moment → seconds
 	byComm := map[string]map[string][]float64{}
 	unsettled := map[string]int{}
 	resultsDir := filepath.Dir(out)
@@ -199,6 +200,12 @@ func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes 
 			}
 			if s.Probe {
 				card[k] = append(card[k], seconds(res.Card))
+				if moments[k] == nil {
+					moments[k] = samples{}
+				}
+				for name, at := range res.Marks {
+					moments[k][name] = append(moments[k][name], seconds(at))
+				}
 				logf("round %d/%d %-16s first card %s", r+1, runs, k, Seconds.format(seconds(res.Card)))
 			} else {
 				shown[k] = append(shown[k], seconds(res.Shown))
@@ -235,7 +242,7 @@ func run(ctx context.Context, runs int, patchbay, bare string, homes, cardHomes 
 
 	report := buildReport(reportInput{
 		runs: runs, homes: homes, cardHomes: cardHomes, shown: shown, first: first, painted: painted, pss: pss, uss: uss,
-		card: card, byComm: byComm, unsettled: unsettled, notes: notes, set: set,
+		card: card, moments: moments, byComm: byComm, unsettled: unsettled, notes: notes, set: set,
 		took: time.Since(began), machine: machine(), commit: rev,
 	})
 	fmt.Print(report)
@@ -261,6 +268,7 @@ type reportInput struct {
 	runs                                  int
 	homes, cardHomes                      []Home
 	shown, first, painted, pss, uss, card samples
+	moments                               map[string]samples
 	byComm                                map[string]map[string][]float64
 	unsettled                             map[string]int
 	notes                                 []string
@@ -296,6 +304,23 @@ func buildReport(in reportInput) string {
 			Bare: Seconds.Cell(barePaint), Ratio: RatioCell(Ratio(app, barePaint))})
 	}
 	b.WriteString(Table(rows))
+
+	if len(in.moments) > 0 {
+		b.WriteString("\nWhere the first screen's time goes (the first-card starts; median seconds since the process started):\n\n| moment |")
+		homes := make([]string, 0, len(in.cardHomes))
+		for i := range in.cardHomes {
+			homes = append(homes, key("patchbay", &in.cardHomes[i]))
+			b.WriteString(" " + in.cardHomes[i].Name + " |")
+		}
+		b.WriteString("\n|---|" + strings.Repeat("---|", len(homes)) + "\n")
+		for _, m := range pageMoments {
+			fmt.Fprintf(&b, "| %s |", m.Label)
+			for _, k := range homes {
+				fmt.Fprintf(&b, " %s |", Seconds.format(Summarize(in.moments[k][m.Name]).Median))
+			}
+			b.WriteString("\n")
+		}
+	}
 
 	b.WriteString("\nMemory by process (PSS, median MiB):\n\n| start | " + "process | PSS |\n|---|---|---|\n")
 	keys := make([]string, 0, len(in.byComm))

@@ -49,6 +49,10 @@ type Result struct {
 	Shown, FirstPaint, Painted, Card time.Duration
 	Settled                          bool
 	Mem                              Memory
+	// Marks, on a probe start: the page's start-up marks (and when the page
+	// started loading, and its first contentful paint), since the process
+	// started.
+	Marks map[string]time.Duration
 }
 
 func noResult() Result { return Result{Shown: -1, FirstPaint: -1, Painted: -1, Card: -1} }
@@ -138,6 +142,9 @@ func runOnce(ctx context.Context, d *Display, work string, set Settings, s Start
 			return res, fmt.Errorf("%w\n%s", err, appLog())
 		}
 		res.Card = at.Sub(start)
+		if res.Marks, err = pageMarks(pctx, in, start); err != nil {
+			return res, fmt.Errorf("%w\n%s", err, appLog())
+		}
 		return res, nil
 	}
 

@@ -1,6 +1,10 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { paintWindow } from './lib/api';
+import { mark } from './lib/marks';
+import { appData } from './lib/state/connections.svelte';
+import { integrations } from './lib/state/integrations.svelte';
+import { workspaces } from './lib/state/workspaces.svelte';
 import { theme } from './lib/state/theme.svelte';
 import './app.css';
 
@@ -10,7 +14,15 @@ if (!target) throw new Error('Patchbay: #app element missing from index.html');
 // index.html holds a still skeleton of the first screen, drawn before any
 // script runs; the app replaces it.
 target.replaceChildren();
-const app = mount(App, { target });
+// Go is asked for the first screen before the page is built, so its answers
+// (each a round trip of 30–70 ms while the page starts) arrive while WebKit
+// mounts and lays out the shell, not after.
+const firstScreen = appData.load();
+void workspaces.load();
+// The rail counts them from the start; the page reloads them when it opens.
+void integrations.load();
+const app = mount(App, { target, props: { firstScreen } });
+mark('mounted');
 
 // The window's own background follows the page (System included), so a
 // reload never flashes the other theme.

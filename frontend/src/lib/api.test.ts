@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, listConnectionSummaries, literalDetails, onExchange, parseError, revealSecret, saveConnection } from './api';
+import {
+  ApiError,
+  firstScreenFromPage,
+  listConnectionSummaries,
+  literalDetails,
+  onExchange,
+  parseError,
+  revealSecret,
+  saveConnection,
+} from './api';
 import type { ConnectionDraft } from './types';
 
 describe('parseError', () => {
@@ -196,5 +205,34 @@ describe('bound calls', () => {
     expect(seen).toEqual(['r1:e1']);
     off();
     expect(handlers.has('verify:exchange')).toBe(false);
+  });
+});
+
+describe('firstScreenFromPage', () => {
+  function plant(text: string): void {
+    const el = document.createElement('script');
+    el.type = 'application/json';
+    el.id = 'patchbay-first-screen';
+    el.textContent = text;
+    document.body.appendChild(el);
+  }
+
+  it('takes the first screen Go wrote into the page, once', () => {
+    plant('{"connectors":[{"id":"http","name":"HTTP API"}],"overview":{"total":3,"connectors":[]},"info":{"version":"v1"}}');
+    const first = firstScreenFromPage();
+    expect(first?.connectors[0]?.id).toBe('http');
+    expect(first?.overview.total).toBe(3);
+    expect(first?.info.version).toBe('v1');
+    expect(document.getElementById('patchbay-first-screen')).toBeNull();
+    expect(firstScreenFromPage(), 'a later load asks Go').toBeNull();
+  });
+
+  it('gives null for a page without one or with one that does not read as one', () => {
+    expect(firstScreenFromPage()).toBeNull();
+    for (const text of ['', 'not json', 'null', '{"connectors":{},"overview":{},"info":{}}', '{"connectors":[],"info":{}}']) {
+      plant(text);
+      expect(firstScreenFromPage(), text).toBeNull();
+      expect(document.getElementById('patchbay-first-screen')).toBeNull();
+    }
   });
 });

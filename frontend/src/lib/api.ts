@@ -184,6 +184,32 @@ export function importConnectorFile(path: string): Promise<Connector> {
  * The Connectors page's first screen: per connector its counts and the
  * connection its card shows. Small however many connections there are.
  */
+/** What the Connectors page's first screen needs: listConnectors, connectionsOverview and appInfo in one. */
+export interface FirstScreen {
+  connectors: Connector[];
+  overview: ConnectionsOverview;
+  info: AppInfoDTO;
+}
+
+/**
+ * The first screen as Go wrote it into the served index.html (page_theme.go),
+ * taken once: the element is removed, so a later call (and a later load) asks
+ * Go afresh. Null when the page has none (the dev server's page, or Go could
+ * not answer in time) or it does not read as one.
+ */
+export function firstScreenFromPage(): FirstScreen | null {
+  const el = typeof document === 'undefined' ? null : document.getElementById('patchbay-first-screen');
+  if (!el) return null;
+  el.remove();
+  try {
+    const data = JSON.parse(el.textContent ?? '') as Partial<FirstScreen> | null;
+    if (!data || !Array.isArray(data.connectors) || typeof data.overview !== 'object' || !data.overview || typeof data.info !== 'object' || !data.info) return null;
+    return data as FirstScreen;
+  } catch {
+    return null;
+  }
+}
+
 export function connectionsOverview(): Promise<ConnectionsOverview> {
   return call(async () => {
     const o: ConnectionsOverview = await connectionService.ConnectionsOverview();

@@ -1,6 +1,10 @@
 // Connector logos are SVG documents from the catalog, which users may import.
-// They are shown as <img> data URLs, never as inline markup, so a definition
-// cannot run script in the app; the brand colour is baked in as the fill.
+// Go accepts a logo only if it is plain shapes (backend/catalog/svg.go); the
+// page draws it inline, rebuilt element by element from the same allow-list,
+// so nothing else of an imported file (a script, a handler, a link, a style)
+// can reach the page even if a logo got past Go. Inline, not an <img>: an SVG
+// image is a document of its own that WebKit loads and decodes after the card
+// is drawn (the logos came ~160 ms after the first screen) and holds apart.
 
 /** "#181717", "181717", "#fff" → "#181717"; anything else → "". */
 export function normalizeHex(color: string | undefined): string {
@@ -37,21 +41,56 @@ export function logoInk(brand: string | undefined, dark: boolean): string {
   return hex;
 }
 
-/** A data: URL of the SVG with its fill set, or "" when the logo is not an SVG. */
-export function logoDataUrl(svg: string, ink: string): string {
-  const text = svg.trim();
-  if (!/^<svg[\s>]/i.test(text) && !/^<\?xml/i.test(text)) return '';
-  let out = text;
-  if (typeof DOMParser !== 'undefined') {
-    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-    const root = doc.documentElement;
-    if (root.nodeName.toLowerCase() !== 'svg' || doc.getElementsByTagName('parsererror').length > 0) return '';
-    if (!root.getAttribute('fill')) root.setAttribute('fill', ink);
-    // The <title> would show as the image's tooltip; the card has its own.
-    for (const t of Array.from(root.getElementsByTagName('title'))) t.remove();
-    out = new XMLSerializer().serializeToString(root);
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+// The shapes and attributes backend/catalog/svg.go allows, less title and
+// desc (a tooltip and words the card already shows).
+const SHAPES = new Set(['svg', 'g', 'path', 'circle', 'ellipse', 'rect', 'line', 'polyline', 'polygon']);
+const SHAPE_ATTRIBUTES = new Set([
+  'viewBox', 'd', 'cx', 'cy', 'r', 'rx', 'ry', 'x', 'y', 'x1', 'y1', 'x2', 'y2', 'points', 'transform',
+  'fill', 'fill-rule', 'fill-opacity', 'clip-rule', 'opacity',
+  'stroke', 'stroke-width', 'stroke-linecap', 'stroke-linejoin', 'stroke-opacity',
+]); // prettier-ignore
+
+function copyShape(from: Element): SVGElement | null {
+  const name = from.localName;
+  if (from.namespaceURI !== SVG_NS || !SHAPES.has(name)) return null;
+  const to = document.createElementNS(SVG_NS, name) as SVGElement;
+  for (const a of Array.from(from.attributes)) {
+    if (a.namespaceURI !== null || !SHAPE_ATTRIBUTES.has(a.name) || /url\s*\(/i.test(a.value)) continue;
+    to.setAttribute(a.name, a.value);
   }
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(out)}`;
+  for (const child of Array.from(from.children)) {
+    const copy = copyShape(child);
+    if (copy) to.appendChild(copy);
+  }
+  return to;
+}
+
+const built = new Map<string, SVGSVGElement | null>();
+
+/**
+ * The logo as a new <svg> element of allowed shapes only, filled with the
+ * current text colour unless it sets its own fill; null when it is not a
+ * well-formed SVG. Each logo is parsed once; every call returns a fresh copy.
+ */
+export function logoElement(svg: string): SVGSVGElement | null {
+  const text = svg.trim();
+  if (!built.has(text)) built.set(text, buildLogo(text));
+  const logo = built.get(text);
+  return logo ? (logo.cloneNode(true) as SVGSVGElement) : null;
+}
+
+function buildLogo(text: string): SVGSVGElement | null {
+  if (!/^<svg[\s>]/i.test(text) || typeof DOMParser === 'undefined') return null;
+  const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+  if (doc.getElementsByTagName('parsererror').length > 0) return null;
+  const root = copyShape(doc.documentElement);
+  if (!(root instanceof SVGSVGElement)) return null;
+  if (!root.hasAttribute('fill')) root.setAttribute('fill', 'currentColor');
+  root.setAttribute('aria-hidden', 'true');
+  root.setAttribute('focusable', 'false');
+  return root;
 }
 
 export function initials(name: string): string {

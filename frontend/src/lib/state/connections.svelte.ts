@@ -14,6 +14,7 @@ function afterFirstFrame(): Promise<void> {
 import { SvelteSet } from 'svelte/reactivity';
 import * as api from '../api';
 import { coalesced } from '../coalesce';
+import { mark } from '../marks';
 import { collator } from '../collate';
 import { defaultShown, needsAttention } from '../connectionList';
 import { statusNeedsAttention } from '../status';
@@ -177,7 +178,12 @@ class AppData {
     void this.checkKeychain();
     let overview: ConnectionsOverview | null = null;
     try {
-      const [connectors, o, info] = await Promise.all([api.listConnectors(), api.connectionsOverview(), api.appInfo()]);
+      // The app's first load finds its answers in the page (no await: the
+      // first mount draws the cards); any other asks Go.
+      const inPage = api.firstScreenFromPage();
+      const [connectors, o, info] = inPage
+        ? [inPage.connectors, inPage.overview, inPage.info]
+        : await Promise.all([api.listConnectors(), api.connectionsOverview(), api.appInfo()]);
       if (gen !== this.#gen) return;
       overview = o;
       this.connectors = connectors;
@@ -187,6 +193,7 @@ class AppData {
       this.#chosenHere = {}; // a load is a workspace's first screen: its choices are Go's
       this.connections = [];
       this.partial = o.total > 0;
+      mark('first-data');
     } catch (e) {
       if (gen === this.#gen) this.loadError = api.parseError(e).message;
     } finally {
@@ -200,9 +207,11 @@ class AppData {
     if (!overview || overview.total === 0) return;
     // The rest after the first screen is on the glass.
     await afterFirstFrame();
+    mark('first-frame');
     if (gen !== this.#gen) return;
     try {
       await this.#readList(gen, overview);
+      mark('list');
     } catch {
       // Keep the overview; the next change event tries again.
     }
