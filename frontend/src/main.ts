@@ -8,6 +8,8 @@ import { workspaces } from './lib/state/workspaces.svelte';
 import { theme } from './lib/state/theme.svelte';
 import './app.css';
 
+mark('script'); // every module of the first screen is loaded and run
+
 const target = document.getElementById('app');
 if (!target) throw new Error('Patchbay: #app element missing from index.html');
 

@@ -3,7 +3,7 @@
 // first screen's time goes (bench/startup, "Where the first screen's time
 // goes"). A mark costs nothing; jsdom, in the unit tests, may lack them.
 
-export type StartupMark = 'mounted' | 'first-data' | 'first-frame' | 'list';
+export type StartupMark = 'script' | 'mounted' | 'first-data' | 'first-frame' | 'list';
 
 export function mark(name: StartupMark): void {
   globalThis.performance?.mark?.(`patchbay:${name}`);
