@@ -16,9 +16,9 @@ if (!target) throw new Error('Patchbay: #app element missing from index.html');
 // index.html holds a still skeleton of the first screen, drawn before any
 // script runs; the app replaces it.
 target.replaceChildren();
-// Go is asked for the first screen before the page is built, so its answers
-// (each a round trip of 30–70 ms while the page starts) arrive while WebKit
-// mounts and lays out the shell, not after.
+// The first screen loads before the page is built: its data is in the page
+// (page_theme.go), so the first mount draws the cards, not an empty shell
+// that waits for round trips to Go (each 30–70 ms while the page starts).
 const firstScreen = appData.load();
 void workspaces.load();
 // The rail counts them from the start; the page reloads them when it opens.
