@@ -219,7 +219,7 @@ func (in *inspector) Close() { _ = in.ws.Close() }
 // frontend/src/lib/marks.ts sets.
 var pageMoments = []struct{ Name, Label string }{
 	{"origin", "the page starts loading"},
-	{"first-contentful-paint", "first contentful paint (the still skeleton)"},
+	{"first-contentful-paint", "first contentful paint"},
 	{"patchbay:script", "the app's script runs (its modules loaded)"},
 	{"patchbay:mounted", "the app is mounted"},
 	{"patchbay:first-data", "the first screen's data is in"},
