@@ -19,6 +19,10 @@ import (
 // keychainTimeout bounds every keychain call: D-Bus can hang on a locked keyring.
 const keychainTimeout = 5 * time.Second
 
+// firstScreenWait is how long the served page waits for the back end's start
+// to carry the first screen's data.
+const firstScreenWait = 250 * time.Millisecond
+
 // App owns the lifecycle: startup wires the back end to the Wails runtime;
 // shutdown closes it.
 type App struct {
@@ -40,11 +44,12 @@ func NewApp(choice theme.Choice) *App {
 // back end could not start or answer (the page then asks for it). Wails
 // starts the back end (startup) beside the window, so the page's request may
 // come first: it waits for the start (measured, the start is over some
-// 300 ms before the page asks), for 3 s at most.
+// 300 ms before the page asks), but only briefly, so a slow start (a long
+// migration) never holds the page and its skeleton: the page then asks Go.
 func (a *App) firstScreen() []byte {
 	select {
 	case <-a.started:
-	case <-time.After(3 * time.Second):
+	case <-time.After(firstScreenWait):
 		return nil
 	}
 	if !a.backendUp.Load() {
