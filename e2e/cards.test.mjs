@@ -4,32 +4,18 @@
 // keychain entry came back); screenshots of a card with several connections
 // and of the toast after a delete (light and dark, 1280×800 and 1024×700).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, newHome, settled, shot, startApp, startPeer } from './harness.mjs';
+import { test } from 'node:test';
+import { appWithPeer, settled, shot } from './harness.mjs';
 
 const GOOD = 'sk_test_pbCards51HxQ2b';
-let peer, home, app, browser;
-
-before(async () => {
-  peer = await startPeer(GOOD);
-  home = newHome();
-  app = await startApp(home.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-  peer?.stop();
-  home?.remove();
-});
+const env = appWithPeer(GOOD);
 
 /** Saves through the real bound API; verify=false saves as Unverified. */
 async function save(page, draft, verify) {
   return page.evaluate(([d, v]) => window.go.services.ConnectionService.SaveConnection(d, v, ''), [draft, verify]);
 }
 function stripe(name, environment, token) {
-  return { id: '', connectorId: 'stripe', name, environment, authType: 'bearer', baseUrl: peer.url, settings: {},
+  return { id: '', connectorId: 'stripe', name, environment, authType: 'bearer', baseUrl: env.peer.url, settings: {},
     secrets: { token }, clearSecrets: [], timeoutSeconds: 5 };
 }
 
@@ -53,7 +39,7 @@ async function shots(page, name) {
 }
 
 test('+ Add connection opens the editor for the connector; Undo brings a deleted connection back, connected', async () => {
-  const page = await browser.newPage(app.url);
+  const page = await env.browser.newPage(env.app.url);
   const prod = await save(page, stripe('Billing', 'Production', GOOD), true);
   assert.equal(prod.saved, true, prod.verification?.summary);
   const broken = await save(page, stripe('Billing', 'Sandbox', 'sk_test_revoked'), false);
@@ -99,12 +85,12 @@ test('+ Add connection opens the editor for the connector; Undo brings a deleted
   assert.equal(await card.getByTestId('status-badge').first().getAttribute('data-status'), 'connected');
   const again = await page.evaluate((id) => window.go.services.ConnectionService.RetestConnection(id, ''), prod.connection.id);
   assert.equal(again.status, 'connected', again.summary);
-  assert.deepEqual(browser.errors, [], 'no page errors');
+  assert.deepEqual(env.browser.errors, [], 'no page errors');
   await page.close();
 });
 
 test('screenshots: a card with several connections, and the toast after a delete', async () => {
-  const page = await browser.newPage(app.url);
+  const page = await env.browser.newPage(env.app.url);
   const prod = await save(page, stripe('Payments', 'Production', GOOD), true);
   assert.equal(prod.saved, true, prod.verification?.summary);
   const sandbox = await save(page, stripe('Payments', 'Sandbox', 'sk_test_revoked'), false);
@@ -149,5 +135,5 @@ test('screenshots: a card with several connections, and the toast after a delete
   await page.keyboard.press('Escape');
   await page.getByTestId('manage-connections').waitFor({ state: 'detached' });
   await shots(page, `${prefix}-toast`);
-  assert.deepEqual(browser.errors, [], 'no page errors');
+  assert.deepEqual(env.browser.errors, [], 'no page errors');
 });

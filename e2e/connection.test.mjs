@@ -5,31 +5,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { chooseAuth, launchBrowser, newHome, openAdvanced, shot, startApp, startPeer, openNewEditor } from './harness.mjs';
+import { test } from 'node:test';
+import { appWithPeer, chooseAuth, openAdvanced, openNewEditor, shot, startApp } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-right-key-7f3a';
 const WRONG_KEY = 'pb-e2e-wrong-key-0000';
-let peer, home, app, browser;
-
-before(async () => {
-  peer = await startPeer(GOOD_KEY);
-  home = newHome();
-  app = await startApp(home.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-  peer?.stop();
-  home?.remove();
-});
+const env = appWithPeer(GOOD_KEY);
 
 const badge = (scope) => scope.getByTestId('status-badge').first();
 
 test('a connection goes from Disconnected to Connected, survives a restart and is deleted', async () => {
-  let page = await browser.newPage(app.url);
+  let page = await env.browser.newPage(env.app.url);
 
   // First run teaches where to start.
   await page.getByTestId('empty-state').waitFor();
@@ -41,7 +27,7 @@ test('a connection goes from Disconnected to Connected, survives a restart and i
   await editor.getByTestId('field-name').fill('Local billing API');
   await editor.getByTestId('field-environment').fill('Sandbox');
   await chooseAuth(editor, 'apiKey');
-  await editor.getByTestId('field-baseUrl').fill(peer.url);
+  await editor.getByTestId('field-baseUrl').fill(env.peer.url);
   await editor.getByTestId('field-testPath').fill('/v1/me');
   await editor.getByTestId('field-apiKeyName').fill('X-API-Key');
   await editor.getByTestId('field-apiKey').fill(WRONG_KEY);
@@ -80,9 +66,9 @@ test('a connection goes from Disconnected to Connected, survives a restart and i
 
   // Restart the app: the connection and its status are still there.
   await page.close();
-  await app.stop();
-  app = await startApp(home.dir);
-  page = await browser.newPage(app.url);
+  await env.app.stop();
+  env.app = await startApp(env.home.dir);
+  page = await env.browser.newPage(env.app.url);
   const cardAfter = page.getByTestId('connector-card-http');
   await badge(cardAfter).getByText('Connected').waitFor();
   assert.match(await cardAfter.innerText(), /Local billing API/);
@@ -102,7 +88,7 @@ test('a connection goes from Disconnected to Connected, survives a restart and i
   await page.getByTestId('empty-state').waitFor();
   await shot(page, '07-deleted');
 
-  assert.deepEqual(browser.errors, [], 'no page errors');
+  assert.deepEqual(env.browser.errors, [], 'no page errors');
 });
 
 /** Every file under dir whose bytes hold needle (the data home: SQLite, WAL, logs). */
@@ -117,12 +103,12 @@ function filesHolding(dir, needle) {
 }
 
 test('a key typed into a plain field is refused on save and kept as a secret in one click', async () => {
-  const page = await browser.newPage(app.url, { height: 900 });
+  const page = await env.browser.newPage(env.app.url, { height: 900 });
   const editor = await openNewEditor(page, 'http api', 'http');
   const before = (await page.evaluate(() => window.go.services.ConnectionService.ListConnections())).length;
   await editor.getByTestId('field-name').fill('Tenant API');
   await chooseAuth(editor, 'none');
-  await editor.getByTestId('field-baseUrl').fill(peer.url);
+  await editor.getByTestId('field-baseUrl').fill(env.peer.url);
   await editor.getByTestId('field-testPath').fill('/v1/me');
   const headers = editor.getByTestId('field-requestHeaders');
   await openAdvanced(editor);
@@ -150,6 +136,6 @@ test('a key typed into a plain field is refused on save and kept as a secret in 
   assert.equal(saved.status, 'connected', saved.diagnosis);
   assert.equal(saved.settings.requestHeaders, 'Accept: application/json\nX-Tenant-Key: {{xTenantKey}}');
   assert.deepEqual(saved.userSecrets, ['xTenantKey']);
-  assert.deepEqual(filesHolding(home.dir, GOOD_KEY), [], 'the key is in no file of the data home');
-  assert.deepEqual(browser.errors, []);
+  assert.deepEqual(filesHolding(env.home.dir, GOOD_KEY), [], 'the key is in no file of the data home');
+  assert.deepEqual(env.browser.errors, []);
 });

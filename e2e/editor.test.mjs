@@ -5,26 +5,12 @@
 // yet, and a failed test's "Go to …" link focuses the input it blames.
 // Screenshots light and dark at 1280×800 and 1024×700 land in e2e/artifacts/.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { chooseAuth, launchBrowser, newHome, openNewEditor, settled, shot, startApp, startPeer } from './harness.mjs';
+import { test } from 'node:test';
+import { appWithPeer, chooseAuth, openNewEditor, settled, shot } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-editor-right-key-51c2';
 const WRONG_KEY = 'pb-e2e-editor-wrong-key-0000';
-let peer, home, app, browser;
-
-before(async () => {
-  peer = await startPeer(GOOD_KEY);
-  home = newHome();
-  app = await startApp(home.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-  peer?.stop();
-  home?.remove();
-});
+const env = appWithPeer(GOOD_KEY);
 
 /** Fails unless the element is wholly inside the window. */
 async function assertInWindow(page, locator, what) {
@@ -44,7 +30,7 @@ async function scrollBody(page, where) {
 }
 
 test('the editor fits a small window: Save always in view, Advanced closed, one scrollbar, Go to the blamed field', async () => {
-  const page = await browser.newPage(app.url, { width: 1024, height: 700 });
+  const page = await env.browser.newPage(env.app.url, { width: 1024, height: 700 });
   const editor = await openNewEditor(page, 'http api', 'http');
   const save = editor.getByTestId('save-button');
 
@@ -64,7 +50,7 @@ test('the editor fits a small window: Save always in view, Advanced closed, one 
   await editor.getByTestId('field-name').fill('Billing API with a long name for the northern region, sandbox');
   assert.equal(await editor.getByTestId('counter-name').count(), 0);
 
-  await editor.getByTestId('field-baseUrl').fill(peer.url);
+  await editor.getByTestId('field-baseUrl').fill(env.peer.url);
   await editor.getByTestId('field-testPath').fill('/v1/me');
   await chooseAuth(editor, 'apiKey');
   await editor.getByTestId('field-apiKeyName').fill('X-API-Key');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { after, before } from 'node:test';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const artifacts = join(root, 'e2e', 'artifacts');
@@ -282,6 +283,29 @@ export async function launchBrowser() {
     },
     close: () => browser.close(),
   };
+}
+
+/**
+ * The set-up most test files share: a peer that accepts key, a fresh data
+ * home, the app on it and a browser, started before the file's tests and
+ * stopped after them. The returned object holds them once before() has run;
+ * a test may replace env.app (a restart).
+ */
+export function appWithPeer(key) {
+  const env = { peer: null, home: null, app: null, browser: null };
+  before(async () => {
+    env.peer = await startPeer(key);
+    env.home = newHome();
+    env.app = await startApp(env.home.dir);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.app?.stop();
+    env.peer?.stop();
+    env.home?.remove();
+  });
+  return env;
 }
 
 /**

@@ -4,26 +4,12 @@
 // then with secrets after a warning) and as HAR, and the list holds over a
 // thousand entries with a bounded DOM. Screenshots land in e2e/artifacts/log-*.png.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { chooseAuth, launchBrowser, newHome, shot, startApp, startPeer, openNewEditor } from './harness.mjs';
+import { test } from 'node:test';
+import { appWithPeer, chooseAuth, openNewEditor, shot } from './harness.mjs';
 
 const GOOD_KEY = 'pb-e2e-log-right-key-91c2';
 const WRONG_KEY = 'pb-e2e-log-wrong-key-5d77';
-let peer, home, app, browser;
-
-before(async () => {
-  peer = await startPeer(GOOD_KEY);
-  home = newHome();
-  app = await startApp(home.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-  peer?.stop();
-  home?.remove();
-});
+const env = appWithPeer(GOOD_KEY);
 
 /**
  * The page's clipboard, through the web Clipboard API (permission granted
@@ -49,8 +35,8 @@ const rowStatuses = (page) =>
   page.getByTestId('log-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
 
 test('a failed connection is understood from its log: status, headers, filters, search, cURL, HAR', async () => {
-  const page = await browser.newPage(app.url);
-  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+  const page = await env.browser.newPage(env.app.url);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.app.url });
 
   // Before anything was tested, the log teaches where entries come from.
   await page.getByTestId('nav-log').click();
@@ -64,7 +50,7 @@ test('a failed connection is understood from its log: status, headers, filters, 
   await editor.getByTestId('field-name').fill('Local billing API');
   await editor.getByTestId('field-environment').fill('Sandbox');
   await chooseAuth(editor, 'apiKey');
-  await editor.getByTestId('field-baseUrl').fill(peer.url);
+  await editor.getByTestId('field-baseUrl').fill(env.peer.url);
   await editor.getByTestId('field-testPath').fill('/v1/me');
   await editor.getByTestId('field-apiKeyName').fill('X-API-Key');
   await editor.getByTestId('field-apiKey').fill(WRONG_KEY);
@@ -117,7 +103,7 @@ test('a failed connection is understood from its log: status, headers, filters, 
   // Copy as cURL: redacted by default.
   const curl = await copied(page, () => detail.getByTestId('copy-curl').click(), 'Copied as cURL');
   assert.match(curl, /^curl /m);
-  assert.ok(curl.includes(`${peer.url}/v1/me`), curl);
+  assert.ok(curl.includes(`${env.peer.url}/v1/me`), curl);
   assert.ok(!curl.includes(WRONG_KEY), 'the redacted command holds no secret');
 
   // With secrets only after a warning, and then it holds the saved key.
@@ -140,7 +126,7 @@ test('a failed connection is understood from its log: status, headers, filters, 
   assert.equal(har.log.version, '1.2');
   assert.equal(har.log.entries.length, 1);
   assert.equal(har.log.entries[0].response.status, 401);
-  assert.equal(har.log.entries[0].request.url, `${peer.url}/v1/me`);
+  assert.equal(har.log.entries[0].request.url, `${env.peer.url}/v1/me`);
   assert.ok(!harText.includes(WRONG_KEY), 'the HAR holds no secret');
   const runId = await page.evaluate(async (id) => (await window.go.services.LogService.GetExchange(id)).runId,
     await selected.getAttribute('data-id'));
@@ -216,11 +202,11 @@ test('a failed connection is understood from its log: status, headers, filters, 
     return rows.length > 0 && rows.every((r) => r.getAttribute('data-status') === '200');
   });
 
-  assert.deepEqual(browser.errors, [], 'no page errors');
+  assert.deepEqual(env.browser.errors, [], 'no page errors');
 });
 
 test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in light and dark', async () => {
-  const page = await browser.newPage(app.url);
+  const page = await env.browser.newPage(env.app.url);
 
   // Keep every run (the default keeps 50 per connection), set from Settings.
   await page.getByTestId('nav-settings').click();
@@ -247,7 +233,7 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
     const redirect = await make('Orders API', 'Staging', peerUrl, '/httpbin/redirect-to?url=%2Fv1%2Forders&status_code=302');
     const closed = await make('Legacy ERP', 'Production', 'http://127.0.0.1:9', '/api/ping');
     return [...list.map((c) => c.id), redirect, closed];
-  }, { peerUrl: peer.url, key: GOOD_KEY });
+  }, { peerUrl: env.peer.url, key: GOOD_KEY });
   assert.equal(ids.length, 4);
 
   await page.getByTestId('nav-log').click();
@@ -316,7 +302,7 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
   await shot(page, 'log-14-redirect-hop');
 
   // Dark mode, same data.
-  const dark = await browser.newPage(app.url, { colorScheme: 'dark' });
+  const dark = await env.browser.newPage(env.app.url, { colorScheme: 'dark' });
   await dark.getByTestId('nav-log').click();
   await dark.getByTestId('log-filter-status-4xx').click();
   await dark.getByTestId('log-row').first().click();
@@ -326,17 +312,17 @@ test('over a thousand entries: streamed in live, scrolled with a bounded DOM, in
   await shot(dark, 'log-16-dark-request');
 
   console.log(`# 1000 retests through the bound API took ${retestMs} ms; the log holds ${total} exchanges, ${inDom} rows in the DOM`);
-  assert.deepEqual(browser.errors, [], 'no page errors');
+  assert.deepEqual(env.browser.errors, [], 'no page errors');
 });
 
 test('a streamed answer shows its events one by one while the test runs, in the editor and in the log', async () => {
-  const page = await browser.newPage(app.url, { height: 900 });
+  const page = await env.browser.newPage(env.app.url, { height: 900 });
   // Server-sent events spread over 3 s (go-httpbin's /sse).
   const saved = await page.evaluate(async (peerUrl) => window.go.services.ConnectionService.SaveConnection({
     id: '', connectorId: 'http', name: 'Ticker stream', environment: 'Sandbox', authType: 'none', baseUrl: peerUrl,
     settings: { testPath: '/httpbin/sse?count=6&duration=3s', streamResponse: 'true' }, secrets: {}, clearSecrets: [],
     timeoutSeconds: 30,
-  }, false, ''), peer.url);
+  }, false, ''), env.peer.url);
   const id = saved.connection.id;
 
   // The log, open while the test runs: the answer arrives above the list,
@@ -397,12 +383,12 @@ test('a streamed answer shows its events one by one while the test runs, in the 
   const last = editor.getByTestId('test-result').getByTestId('stream-events');
   await last.waitFor();
   assert.equal(pings(await last.innerText()), await sent(), 'every event is shown');
-  assert.deepEqual(browser.errors, []);
+  assert.deepEqual(env.browser.errors, []);
 });
 
 test('the cURL and HAR menus open inside the window at any width', async () => {
   // One exchange of its own, so the test stands alone.
-  const first = await browser.newPage(app.url);
+  const first = await env.browser.newPage(env.app.url);
   await first.evaluate(async (peerUrl) => {
     const svc = window.go.services.ConnectionService;
     const r = await svc.SaveConnection({
@@ -410,10 +396,10 @@ test('the cURL and HAR menus open inside the window at any width', async () => {
       settings: { testPath: '/httpbin/get' }, secrets: {}, clearSecrets: [], timeoutSeconds: 5,
     }, false, '');
     await svc.RetestConnection(r.connection.id, '');
-  }, peer.url);
+  }, env.peer.url);
   await first.close();
   for (const [width, height] of [[1280, 800], [1024, 700], [820, 600]]) {
-    const page = await browser.newPage(app.url, { width, height });
+    const page = await env.browser.newPage(env.app.url, { width, height });
     await page.getByTestId('nav-log').click();
     await page.getByTestId('log-list').locator('[data-id]').first().click();
     for (const menu of ['copy-curl-menu', 'export-har']) {
@@ -429,11 +415,11 @@ test('the cURL and HAR menus open inside the window at any width', async () => {
     }
     await page.close();
   }
-  assert.deepEqual(browser.errors, []);
+  assert.deepEqual(env.browser.errors, []);
 });
 
 test('the detail says when its exchange leaves the list, and a deleted connection reads as deleted, with nothing to edit or retest', async () => {
-  const page = await browser.newPage(app.url);
+  const page = await env.browser.newPage(env.app.url);
   const id = await page.evaluate(async (peerUrl) => {
     const svc = window.go.services.ConnectionService;
     const r = await svc.SaveConnection({
@@ -441,7 +427,7 @@ test('the detail says when its exchange leaves the list, and a deleted connectio
       settings: { testPath: '/v1/me' }, secrets: {}, clearSecrets: [], timeoutSeconds: 5,
     }, false, '');
     return r.connection.id;
-  }, peer.url);
+  }, env.peer.url);
   await page.reload();
   // Tested from its card, so this session knows the run's diagnosis.
   await page.getByTestId('connection-select-http').selectOption(id);
@@ -477,6 +463,6 @@ test('the detail says when its exchange leaves the list, and a deleted connectio
   assert.equal(await detail.getByTestId('log-edit-connection').count(), 0, 'nothing to edit');
   assert.equal(await detail.getByTestId('log-retest').count(), 0, 'nothing to retest');
   await shot(page, 'log-18-deleted-connection');
-  assert.deepEqual(browser.errors, []);
+  assert.deepEqual(env.browser.errors, []);
   await page.close();
 });

@@ -5,25 +5,11 @@
 // field), Esc closes the topmost thing only; Cmd on a Mac. Screenshots of the
 // switcher and the sheet, light and dark, at 1280×800 and 1024×700.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { chooseAuth, importMany, launchBrowser, newHome, settled, shot, startApp, startPeer } from './harness.mjs';
+import { test } from 'node:test';
+import { appWithPeer, chooseAuth, importMany, settled, shot } from './harness.mjs';
 
 const KEY = 'pb-e2e-shortcut-key-51c2';
-let peer, home, app, browser;
-
-before(async () => {
-  peer = await startPeer(KEY);
-  home = newHome();
-  app = await startApp(home.dir);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await app?.stop();
-  peer?.stop();
-  home?.remove();
-});
+const env = appWithPeer(KEY);
 
 const LONG = [
   'Customer data platform export for the EMEA finance reconciliation team (nightly, all regions)',
@@ -37,11 +23,11 @@ async function seed(page) {
     connections: [
       ...Array.from({ length: 2000 }, (_, i) => ({
         name: `Tenant ${String(i).padStart(4, '0')} API`, environment: ['Production', 'Sandbox', 'Staging'][i % 3],
-        connector: 'http', auth: 'none', baseUrl: peer.url, timeoutSeconds: 5, settings: { testPath: '/' },
+        connector: 'http', auth: 'none', baseUrl: env.peer.url, timeoutSeconds: 5, settings: { testPath: '/' },
       })),
       ...LONG.map((name, i) => ({
         name, environment: i === 0 ? 'Production EU West (Frankfurt)' : 'Sandbox', connector: 'http', auth: 'none',
-        baseUrl: peer.url, timeoutSeconds: 5, settings: { testPath: '/' },
+        baseUrl: env.peer.url, timeoutSeconds: 5, settings: { testPath: '/' },
       })),
     ],
   });
@@ -52,7 +38,7 @@ async function seed(page) {
 const focused = (page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? '');
 
 test('every shortcut, pressed in the real app', async () => {
-  let page = await browser.newPage(app.url);
+  let page = await env.browser.newPage(env.app.url);
   await seed(page);
   await page.reload();
   await page.getByTestId('connector-card-http').waitFor();
@@ -71,7 +57,7 @@ test('every shortcut, pressed in the real app', async () => {
   await editor.getByTestId('field-name').fill('Ledger sync');
   await editor.getByTestId('field-environment').fill('Staging');
   await chooseAuth(editor, 'apiKey');
-  await editor.getByTestId('field-baseUrl').fill(peer.url);
+  await editor.getByTestId('field-baseUrl').fill(env.peer.url);
   await editor.getByTestId('field-testPath').fill('/v1/me');
   await editor.getByTestId('field-apiKeyName').fill('X-API-Key');
   await editor.getByTestId('field-apiKey').fill(KEY);
@@ -174,7 +160,7 @@ test('every shortcut, pressed in the real app', async () => {
   await page.close();
 
   // On a Mac: Cmd, not Ctrl, and the sheet says ⌘.
-  page = await browser.newPage(app.url);
+  page = await env.browser.newPage(env.app.url);
   await page.addInitScript(() => {
     Object.defineProperty(navigator, 'platform', { get: () => 'MacIntel' });
     Object.defineProperty(navigator, 'userAgentData', { get: () => ({ platform: 'macOS' }) });
@@ -193,17 +179,17 @@ test('every shortcut, pressed in the real app', async () => {
   assert.ok(!(await macSheet.innerText()).includes('Ctrl+'), 'no Ctrl shortcut on a Mac');
   await page.close();
 
-  assert.deepEqual(browser.errors, [], 'no page errors');
+  assert.deepEqual(env.browser.errors, [], 'no page errors');
 });
 
 test('screenshots: the switcher and the sheet, light and dark, large and small', async () => {
   // Run alone, it seeds the connections itself.
-  const first = await browser.newPage(app.url);
+  const first = await env.browser.newPage(env.app.url);
   if ((await first.evaluate(() => window.go.services.ConnectionService.ConnectionsOverview())).total < 2000) await seed(first);
   await first.close();
   for (const [width, height] of [[1280, 800], [1024, 700]]) {
     for (const scheme of ['light', 'dark']) {
-      const page = await browser.newPage(app.url, { colorScheme: scheme, width, height });
+      const page = await env.browser.newPage(env.app.url, { colorScheme: scheme, width, height });
       await page.getByTestId('connector-card-http').waitFor();
       const tag = `${scheme}-${width}`;
 
@@ -235,5 +221,5 @@ test('screenshots: the switcher and the sheet, light and dark, large and small',
       await page.close();
     }
   }
-  assert.deepEqual(browser.errors, [], 'no page errors');
+  assert.deepEqual(env.browser.errors, [], 'no page errors');
 });
